@@ -1,0 +1,143 @@
+"""Group activities linked by reported pairs into overlap clusters, and label them.
+
+Clusters are connected components of the pair graph. Chains of moderate links can
+join unrelated work into one giant component, so a component larger than
+``max_size`` is split again using only its stronger links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import CountVectorizer
+
+from overlap.config import ClusterConfig
+from overlap.text import STOP_WORDS, activity_texts
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    graph = sp.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _split(members: np.ndarray, pairs: pd.DataFrame, max_size: int) -> list[np.ndarray]:
+    """Members of one component, split by dropping its weakest links until small enough."""
+    inside = pairs[pairs["a"].isin(members) & pairs["b"].isin(members)]
+    thresholds = np.unique(inside["score"].to_numpy())
+    for threshold in thresholds[1:]:
+        strong = inside[inside["score"] >= threshold]
+        local = {m: i for i, m in enumerate(members)}
+        labels = _components(
+            len(members), strong["a"].map(local).to_numpy(), strong["b"].map(local).to_numpy()
+        )
+        groups = [members[labels == label] for label in np.unique(labels)]
+        groups = [g for g in groups if len(g) > 1]
+        if groups and max(len(g) for g in groups) <= max_size:
+            return groups
+        if not groups:
+            break
+    return [members]
+
+
+def cluster_id(keys: list[str]) -> str:
+    """An id from the members' (actor, id) keys, so it does not depend on run order."""
+    digest = hashlib.sha1("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
+    return "C" + digest[:8]
+
+
+def assign_clusters(
+    activities: pd.DataFrame, pairs: pd.DataFrame, config: ClusterConfig
+) -> np.ndarray:
+    """A cluster id per activity ('' when it is in no reported pair)."""
+    n = len(activities)
+    labels = np.full(n, "", dtype=object)
+    if pairs.empty:
+        return labels
+    components = _components(n, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    sizes = np.bincount(components)
+    keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
+    for component in np.flatnonzero(sizes > 1):
+        members = np.flatnonzero(components == component)
+        groups = [members] if len(members) <= config.max_size else _split(
+            members, pairs, config.max_size
+        )
+        for group in groups:
+            labels[group] = cluster_id(list(keys[group]))
+    return labels
+
+
+def label_clusters(activities: pd.DataFrame, labels: np.ndarray, terms: int) -> dict[str, str]:
+    """Each cluster's most distinctive terms, c-TF-IDF style.
+
+    All texts of a cluster form one document; a term weighs by its frequency in
+    the cluster times log(1 + average cluster size in words / its frequency
+    across clusters), so words every cluster uses fall away.
+    """
+    clustered = labels != ""
+    if not clustered.any():
+        return {}
+    names = sorted(set(labels[clustered]))
+    texts = np.asarray(activity_texts(activities), dtype=object)
+    documents = [" ".join(texts[labels == name]) for name in names]
+    vectorizer = CountVectorizer(
+        ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), strip_accents="unicode",
+        token_pattern=r"(?u)\b[^\W\d_][^\W_]{2,}\b",
+    )
+    try:
+        counts = vectorizer.fit_transform(documents).astype(np.float64)
+    except ValueError:
+        return dict.fromkeys(names, "")
+    vocabulary = vectorizer.get_feature_names_out()
+    term_frequency = sp.csr_matrix(counts.multiply(1.0 / np.maximum(counts.sum(axis=1), 1)))
+    average_words = counts.sum() / len(names)
+    idf = np.log1p(average_words / np.asarray(counts.sum(axis=0)).ravel())
+    weights = sp.csr_matrix(term_frequency.multiply(idf))
+    result = {}
+    for row, name in enumerate(names):
+        line = weights.getrow(row)
+        order = np.argsort(-line.data)
+        chosen: list[str] = []
+        for term in vocabulary[line.indices[order]]:
+            if any(term in c or c in term for c in chosen):
+                continue
+            chosen.append(term)
+            if len(chosen) >= terms:
+                break
+        result[name] = ", ".join(chosen)
+    return result
+
+
+def _joined(values) -> str:
+    seen: dict[str, None] = {}
+    for value in values:
+        for item in value if isinstance(value, tuple) else (value,):
+            if item:
+                seen.setdefault(item, None)
+    return "; ".join(seen)
+
+
+def summarise_clusters(
+    activities: pd.DataFrame, labels: np.ndarray, config: ClusterConfig
+) -> pd.DataFrame:
+    """One row per cluster: label, size, actors, countries, sectors, activity ids."""
+    columns = ["cluster_id", "label", "size", "actors", "countries", "sectors", "activity_ids"]
+    names = label_clusters(activities, labels, config.label_terms)
+    rows = []
+    for name, members in activities.groupby(labels, sort=False):
+        if not name:
+            continue
+        rows.append({
+            "cluster_id": name,
+            "label": names.get(name, ""),
+            "size": len(members),
+            "actors": _joined(members["actor"]),
+            "countries": _joined(members["countries"]),
+            "sectors": _joined(members["sectors"]),
+            "activity_ids": _joined(members["id"]),
+        })
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["size", "cluster_id"], ascending=[False, True]).reset_index(drop=True)

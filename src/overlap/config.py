@@ -1,0 +1,211 @@
+"""Every tunable of a run, with its default, in one place.
+
+A run's configuration comes from three layers, later ones winning: the defaults
+below, an optional ``overlap.toml``, and command-line options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from overlap.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+@dataclass
+class InputConfig:
+    #: canonical field -> column header, overriding the automatic mapping
+    map: dict[str, str] = field(default_factory=dict)
+    #: CSV of ``alias, canonical`` organisation names ("" = none)
+    aliases: str = ""
+
+
+@dataclass
+class EmbedConfig:
+    #: minilm | tfidf | use
+    embedder: str = "minilm"
+    #: a sentence-transformers model folder; overrides the embedder's bundled model
+    model: str = ""
+    batch_size: int = 32
+    #: long texts are cut into windows of this many words, embedded, and averaged
+    window_words: int = 180
+    #: at most this many windows per text (the rest of a very long text is ignored)
+    max_windows: int = 4
+    #: show a progress bar on stderr when there are at least this many texts
+    progress_min_texts: int = 200
+
+
+@dataclass
+class NeighboursConfig:
+    #: candidates per activity: its k most similar activities of other actors
+    k: int = 10
+    include_same_actor: bool = False
+    #: rows compared at once; memory is about chunk_rows x N x 4 bytes
+    chunk_rows: int = 1024
+
+
+@dataclass
+class ScoreConfig:
+    #: pairs scoring below this are not reported
+    report_threshold: float = 0.5
+    #: pairs scoring at least this are reported as duplicates, the rest as overlaps
+    duplicate_threshold: float = 0.8
+    #: a trained pair scorer (JSON) to use instead of the built-in weights ("" = built-in)
+    model: str = ""
+
+
+@dataclass
+class ClusterConfig:
+    #: a cluster larger than this is split by raising its link threshold
+    max_size: int = 40
+    #: words in a cluster's label
+    label_terms: int = 4
+
+
+@dataclass
+class ReportConfig:
+    out: str = "reports"
+    #: the HTML report keeps the top N pairs; the CSVs keep all
+    max_pairs_in_html: int = 5000
+
+
+@dataclass
+class Config:
+    input: InputConfig = field(default_factory=InputConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    neighbours: NeighboursConfig = field(default_factory=NeighboursConfig)
+    score: ScoreConfig = field(default_factory=ScoreConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def validate(self) -> None:
+        if not 0 <= self.score.report_threshold <= 1:
+            raise ConfigError("score.report_threshold must be between 0 and 1")
+        if not self.score.report_threshold <= self.score.duplicate_threshold <= 1:
+            raise ConfigError(
+                "score.duplicate_threshold must be between report_threshold and 1"
+            )
+        for name, value in (
+            ("neighbours.k", self.neighbours.k),
+            ("neighbours.chunk_rows", self.neighbours.chunk_rows),
+            ("embed.batch_size", self.embed.batch_size),
+            ("embed.window_words", self.embed.window_words),
+            ("embed.max_windows", self.embed.max_windows),
+            ("cluster.max_size", self.cluster.max_size),
+        ):
+            if value < 1:
+                raise ConfigError(f"{name} must be at least 1, got {value}")
+
+
+def _same_kind(current: Any, value: Any) -> bool:
+    """TOML ints are accepted where a float is expected; bools are never numbers."""
+    if isinstance(current, bool) or isinstance(value, bool):
+        return isinstance(current, bool) and isinstance(value, bool)
+    if isinstance(current, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(current))
+
+
+def _apply(section: Any, values: dict[str, Any], where: str) -> None:
+    known = {f.name: f for f in dataclasses.fields(section)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})"
+            )
+        current = getattr(section, key)
+        if not _same_kind(current, value):
+            raise ConfigError(
+                f"{where}.{key}: expected {type(current).__name__}, got {value!r}"
+            )
+        setattr(section, key, float(value) if isinstance(current, float) else value)
+
+
+def load_config(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Config:
+    """Defaults, then the TOML file (if any), then ``overrides`` per section."""
+    config = Config()
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        _merge(config, data, str(path))
+    if overrides:
+        _merge(config, overrides, "option")
+    config.validate()
+    return config
+
+
+def _merge(config: Config, data: dict[str, Any], where: str) -> None:
+    sections = {f.name for f in dataclasses.fields(config)}
+    for name, values in data.items():
+        if name not in sections or not isinstance(values, dict):
+            raise ConfigError(
+                f"{where}: unknown section [{name}] (known: {', '.join(sorted(sections))})"
+            )
+        _apply(getattr(config, name), values, f"{where} [{name}]")
+
+
+DEFAULT_TOML = '''\
+# overlap configuration. Every key is optional; the values shown are the defaults.
+# Command-line options override this file.
+
+[input]
+# Column mapping: canonical field = "column header in your files".
+# Fields: id, actor, title, description, countries, locations, sectors,
+# start_date, end_date, budget, currency, funders, implementers,
+# participating_orgs, language.
+map = {}
+# CSV of "alias,canonical" organisation names, so one organisation is one actor.
+aliases = ""
+
+[embed]
+# minilm (sentence-transformers all-MiniLM-L6-v2, bundled), tfidf (no model),
+# use (multilingual Universal Sentence Encoder).
+embedder = "minilm"
+# A sentence-transformers model folder to load instead (e.g. one under models/).
+model = ""
+batch_size = 32
+# Long texts are cut into windows of this many words, embedded and averaged.
+window_words = 180
+max_windows = 4
+progress_min_texts = 200
+
+[neighbours]
+# Candidates per activity: its k most similar activities of other actors.
+k = 10
+include_same_actor = false
+# Rows compared at once: memory is about chunk_rows x activities x 4 bytes.
+chunk_rows = 1024
+
+[score]
+# Pairs below report_threshold are not reported; at or above
+# duplicate_threshold they are duplicates, otherwise overlaps.
+report_threshold = 0.5
+duplicate_threshold = 0.8
+# A trained pair scorer (JSON written by `overlap train`); "" = built-in weights.
+model = ""
+
+[cluster]
+# A cluster larger than this is split by raising its link threshold.
+max_size = 40
+label_terms = 4
+
+[report]
+out = "reports"
+# The HTML report keeps the top N pairs (the CSVs keep all).
+max_pairs_in_html = 5000
+'''

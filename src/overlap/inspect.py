@@ -1,0 +1,52 @@
+"""`overlap inspect`: what a run would read, without embedding anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from overlap.config import Config
+from overlap.normalise import normalise
+from overlap.pipeline import load_aliases
+from overlap.read import read_inputs
+
+
+def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
+    """A readable account per file, and whether any error would stop a run."""
+    read = read_inputs(inputs, config.input.map)
+    problems = list(read.problems)
+    if not any(p.severity == "error" for p in problems):
+        normalised = normalise(read, load_aliases(config.input.aliases))
+        problems += normalised.problems
+        activities = normalised.activities
+    else:
+        activities = None
+    lines: list[str] = []
+    for source in read.sources:
+        lines.append(f"{source.path}")
+        lines.append(f"  format: {source.format}" + (f", encoding {source.encoding}" if source.encoding else ""))
+        for key, value in source.details.items():
+            lines.append(f"  {key}: {value}")
+        lines.append(f"  rows: {source.rows}")
+        if source.mapping:
+            lines.append("  mapping:")
+            width = max(len(k) for k in source.mapping)
+            for name, column in source.mapping.items():
+                lines.append(f"    {name:<{width}} <- {column}")
+        if source.unmapped_columns:
+            lines.append("  not used: " + ", ".join(source.unmapped_columns))
+        mine = [p for p in problems if p.file == str(source.path)]
+        errors = sum(p.severity == "error" for p in mine)
+        lines.append(f"  problems: {errors} errors, {len(mine) - errors} warnings")
+        for problem in mine:
+            where = ", ".join(x for x in (
+                f"row {problem.row}" if problem.row is not None else "",
+                f"column {problem.column!r}" if problem.column else "") if x)
+            lines.append(f"    {problem.severity}: {where + ': ' if where else ''}{problem.message}")
+    if activities is not None:
+        lines.append(
+            f"total: {len(activities)} activities, {activities['actor_key'].nunique()} actors"
+        )
+    has_errors = any(p.severity == "error" for p in problems)
+    if has_errors:
+        lines.append("a run would stop on the errors above")
+    return "\n".join(lines), has_errors

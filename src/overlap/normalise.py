@@ -1,0 +1,283 @@
+"""Turn the text cells read from exports into clean, comparable activity records.
+
+Errors here (no actor, duplicate ids) stop a run; problems with one value (a date
+that does not parse, a row without text) are warnings: the value or the row is
+skipped and counted, never silently lost.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from overlap.read import Problem, ReadResult
+from overlap.schema import LIST_FIELDS
+
+_WHITESPACE = re.compile(r"\s+")
+#: separators between several values in one cell; commas only for code-like fields
+_LIST_SPLIT = re.compile(r"\s*[;|\n]\s*")
+_LIST_SPLIT_WITH_COMMA = re.compile(r"\s*[;|,\n]\s*")
+
+
+@dataclass
+class Normalised:
+    activities: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    skipped_rows: list[Problem] = field(default_factory=list)
+
+
+def clean_text(value: str) -> str:
+    return _WHITESPACE.sub(" ", value or "").strip()
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces: for comparing names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return _WHITESPACE.sub(" ", re.sub(r"[^\w]+", " ", text)).strip()
+
+
+_ACRONYM_IN_BRACKETS = re.compile(r"\(([A-Za-z][A-Za-z0-9&\-\. ]{1,14})\)\s*$")
+
+
+def actor_key(name: str, aliases: dict[str, str] | None = None) -> str:
+    """The key one organisation has whatever its spelling.
+
+    'United Nations High Commissioner for Refugees (UNHCR)' and 'unhcr' share the
+    key 'unhcr': a trailing acronym in brackets is the organisation's short name.
+    Aliases (folded alias -> canonical name) are applied first and last.
+    """
+    aliases = aliases or {}
+    name = clean_text(name)
+    name = aliases.get(fold(name), name)
+    match = _ACRONYM_IN_BRACKETS.search(name)
+    key = fold(match.group(1)) if match else fold(name)
+    key = key.replace(" ", "") if match else key
+    return fold(aliases.get(key, key))
+
+
+@functools.lru_cache(maxsize=1)
+def _country_lookup() -> dict[str, str]:
+    """Folded country name or code (English, French, Spanish) -> ISO 3166 alpha-2."""
+    import pycountry
+
+    lookup: dict[str, str] = {}
+    translations = []
+    for language in ("fr", "es"):
+        try:
+            translations.append(
+                gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+            )
+        except OSError:
+            pass
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = {country.alpha_2, country.alpha_3, country.name}
+        for attribute in ("official_name", "common_name"):
+            if hasattr(country, attribute):
+                names.add(getattr(country, attribute))
+        for translation in translations:
+            names.add(translation.gettext(country.name))
+        for name in names:
+            lookup[fold(name)] = code
+            short = fold(re.sub(r",.*$|\(.*?\)", "", name))
+            lookup.setdefault(short, code)
+    lookup.update({
+        "uk": "GB", "great britain": "GB", "england": "GB", "usa": "US", "u s": "US",
+        "ivory coast": "CI", "cote d ivoire": "CI", "drc": "CD", "dr congo": "CD",
+        "rdc": "CD", "democratic republic of congo": "CD", "congo kinshasa": "CD",
+        "congo brazzaville": "CG", "syria": "SY", "syrie": "SY", "russia": "RU",
+        "iran": "IR", "laos": "LA", "vietnam": "VN", "south korea": "KR",
+        "north korea": "KP", "tanzania": "TZ", "bolivia": "BO", "venezuela": "VE",
+        "moldova": "MD", "palestine": "PS", "turkey": "TR", "turquie": "TR",
+        "kosovo": "XK", "gambia": "GM", "the gambia": "GM", "micronesia": "FM",
+    })
+    return lookup
+
+
+def country_code(value: str) -> str:
+    """ISO alpha-2 code for a country name or code in en/fr/es, else the cleaned value."""
+    return _country_lookup().get(fold(value), clean_text(value))
+
+
+def split_list(value: str, allow_comma: bool = False) -> tuple[str, ...]:
+    if not value or not value.strip():
+        return ()
+    pattern = _LIST_SPLIT_WITH_COMMA if allow_comma else _LIST_SPLIT
+    seen: dict[str, None] = {}
+    for item in pattern.split(value.strip()):
+        item = clean_text(item)
+        if item:
+            seen.setdefault(item, None)
+    return tuple(seen)
+
+
+_FRENCH_MONTHS = {
+    "janvier": "january", "fevrier": "february", "mars": "march", "avril": "april",
+    "mai": "may", "juin": "june", "juillet": "july", "aout": "august",
+    "septembre": "september", "octobre": "october", "novembre": "november",
+    "decembre": "december", "enero": "january", "febrero": "february", "marzo": "march",
+    "abril": "april", "mayo": "may", "junio": "june", "julio": "july", "agosto": "august",
+    "septiembre": "september", "octubre": "october", "noviembre": "november",
+    "diciembre": "december",
+}
+
+
+def parse_date(value: str, *, end: bool = False) -> str | None:
+    """ISO date for the many ways exports write one; None when it cannot be read.
+
+    A bare year or year-month means its first day for a start date and its last
+    day for an end date, so that '2021' to '2021' spans the whole year.
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-12-31" if end else f"{text}-01-01"
+    if re.fullmatch(r"\d{4}-\d{1,2}", text):
+        period = pd.Period(text, freq="M")
+        return (period.end_time if end else period.start_time).date().isoformat()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text):
+        parsed = pd.to_datetime(text[:10], format="%Y-%m-%d", errors="coerce")
+    else:
+        words = fold(text)
+        for foreign, english in _FRENCH_MONTHS.items():
+            words = re.sub(rf"\b{foreign}\b", english, words)
+        candidate = text if words == fold(text) else words
+        try:
+            parsed = pd.to_datetime(candidate, dayfirst=True, errors="coerce")
+        except (ValueError, OverflowError):
+            parsed = pd.NaT
+    if pd.isna(parsed) or not 1900 <= parsed.year <= 2100:
+        return None
+    return parsed.date().isoformat()
+
+
+def parse_budget(value: str) -> float | None:
+    text = clean_text(value)
+    if not text:
+        return None
+    digits = re.sub(r"[^\d,.\-]", "", text)
+    if not re.search(r"\d", digits):
+        return None
+    if "," in digits and "." in digits:
+        # the last separator is the decimal one: 1,234.50 or 1.234,50
+        if digits.rfind(",") > digits.rfind("."):
+            digits = digits.replace(".", "").replace(",", ".")
+        else:
+            digits = digits.replace(",", "")
+    elif "," in digits:
+        head, _, tail = digits.rpartition(",")
+        digits = digits.replace(",", "") if len(tail) == 3 else head.replace(",", "") + "." + tail
+    elif digits.count(".") > 1:
+        digits = digits.replace(".", "")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normalised:
+    """Clean every field; collect errors and warnings with their file, row and column."""
+    frame = read.activities.copy()
+    result = Normalised(activities=frame)
+    mappings = {str(s.path): s.mapping for s in read.sources}
+
+    def column_of(file: str, name: str) -> str:
+        return mappings.get(file, {}).get(name, name)
+
+    for name in ("id", "actor", "title", "description", "currency", "language"):
+        frame[name] = frame[name].map(clean_text)
+
+    # actor: required on every row
+    for index in frame.index[frame["actor"] == ""]:
+        file, row = frame.at[index, "source_file"], int(frame.at[index, "source_row"])
+        result.problems.append(Problem(
+            "error", "no actor: the cell is empty (expected the organisation that "
+            "runs or reports the activity)", file, row, column_of(file, "actor"),
+        ))
+
+    # id: generated from the row when the file has no id column or the cell is empty
+    missing_id = frame["id"] == ""
+    for index in frame.index[missing_id]:
+        file = frame.at[index, "source_file"]
+        if "id" in mappings.get(file, {}):
+            result.problems.append(Problem(
+                "warning", "empty id; the row number is used instead", file,
+                int(frame.at[index, "source_row"]), column_of(file, "id"),
+            ))
+    frame.loc[missing_id, "id"] = [
+        f"{_stem(f)}:{r}" for f, r in zip(frame.loc[missing_id, "source_file"],
+                                          frame.loc[missing_id, "source_row"])
+    ]
+
+    frame["actor_key"] = [actor_key(a, aliases) for a in frame["actor"]]
+
+    # rows without any text are skipped, with a warning
+    no_text = (frame["title"] == "") & (frame["description"] == "")
+    for index in frame.index[no_text]:
+        file = frame.at[index, "source_file"]
+        problem = Problem("warning", "no title or description; row skipped", file,
+                          int(frame.at[index, "source_row"]))
+        result.problems.append(problem)
+        result.skipped_rows.append(problem)
+    frame = frame.loc[~no_text].copy()
+
+    # duplicate ids within one actor make pairs ambiguous: an error naming both rows
+    duplicated = frame.duplicated(subset=["actor_key", "id"], keep=False)
+    for (_, activity_id), group in frame[duplicated].groupby(["actor_key", "id"], sort=False):
+        first = group.iloc[0]
+        for _, later in group.iloc[1:].iterrows():
+            result.problems.append(Problem(
+                "error",
+                f"duplicate id {activity_id!r} for actor {later['actor']!r} "
+                f"(also at {first['source_file']} row {first['source_row']}); "
+                "expected one row per activity",
+                later["source_file"], int(later["source_row"]),
+                column_of(later["source_file"], "id"),
+            ))
+
+    for name in LIST_FIELDS:
+        allow_comma = name in ("countries", "sectors")
+        frame[name] = [split_list(v, allow_comma) for v in frame[name]]
+    frame["countries"] = [tuple(dict.fromkeys(country_code(c) for c in cs)) for cs in frame["countries"]]
+
+    for name, is_end in (("start_date", False), ("end_date", True)):
+        parsed = []
+        for index, value in zip(frame.index, frame[name]):
+            date = parse_date(value, end=is_end)
+            if date is None and clean_text(value):
+                file = frame.at[index, "source_file"]
+                result.problems.append(Problem(
+                    "warning", f"unreadable date {value!r}; value skipped "
+                    "(expected e.g. 2021-03-31, 31/03/2021 or 2021)",
+                    file, int(frame.at[index, "source_row"]), column_of(file, name),
+                ))
+            parsed.append(date or "")
+        frame[name] = parsed
+
+    budgets = []
+    for index, value in zip(frame.index, frame["budget"]):
+        amount = parse_budget(value)
+        if amount is None and clean_text(value):
+            file = frame.at[index, "source_file"]
+            result.problems.append(Problem(
+                "warning", f"unreadable budget {value!r}; value skipped (expected a number)",
+                file, int(frame.at[index, "source_row"]), column_of(file, "budget"),
+            ))
+        budgets.append(np.nan if amount is None else amount)
+    frame["budget"] = budgets
+    frame["language"] = frame["language"].str.lower().str[:2]
+
+    result.activities = frame.reset_index(drop=True)
+    return result
+
+
+def _stem(file: str) -> str:
+    return re.sub(r"\.[^./\\]+$", "", file.replace("\\", "/").rsplit("/", 1)[-1])

@@ -1,0 +1,192 @@
+"""The batch pipeline: read -> normalise -> embed -> neighbours -> score -> cluster -> report."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from overlap import __version__
+from overlap.cluster import assign_clusters, summarise_clusters
+from overlap.config import Config
+from overlap.embed import get_embedder
+from overlap.errors import InputError
+from overlap.neighbours import top_k_pairs
+from overlap.normalise import Normalised, fold, normalise
+from overlap.read import Problem, ReadResult, read_inputs
+from overlap.score import PairScorer, TextIndex, load_scorer, score_pairs
+from overlap.text import activity_texts
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced, as frames: what the report stage writes out."""
+
+    config: Config
+    read: ReadResult
+    activities: pd.DataFrame
+    pairs: pd.DataFrame
+    clusters: pd.DataFrame
+    scorer: PairScorer
+    model: str
+    problems: list[Problem]
+    skipped_rows: list[Problem]
+    candidates: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)
+    projection: np.ndarray | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.pairs["kind"].value_counts().items()}
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "tool": "overlap",
+            "version": __version__,
+            "command": self.command,
+            "config": self.config.to_dict(),
+            "inputs": [s.to_dict() for s in self.read.sources],
+            "model": {"embedder": self.model, "scorer": self.scorer.to_dict()},
+            "activities": int(len(self.activities)),
+            "actors": int(self.activities["actor_key"].nunique()),
+            "candidate_pairs": self.candidates,
+            "reported_pairs": int(len(self.pairs)),
+            "counts": self.counts,
+            "clusters": int(len(self.clusters)),
+            "skipped_rows": [p.to_dict() for p in self.skipped_rows],
+            "warnings": [p.to_dict() for p in self.problems if p.severity == "warning"],
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def raise_for_errors(problems: list[Problem]) -> None:
+    """Stop with every input error listed (up to a limit), before anything is written."""
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return
+    if len(errors) == 1:
+        e = errors[0]
+        raise InputError(e.message, file=e.file, row=e.row, column=e.column)
+    lines = [f"  - {e}" for e in errors[:MAX_PROBLEMS_SHOWN]]
+    if len(errors) > MAX_PROBLEMS_SHOWN:
+        lines.append(f"  ... and {len(errors) - MAX_PROBLEMS_SHOWN} more")
+    raise InputError(f"{len(errors)} problems in the input:\n" + "\n".join(lines))
+
+
+def pair_id(key_a: str, key_b: str) -> str:
+    """An id from the two activities' (actor, id) keys, whatever their order."""
+    first, second = sorted((key_a, key_b))
+    return "P" + hashlib.sha1(f"{first}\n{second}".encode()).hexdigest()[:10]
+
+
+def _orient(pairs: pd.DataFrame, keys: np.ndarray) -> pd.DataFrame:
+    """Put the side with the smaller key first, so a pair reads the same in every run."""
+    swap = keys[pairs["a"].to_numpy()] > keys[pairs["b"].to_numpy()]
+    a = np.where(swap, pairs["b"], pairs["a"])
+    b = np.where(swap, pairs["a"], pairs["b"])
+    return pairs.assign(a=a, b=b)
+
+
+def load_aliases(path: str) -> dict[str, str]:
+    """``alias, canonical`` rows from a CSV, keyed by the folded alias."""
+    if not path:
+        return {}
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read the aliases file: {exc}", file=path) from None
+    missing = {"alias", "canonical"} - set(c.strip().lower() for c in table.columns)
+    if missing:
+        raise InputError("missing columns " + ", ".join(sorted(missing)), file=path,
+                         expected="a CSV with columns alias, canonical")
+    table.columns = [c.strip().lower() for c in table.columns]
+    return {fold(a): c.strip() for a, c in zip(table["alias"], table["canonical"]) if a and c}
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def load_activities(inputs: list[Path], config: Config) -> tuple[ReadResult, Normalised]:
+    """Read and normalise; raises InputError listing every error found."""
+    read = read_inputs(inputs, config.input.map)
+    raise_for_errors(read.problems)
+    normalised = normalise(read, load_aliases(config.input.aliases))
+    raise_for_errors(normalised.problems)
+    if normalised.activities.empty:
+        raise InputError(
+            "no activity with a title or description was found",
+            file=", ".join(str(s.path) for s in read.sources),
+        )
+    return read, normalised
+
+
+def run(inputs: list[Path], config: Config, command: list[str] | None = None) -> RunResult:
+    """Run every stage in memory; the caller writes the outputs."""
+    timer = _Timer()
+    with timer.stage("read"):
+        read, normalised = load_activities(inputs, config)
+    activities = normalised.activities
+    embedder = get_embedder(config.embed)
+    with timer.stage("embed"):
+        vectors = embedder.embed(activity_texts(activities))
+    with timer.stage("neighbours"):
+        groups = (
+            np.arange(len(activities)) if config.neighbours.include_same_actor
+            else activities["actor_key"].to_numpy()
+        )
+        candidates = top_k_pairs(
+            vectors, groups, config.neighbours.k,
+            include_same_group=config.neighbours.include_same_actor,
+            chunk_rows=config.neighbours.chunk_rows,
+        )
+    with timer.stage("score"):
+        keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
+        candidates = _orient(candidates, keys)
+        scorer = load_scorer(config.score)
+        pairs = score_pairs(activities, candidates, config.score, scorer, TextIndex.build(activities))
+        pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
+    with timer.stage("cluster"):
+        labels = assign_clusters(activities, pairs, config.cluster)
+        activities = activities.assign(cluster_id=labels)
+        pairs["cluster_id"] = labels[pairs["a"].to_numpy()]
+        clusters = summarise_clusters(activities, labels, config.cluster)
+    with timer.stage("project"):
+        projection = project_2d(vectors)
+    return RunResult(
+        config=config, read=read, activities=activities, pairs=pairs, clusters=clusters,
+        scorer=scorer, model=embedder.identity, problems=normalised.problems + read.problems,
+        skipped_rows=normalised.skipped_rows, candidates=int(len(candidates)),
+        seconds=timer.seconds, command=command or [], projection=projection,
+    )
+
+
+def project_2d(vectors) -> np.ndarray:
+    """A 2-D map of the activities for the report (PCA: linear, fast, deterministic)."""
+    from sklearn.decomposition import PCA, TruncatedSVD
+
+    n = vectors.shape[0]
+    if n < 3:
+        return np.zeros((n, 2), dtype=np.float32)
+    if hasattr(vectors, "toarray"):
+        reduced = TruncatedSVD(n_components=2, random_state=0).fit_transform(vectors)
+    else:
+        reduced = PCA(n_components=2, random_state=0).fit_transform(vectors)
+    return reduced.astype(np.float32)

@@ -1,0 +1,330 @@
+"""Score candidate pairs: text similarity weighed with the metadata both sides share.
+
+Each pair gets evidence features (each in [-1, 1]; 0 when a side lacks the data),
+a score in [0, 1] from a logistic model over them, a kind, and reasons in words.
+The built-in weights below are set by hand so that a reworded copy of one effort
+in the same place and time scores high and the same theme elsewhere scores low;
+`overlap train` fits the same model on labelled pairs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from overlap.config import ScoreConfig
+from overlap.errors import ConfigError
+from overlap.normalise import actor_key, fold
+from overlap.text import STOP_WORDS, activity_texts
+
+FEATURES = (
+    "text",       # embedding cosine of the whole texts
+    "title",      # character n-gram cosine of the titles
+    "lexical",    # word TF-IDF cosine of the whole texts
+    "country",    # +1 a shared country, -1 both known and none shared
+    "location",   # +1 a shared location name, -1 both known and none shared
+    "sector",     # +1 a shared sector (or DAC category), -1 both known and none shared
+    "dates",      # share of the shorter period that overlaps; -1 disjoint
+    "shared_org", # +1 a funder or implementer named on both sides
+    "role_link",  # +1 one side names the other's actor as funder/implementer/partner
+)
+
+
+@dataclass
+class PairScorer:
+    """A logistic model over the evidence features: score = sigmoid(bias + w . x)."""
+
+    weights: dict[str, float]
+    bias: float
+    name: str = "built-in"
+    details: dict[str, object] = field(default_factory=dict)
+
+    def linear(self, features: pd.DataFrame) -> np.ndarray:
+        total = np.full(len(features), self.bias, dtype=np.float64)
+        for name, weight in self.weights.items():
+            total += weight * features[name].to_numpy(dtype=np.float64)
+        return total
+
+    def score(self, features: pd.DataFrame) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.linear(features)))
+
+    def contributions(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Each feature's share of the linear score: what the report's bars show."""
+        return pd.DataFrame(
+            {name: weight * features[name].to_numpy(dtype=np.float64)
+             for name, weight in self.weights.items()},
+            index=features.index,
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "bias": self.bias, "weights": self.weights, **self.details}
+
+    @classmethod
+    def load(cls, path: Path) -> PairScorer:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            weights = {str(k): float(v) for k, v in data["weights"].items()}
+            bias = float(data["bias"])
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: pair scorer not found") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ConfigError(
+                f"{path}: not a pair scorer (expected JSON with 'weights' and 'bias'): {exc}"
+            ) from None
+        unknown = set(weights) - set(FEATURES)
+        if unknown:
+            raise ConfigError(f"{path}: unknown features {sorted(unknown)}")
+        details = {k: v for k, v in data.items() if k not in ("weights", "bias", "name")}
+        return cls(weights=weights, bias=bias, name=data.get("name", Path(path).stem), details=details)
+
+
+BUILT_IN = PairScorer(
+    weights={
+        "text": 9.0, "title": 3.0, "lexical": 3.0, "country": 2.0, "location": 0.5,
+        "sector": 0.5, "dates": 1.0, "shared_org": 1.0, "role_link": 2.5,
+    },
+    bias=-9.0,
+)
+
+
+def load_scorer(config: ScoreConfig) -> PairScorer:
+    return PairScorer.load(Path(config.model)) if config.model else BUILT_IN
+
+
+# ---------------------------------------------------------------- evidence features
+
+
+def _rowwise_cosine(matrix: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0)
+    return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+
+
+def _set_agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    values = np.zeros(len(a))
+    shared: list[tuple] = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        left, right = sets[x], sets[y]
+        common = left & right
+        shared.append(tuple(sorted(common)))
+        if common:
+            values[i] = 1.0
+        elif left and right:
+            values[i] = -1.0
+    return values, shared
+
+
+def _sector_keys(sectors: tuple[str, ...]) -> frozenset:
+    """Sectors compare by folded name, and DAC codes also by their 3-digit category."""
+    keys = set()
+    for sector in sectors:
+        folded = fold(sector)
+        keys.add(folded)
+        code = folded.split(" ", 1)[0]
+        if code.isdigit() and len(code) == 5:
+            keys.add(code)
+            keys.add("dac:" + code[:3])
+    return frozenset(keys)
+
+
+def _periods(activities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end as day numbers; a missing end is start + 1 year and vice versa."""
+    start = pd.to_datetime(activities["start_date"].replace("", None), errors="coerce")
+    end = pd.to_datetime(activities["end_date"].replace("", None), errors="coerce")
+    start = start.fillna(end - pd.Timedelta(days=365))
+    end = end.fillna(start + pd.Timedelta(days=365))
+    as_days = lambda s: (s - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float, copy=True)  # noqa: E731
+    first, last = as_days(start), as_days(end)
+    swapped = first > last
+    first[swapped], last[swapped] = last[swapped], first[swapped]
+    return first, last
+
+
+def _date_agreement(first, last, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lo = np.maximum(first[a], first[b])
+    hi = np.minimum(last[a], last[b])
+    known = ~(np.isnan(first[a]) | np.isnan(first[b]))
+    shorter = np.maximum(np.minimum(last[a] - first[a], last[b] - first[b]), 1.0)
+    overlap = np.where(known, np.clip((hi - lo) / shorter, 0, 1), 0.0)
+    value = np.where(known & (hi < lo), -1.0, overlap)
+    return value, lo, hi
+
+
+def _org_keys(activities: pd.DataFrame) -> tuple[list[frozenset], list[frozenset]]:
+    """Per activity: keys of the organisations it names, and its own actor's key."""
+    named = []
+    for funders, implementers, participants in zip(
+        activities["funders"], activities["implementers"], activities["participating_orgs"]
+    ):
+        names = [*funders, *implementers]
+        names += [p.split(":", 1)[1] if p[:2].rstrip(":").isdigit() and ":" in p else p
+                  for p in participants]
+        named.append(frozenset(k for k in (actor_key(n) for n in names) if k))
+    own = [frozenset([k]) for k in activities["actor_key"]]
+    return named, own
+
+
+@dataclass
+class TextIndex:
+    """Sparse lexical views of the activities, fitted once per run."""
+
+    words: sp.csr_matrix
+    titles: sp.csr_matrix
+    vocabulary: np.ndarray
+
+    @classmethod
+    def build(cls, activities: pd.DataFrame) -> TextIndex:
+        texts = activity_texts(activities)
+        words = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
+            stop_words=sorted(STOP_WORDS), token_pattern=r"(?u)\b[^\W\d_][^\W_]{2,}\b",
+            max_df=0.3 if len(texts) > 50 else 1.0, dtype=np.float32,
+        )
+        titles = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True,
+            strip_accents="unicode", lowercase=True, dtype=np.float32,
+        )
+        title_texts = [t or d[:200] for t, d in zip(activities["title"], activities["description"])]
+        try:
+            word_matrix = words.fit_transform(texts).tocsr()
+            vocabulary = words.get_feature_names_out()
+        except ValueError:
+            word_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
+            vocabulary = np.array([""])
+        try:
+            title_matrix = titles.fit_transform(title_texts).tocsr()
+        except ValueError:
+            title_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
+        return cls(words=word_matrix, titles=title_matrix, vocabulary=vocabulary)
+
+    def shared_terms(self, a: int, b: int, limit: int = 5) -> list[str]:
+        """The terms weighing most in both texts, bigrams preferred over their words."""
+        product = self.words[a].multiply(self.words[b]).tocoo()
+        if product.nnz == 0:
+            return []
+        order = np.argsort(-product.data)
+        chosen: list[str] = []
+        for term in self.vocabulary[product.col[order]]:
+            if any(term in c.split() or term in c for c in chosen):
+                continue
+            chosen = [c for c in chosen if c not in term.split()]
+            chosen.append(term)
+            if len(chosen) >= limit:
+                break
+        return chosen
+
+
+def evidence(
+    activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex
+) -> pd.DataFrame:
+    """Feature columns for each candidate pair (a, b are row positions)."""
+    a = pairs["a"].to_numpy()
+    b = pairs["b"].to_numpy()
+    out = pd.DataFrame(index=pairs.index)
+    out["text"] = pairs["similarity"].to_numpy(dtype=float)
+    out["title"] = _rowwise_cosine(index.titles, a, b)
+    out["lexical"] = _rowwise_cosine(index.words, a, b)
+    countries = [frozenset(c) for c in activities["countries"]]
+    locations = [frozenset(fold(x) for x in ls) for ls in activities["locations"]]
+    sectors = [_sector_keys(s) for s in activities["sectors"]]
+    out["country"], shared_countries = _set_agreement(countries, a, b)
+    out["location"], shared_locations = _set_agreement(locations, a, b)
+    out["sector"], _ = _set_agreement(sectors, a, b)
+    first, last = _periods(activities)
+    out["dates"], lo, hi = _date_agreement(first, last, a, b)
+    named, own = _org_keys(activities)
+    out["shared_org"], shared_orgs = _set_agreement(named, a, b)
+    out["shared_org"] = out["shared_org"].clip(lower=0)
+    out["role_link"] = [
+        1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
+    ]
+    out.attrs["shared"] = {
+        "countries": shared_countries, "locations": shared_locations,
+        "orgs": shared_orgs, "overlap_start": lo, "overlap_end": hi,
+    }
+    return out
+
+
+# ---------------------------------------------------------------- scoring and reasons
+
+
+def _month(day_number: float) -> str:
+    return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(day_number))).strftime("%Y-%m")
+
+
+def _reasons(activities, row, features, shared, position, index: TextIndex) -> str:
+    a, b = int(row.a), int(row.b)
+    left, right = activities.iloc[a], activities.iloc[b]
+    parts: list[str] = []
+    if features["role_link"]:
+        if any(actor_key(n) == right["actor_key"] for n in (*left["funders"], *left["implementers"])):
+            parts.append(f"{left['actor']} names {right['actor']} as partner")
+        else:
+            parts.append(f"{right['actor']} names {left['actor']} as partner")
+    if shared["countries"][position]:
+        parts.append("same country: " + ", ".join(shared["countries"][position]))
+    elif features["country"] < 0:
+        parts.append(
+            f"different countries: {', '.join(left['countries'])} vs {', '.join(right['countries'])}"
+        )
+    if shared["locations"][position]:
+        parts.append("same place: " + ", ".join(shared["locations"][position][:3]))
+    if features["dates"] > 0:
+        parts.append(
+            f"dates overlap {_month(shared['overlap_start'][position])}.."
+            f"{_month(shared['overlap_end'][position])}"
+        )
+    elif features["dates"] < 0:
+        parts.append(
+            f"dates do not overlap ({left['start_date'][:7]}..{left['end_date'][:7]} vs "
+            f"{right['start_date'][:7]}..{right['end_date'][:7]})"
+        )
+    if features["sector"] > 0:
+        common = set(left["sectors"]) & set(right["sectors"])
+        parts.append("same sector: " + ("; ".join(sorted(common)[:2]) if common else "same category"))
+    if shared["orgs"][position]:
+        names = {actor_key(n): n for n in (*left["funders"], *left["implementers"],
+                                            *right["funders"], *right["implementers"])}
+        shown = [names.get(k, k) for k in shared["orgs"][position][:3]]
+        parts.append("shared funder/implementer: " + ", ".join(shown))
+    terms = index.shared_terms(a, b)
+    if terms:
+        parts.append("shared terms: " + ", ".join(terms))
+    parts.append(f"text similarity {features['text']:.2f}")
+    return "; ".join(parts)
+
+
+def score_pairs(
+    activities: pd.DataFrame,
+    candidates: pd.DataFrame,
+    config: ScoreConfig,
+    scorer: PairScorer,
+    index: TextIndex | None = None,
+) -> pd.DataFrame:
+    """Score every candidate; keep those at or above the reporting threshold.
+
+    Returns the candidates with the feature columns, ``score``, ``kind`` and
+    ``reasons``, sorted by score descending.
+    """
+    index = index or TextIndex.build(activities)
+    features = evidence(activities, candidates, index)
+    shared = features.attrs["shared"]
+    scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
+    scored["score"] = scorer.score(features).round(4)
+    scored["kind"] = np.where(scored["score"] >= config.duplicate_threshold, "duplicate", "overlap")
+    keep = scored["score"] >= config.report_threshold
+    positions = np.flatnonzero(keep.to_numpy())
+    reported = scored.loc[keep].copy()
+    reported["reasons"] = [
+        _reasons(activities, row, features.iloc[p], shared, p, index)
+        for p, row in zip(positions, reported.itertuples())
+    ]
+    reported = reported.sort_values(["score", "similarity"], ascending=False, kind="stable")
+    return reported.reset_index(drop=True)
+

@@ -1,0 +1,38 @@
+"""Text helpers shared by the stages: the text that represents an activity, stop words."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+def _strip_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+#: English, French and Spanish function words, plus words every project uses,
+#: which say nothing about which effort two activities share.
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    _strip_accents(word) for word in """
+    le la les un une des du de d l et ou en au aux a à dans pour par sur avec sans ce
+    cette ces qui que quoi dont est sont sera être été leur leurs son sa ses nos notre
+    plus ainsi afin entre vers chez contre comme aussi très tous toutes tout toute
+    el los las del y o en con por para una uno unos unas al se su sus es son que como
+    más este esta estos estas entre sobre sin
+    project projects programme program projet projets proyecto programa activity
+    activities activités actividades support soutien apoyo also will within including
+    """.split()
+)
+
+
+def activity_texts(activities: pd.DataFrame) -> list[str]:
+    """Title and description as one text: what the embedders compare."""
+    texts = []
+    for title, description in zip(activities["title"], activities["description"]):
+        if title and description and not description.startswith(title):
+            texts.append(f"{title}. {description}")
+        else:
+            texts.append(description or title)
+    return texts

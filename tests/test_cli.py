@@ -1,0 +1,92 @@
+import json
+
+from click.testing import CliRunner
+
+from overlap.cli import main
+
+A = (
+    "Project ID,Organisation,Project title,Description,Country,Start date,End date\n"
+    "1,IOM,Reintegration of returnees in Edo,Reintegration grants and counselling for 2000 "
+    "returnees from Libya in Edo State,Nigeria,2020-01-01,2021-12-31\n"
+    "2,IOM,Border management in Agadez,Training of border police in Agadez,Niger,2019,2020\n"
+)
+B = (
+    "Ref;Partner;Title;Summary;Countries;From;To\n"
+    "X1;Caritas;Returnee reintegration in Edo State;Reintegration grants and counselling "
+    "for 2,000 migrants returned from Libya to Edo State;Nigeria;01/03/2020;31/12/2021\n"
+    "X2;Caritas;Water supply;Boreholes in Tahoua;Niger;2020;sometime 2021\n"
+)
+
+
+def _inputs(write):
+    write("in/iom.csv", A)
+    return write("in/caritas.csv", B).parent
+
+
+def test_run_writes_every_output(write, tmp_path):
+    folder = _inputs(write)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--embedder", "tfidf",
+                                       "--threshold", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("report.html")
+    for name in ("pairs.csv", "clusters.csv", "activities.csv", "report.html", "run.json"):
+        assert (out / name).exists()
+    header = (out / "pairs.csv").read_text().splitlines()[0]
+    assert header.startswith("pair_id,kind,score,similarity,id_a,actor_a,title_a,id_b,actor_b,"
+                             "title_b,cluster_id,reasons")
+    run = json.loads((out / "run.json").read_text())
+    assert run["activities"] == 4
+    assert run["inputs"][0]["sha256"]
+    assert any(w["column"] == "To" for w in run["warnings"])
+    assert set(run["seconds"]) >= {"read", "embed", "neighbours", "score", "cluster"}
+
+
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(write, tmp_path):
+    path = write("bad.csv", "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--embedder", "tfidf"])
+    assert result.exit_code == 2
+    assert "bad.csv, row 3, column 'ID': duplicate id '1'" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_unreadable_xlsx_is_a_clear_error(write, tmp_path):
+    path = write("broken.xlsx", "PK\x03\x04 not really a workbook")
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "broken.xlsx" in result.output and "Excel" in result.output
+
+
+def test_map_option(write, tmp_path):
+    path = write("a.csv", "Agency,Name\nA,Wells in Tahoua\nB,Wells in Tahoua region\n")
+    result = CliRunner().invoke(main, ["inspect", str(path), "--map", "actor=Agency",
+                                       "--map", "title=Name"])
+    assert result.exit_code == 0, result.output
+    assert "actor <- Agency" in result.output and "title <- Name" in result.output
+    result = CliRunner().invoke(main, ["inspect", str(path), "--map", "title"])
+    assert result.exit_code == 2 and "FIELD=COLUMN" in result.output
+
+
+def test_inspect_lists_problems_and_exits_2_on_errors(write):
+    path = write("a.csv", "ID,Organisation,Title\n1,,Wells\n")
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 2
+    assert "row 2, column 'Organisation': no actor" in result.output
+
+
+def test_init_writes_a_loadable_config(tmp_path):
+    path = tmp_path / "overlap.toml"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(path)]).exit_code == 0
+    assert "[neighbours]" in path.read_text()
+    again = runner.invoke(main, ["init", str(path)])
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_bad_config_value_exits_2(write, tmp_path):
+    folder = _inputs(write)
+    config = write("bad.toml", "[neighbours]\nk = 0\n")
+    result = CliRunner().invoke(main, ["run", str(folder), "--config", str(config)])
+    assert result.exit_code == 2 and "neighbours.k must be at least 1" in result.output

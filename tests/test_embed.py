@@ -1,0 +1,60 @@
+import os
+
+import numpy as np
+import pytest
+
+from overlap.config import EmbedConfig
+from overlap.embed import SentenceTransformerEmbedder, get_embedder, split_windows
+from overlap.errors import ConfigError
+
+
+def test_long_texts_are_cut_into_windows():
+    text = " ".join(f"w{i}" for i in range(450))
+    windows = split_windows(text, window_words=200, max_windows=4)
+    assert [len(w.split()) for w in windows] == [200, 200, 50]
+    assert len(split_windows(text, window_words=100, max_windows=2)) == 2
+    assert split_windows("short text", 200, 4) == ["short text"]
+
+
+def test_tfidf_rows_are_normalised():
+    vectors = get_embedder(EmbedConfig(embedder="tfidf")).embed(["water wells", "wells", "roads"])
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    assert np.allclose(norms, 1.0)
+
+
+def test_unknown_embedder_and_bad_model_folder(tmp_path):
+    with pytest.raises(ConfigError, match="unknown embedder"):
+        get_embedder(EmbedConfig(embedder="nope"))
+    with pytest.raises(ConfigError, match="not a sentence-transformers model folder"):
+        get_embedder(EmbedConfig(model=str(tmp_path)))
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    return get_embedder(EmbedConfig())
+
+
+def test_bundled_minilm_loads_offline_and_embeds(minilm):
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    vectors = minilm.embed([
+        "Reintegration support for returnees in Edo State",
+        "Helping migrants who came back to Edo to reintegrate",
+        "Construction of a water treatment plant",
+    ])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+
+
+def test_window_average_keeps_the_whole_text(minilm):
+    head = "Water supply and sanitation in rural schools. " * 30
+    tail = "Reintegration of returned migrants with business grants. " * 30
+    query = minilm.embed([tail])[0]
+    whole = minilm.embed([head + tail])[0]
+    assert isinstance(minilm, SentenceTransformerEmbedder)
+    minilm.config.max_windows = 1
+    try:
+        head_only = minilm.embed([head + tail])[0]
+    finally:
+        minilm.config.max_windows = EmbedConfig().max_windows
+    assert whole @ query > head_only @ query + 0.1

@@ -1,0 +1,74 @@
+import pandas as pd
+
+from overlap.normalise import actor_key, country_code, normalise, parse_budget, parse_date
+from overlap.read import read_inputs
+
+
+def test_dates_in_many_forms():
+    assert parse_date("2021-03-31") == "2021-03-31"
+    assert parse_date("31/03/2021") == "2021-03-31"
+    assert parse_date("2021") == "2021-01-01"
+    assert parse_date("2021", end=True) == "2021-12-31"
+    assert parse_date("2021-02", end=True) == "2021-02-28"
+    assert parse_date("15 mars 2022") == "2022-03-15"
+    assert parse_date("2021-03-31 00:00:00") == "2021-03-31"
+    assert parse_date("sometime soon") is None
+
+
+def test_budgets():
+    assert parse_budget("USD 1,250,000") == 1250000.0
+    assert parse_budget("1.234,50 €") == 1234.5
+    assert parse_budget("n/a") is None
+
+
+def test_countries_in_english_french_spanish_and_codes():
+    assert country_code("Nigeria") == "NG"
+    assert country_code("Sénégal") == "SN"
+    assert country_code("Marruecos") == "MA"
+    assert country_code("TUN") == "TN"
+    assert country_code("Côte d'Ivoire") == "CI"
+
+
+def test_one_organisation_is_one_actor_whatever_the_spelling():
+    assert actor_key("United Nations High Commissioner for Refugees (UNHCR)") == actor_key("unhcr")
+    assert actor_key("Caritas Sénégal") == actor_key("CARITAS SENEGAL")
+    aliases = {"hcr": "UNHCR"}
+    assert actor_key("HCR", aliases) == actor_key("UNHCR")
+
+
+def _normalise(write, text):
+    return normalise(read_inputs([write("a.csv", text)]))
+
+
+def test_empty_text_rows_are_skipped_with_a_warning(write):
+    result = _normalise(write, "ID,Organisation,Title,Description\n1,A,Wells,\n2,A,,\n")
+    assert list(result.activities["id"]) == ["1"]
+    assert result.skipped_rows[0].row == 3
+
+
+def test_duplicate_id_within_an_actor_is_an_error_naming_both_rows(write):
+    result = _normalise(write, "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n1,B,Roads\n")
+    errors = [p for p in result.problems if p.severity == "error"]
+    assert len(errors) == 1
+    assert errors[0].row == 3 and errors[0].column == "ID" and "row 2" in errors[0].message
+
+
+def test_empty_actor_is_an_error(write):
+    result = _normalise(write, "ID,Organisation,Title\n1,,Wells\n")
+    (error,) = [p for p in result.problems if p.severity == "error"]
+    assert (error.row, error.column) == (2, "Organisation")
+
+
+def test_bad_date_is_a_warning_and_the_value_is_dropped(write):
+    result = _normalise(write, "Title,Organisation,Start date\nWells,A,someday\n")
+    (warning,) = result.problems
+    assert warning.severity == "warning" and warning.column == "Start date"
+    assert result.activities.loc[0, "start_date"] == ""
+
+
+def test_lists_are_split_and_countries_coded(write):
+    result = _normalise(write, 'Title,Organisation,Country,Donor\nWells,A,"Niger; Mali",EU | Sida\n')
+    row = result.activities.iloc[0]
+    assert row["countries"] == ("NE", "ML")
+    assert row["funders"] == ("EU", "Sida")
+    assert isinstance(result.activities, pd.DataFrame)

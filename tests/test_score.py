@@ -1,0 +1,99 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from overlap.config import ScoreConfig
+from overlap.errors import ConfigError
+from overlap.score import BUILT_IN, FEATURES, PairScorer, TextIndex, evidence, score_pairs
+
+
+def _activity(**fields):
+    base = {
+        "id": "x", "actor": "A", "actor_key": "a", "title": "", "description": "",
+        "countries": (), "locations": (), "sectors": (), "start_date": "", "end_date": "",
+        "funders": (), "implementers": (), "participating_orgs": (),
+    }
+    return base | fields
+
+
+def _frame(*activities):
+    return pd.DataFrame([_activity(**a) for a in activities])
+
+
+def test_metadata_agreement_raises_and_disagreement_lowers_the_score():
+    activities = _frame(
+        {"title": "Reintegration of returnees", "countries": ("NG",), "start_date": "2020-01-01",
+         "end_date": "2021-12-31"},
+        {"actor": "B", "actor_key": "b", "title": "Returnee reintegration", "countries": ("NG",),
+         "start_date": "2020-06-01", "end_date": "2022-06-30"},
+        {"actor": "C", "actor_key": "c", "title": "Returnee reintegration", "countries": ("GH",),
+         "start_date": "2014-01-01", "end_date": "2015-01-01"},
+    )
+    pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.8, 0.8]})
+    features = evidence(activities, pairs, TextIndex.build(activities))
+    assert list(features["country"]) == [1.0, -1.0]
+    # 2020-06-01..2021-12-31 is 578 of the shorter period's 730 days
+    assert features["dates"].iloc[0] == pytest.approx(578 / 730)
+    assert features["dates"].iloc[1] == -1.0
+    scores = BUILT_IN.score(features)
+    assert scores[0] > scores[1]
+
+
+def test_role_link_when_one_side_names_the_other_actor():
+    activities = _frame(
+        {"title": "Water", "funders": ("Swedish Sida",)},
+        {"actor": "Swedish Sida", "actor_key": "swedish sida", "title": "Water grant"},
+        {"actor": "Other", "actor_key": "other", "title": "Water grant"},
+    )
+    pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
+    features = evidence(activities, pairs, TextIndex.build(activities))
+    assert list(features["role_link"]) == [1.0, 0.0]
+
+
+def test_dac_codes_share_a_category():
+    activities = _frame(
+        {"title": "a", "sectors": ("15190 Facilitation of migration",)},
+        {"actor": "B", "actor_key": "b", "title": "b", "sectors": ("15110",)},
+        {"actor": "C", "actor_key": "c", "title": "c", "sectors": ("12220",)},
+    )
+    pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
+    features = evidence(activities, pairs, TextIndex.build(activities))
+    assert list(features["sector"]) == [1.0, -1.0]
+
+
+def test_reported_pairs_have_kind_reasons_and_respect_thresholds():
+    activities = _frame(
+        {"title": "Cash transfers for returnees in Kano", "description": "Cash transfers to returnees",
+         "countries": ("NG",)},
+        {"actor": "B", "actor_key": "b", "title": "Returnees cash transfers Kano",
+         "description": "Returnees receive cash transfers", "countries": ("NG",)},
+        {"actor": "C", "actor_key": "c", "title": "Road building", "countries": ("NG",)},
+    )
+    pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.95, 0.2]})
+    config = ScoreConfig(report_threshold=0.5, duplicate_threshold=0.8)
+    reported = score_pairs(activities, pairs, config, BUILT_IN)
+    assert len(reported) == 1
+    row = reported.iloc[0]
+    assert row["kind"] == "duplicate"
+    assert "same country: NG" in row["reasons"]
+    assert "cash transfers" in row["reasons"]
+    assert "text similarity 0.95" in row["reasons"]
+
+
+def test_contributions_sum_to_the_linear_score():
+    features = pd.DataFrame({name: np.random.default_rng(0).random(5) for name in FEATURES})
+    total = BUILT_IN.contributions(features).sum(axis=1) + BUILT_IN.bias
+    assert np.allclose(total, BUILT_IN.linear(features))
+
+
+def test_scorer_file_round_trip_and_bad_file(tmp_path):
+    path = tmp_path / "scorer.json"
+    path.write_text('{"weights": {"text": 2.0}, "bias": -1, "name": "t"}')
+    scorer = PairScorer.load(path)
+    assert scorer.weights == {"text": 2.0} and scorer.bias == -1.0
+    path.write_text('{"weights": {"colour": 2.0}, "bias": 0}')
+    with pytest.raises(ConfigError, match="unknown features"):
+        PairScorer.load(path)
+    path.write_text("not json")
+    with pytest.raises(ConfigError, match="not a pair scorer"):
+        PairScorer.load(path)
