@@ -27,7 +27,7 @@ browser:
 	fi
 
 run: setup
-	$(BIN)/overlap run data/samples/ --out reports/sample
+	$(BIN)/overlap run data/samples/ --exclude expected.csv --out reports/sample
 
 test: setup browser
 	$(BIN)/python -m pytest -q

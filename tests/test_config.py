@@ -7,7 +7,7 @@ from overlap.errors import ConfigError
 def test_defaults_without_file():
     config = load_config()
     assert config.neighbours.k == 10
-    assert config.embed.embedder == "minilm"
+    assert config.embed.embedder == "auto"
 
 
 def test_default_toml_round_trips_to_the_defaults(tmp_path):

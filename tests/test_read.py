@@ -3,15 +3,16 @@ import json
 import pandas as pd
 import pytest
 
+from overlap.columns import map_columns
 from overlap.errors import InputError
-from overlap.read import detect_format, map_columns, read_inputs
+from overlap.read import detect_format, read_inputs
 
 
 def test_maps_english_french_and_spanish_headers():
     mapping = map_columns(
         ["Identifiant", "Acteur", "Titre du projet", "Objectif", "Pays", "Secteur",
          "Date de début", "Date de fin", "Budget (USD)", "Bailleur", "Socio implementador"]
-    )
+    ).describe()
     assert mapping == {
         "id": "Identifiant", "actor": "Acteur", "title": "Titre du projet",
         "description": "Objectif", "countries": "Pays", "sectors": "Secteur",
@@ -21,7 +22,7 @@ def test_maps_english_french_and_spanish_headers():
 
 
 def test_explicit_map_wins_over_synonyms():
-    mapping = map_columns(["Title", "Name", "Agency"], {"title": "Name", "actor": "agency"})
+    mapping = map_columns(["Title", "Name", "Agency"], {"title": "Name", "actor": "agency"}).describe()
     assert mapping["title"] == "Name"
     assert mapping["actor"] == "Agency"
 

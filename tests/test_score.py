@@ -30,7 +30,7 @@ def test_metadata_agreement_raises_and_disagreement_lowers_the_score():
          "start_date": "2014-01-01", "end_date": "2015-01-01"},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.8, 0.8]})
-    features = evidence(activities, pairs, TextIndex.build(activities))
+    features, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["country"]) == [1.0, -1.0]
     # 2020-06-01..2021-12-31 is 578 of the shorter period's 730 days
     assert features["dates"].iloc[0] == pytest.approx(578 / 730)
@@ -46,7 +46,7 @@ def test_role_link_when_one_side_names_the_other_actor():
         {"actor": "Other", "actor_key": "other", "title": "Water grant"},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
-    features = evidence(activities, pairs, TextIndex.build(activities))
+    features, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["role_link"]) == [1.0, 0.0]
 
 
@@ -57,7 +57,7 @@ def test_dac_codes_share_a_category():
         {"actor": "C", "actor_key": "c", "title": "c", "sectors": ("12220",)},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
-    features = evidence(activities, pairs, TextIndex.build(activities))
+    features, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["sector"]) == [1.0, -1.0]
 
 

@@ -24,6 +24,15 @@ def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
+def _input_overrides(maps: tuple[str, ...], exclude: tuple[str, ...]) -> dict[str, object]:
+    overrides: dict[str, object] = {}
+    if maps:
+        overrides["map"] = _parse_maps(maps)
+    if exclude:
+        overrides["exclude"] = list(exclude)
+    return overrides
+
+
 def _fail(error: OverlapError) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(error.exit_code)
@@ -32,6 +41,10 @@ def _fail(error: OverlapError) -> None:
 map_option = click.option(
     "--map", "maps", multiple=True, metavar="FIELD=COLUMN",
     help="Use COLUMN for a canonical field (repeatable), e.g. --map actor=Agency.",
+)
+exclude_option = click.option(
+    "--exclude", multiple=True, metavar="GLOB",
+    help="Skip files matching GLOB when reading folders (repeatable), e.g. --exclude expected.csv.",
 )
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -51,8 +64,9 @@ def main() -> None:
               help="Output folder [default: reports/].")
 @config_option
 @map_option
-@click.option("--embedder", type=click.Choice(["minilm", "tfidf", "use"]),
-              help="Text embedder [default: minilm].")
+@exclude_option
+@click.option("--embedder", type=click.Choice(["auto", "minilm", "tfidf", "use"]),
+              help="Text embedder [default: auto: use when languages mix, else minilm].")
 @click.option("--model", type=click.Path(file_okay=False, path_type=Path),
               help="A sentence-transformers model folder to load instead of the bundled model.")
 @click.option("-k", "--k", "k", type=click.IntRange(min=1),
@@ -66,14 +80,14 @@ def main() -> None:
 @click.option("--scorer", type=click.Path(dir_okay=False, path_type=Path),
               help="A trained pair scorer (JSON) instead of the built-in weights.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def run(inputs, out, config_path, maps, embedder, model, k, include_same_actor,
+def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_same_actor,
         threshold, duplicate_threshold, scorer, quiet) -> None:
     """Read INPUTS (files or folders), find overlapping activities, write the report."""
     from overlap.pipeline import run as run_pipeline
     from overlap.report import write_outputs
 
     overrides = {
-        "input": {"map": _parse_maps(maps)} if maps else {},
+        "input": _input_overrides(maps, exclude),
         "embed": {k_: v for k_, v in (("embedder", embedder), ("model", str(model) if model else None)) if v},
         "neighbours": {k_: v for k_, v in (("k", k), ("include_same_actor", include_same_actor)) if v is not None},
         "score": {k_: v for k_, v in (("report_threshold", threshold),
@@ -106,12 +120,13 @@ def run(inputs, out, config_path, maps, embedder, model, k, include_same_actor,
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @config_option
 @map_option
-def inspect(inputs, config_path, maps) -> None:
+@exclude_option
+def inspect(inputs, config_path, maps, exclude) -> None:
     """Show how each file is read: format, column mapping, row counts and problems."""
     from overlap.inspect import inspect_inputs
 
     try:
-        config = load_config(config_path, {"input": {"map": _parse_maps(maps)}} if maps else None)
+        config = load_config(config_path, {"input": _input_overrides(maps, exclude)})
         report, has_errors = inspect_inputs(list(inputs), config)
     except OverlapError as error:
         _fail(error)

@@ -26,12 +26,14 @@ class InputConfig:
     map: dict[str, str] = field(default_factory=dict)
     #: CSV of ``alias, canonical`` organisation names ("" = none)
     aliases: str = ""
+    #: glob patterns of files to skip when reading folders
+    exclude: list[str] = field(default_factory=list)
 
 
 @dataclass
 class EmbedConfig:
-    #: minilm | tfidf | use
-    embedder: str = "minilm"
+    #: auto | minilm | tfidf | use (auto: use when the run mixes languages, else minilm)
+    embedder: str = "auto"
     #: a sentence-transformers model folder; overrides the embedder's bundled model
     model: str = ""
     batch_size: int = 32
@@ -171,11 +173,14 @@ DEFAULT_TOML = '''\
 map = {}
 # CSV of "alias,canonical" organisation names, so one organisation is one actor.
 aliases = ""
+# Glob patterns of files to skip when reading folders, e.g. ["expected.csv", "old/*"].
+exclude = []
 
 [embed]
-# minilm (sentence-transformers all-MiniLM-L6-v2, bundled), tfidf (no model),
-# use (multilingual Universal Sentence Encoder).
-embedder = "minilm"
+# auto (use when the run mixes languages, else minilm), minilm
+# (sentence-transformers all-MiniLM-L6-v2, bundled), tfidf (no model),
+# use (multilingual Universal Sentence Encoder, 16 languages).
+embedder = "auto"
 # A sentence-transformers model folder to load instead (e.g. one under models/).
 model = ""
 batch_size = 32

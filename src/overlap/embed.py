@@ -18,7 +18,6 @@ from overlap.config import EmbedConfig
 from overlap.errors import ConfigError
 
 
-
 class Embedder(Protocol):
     #: short name, as chosen in the config
     name: str
@@ -223,18 +222,28 @@ class TfidfEmbedder:
             return sp.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
-EMBEDDERS = ("minilm", "tfidf", "use")
+EMBEDDERS = ("auto", "minilm", "tfidf", "use")
 
 
-def get_embedder(config: EmbedConfig) -> Embedder:
+def resolve_auto(name: str, languages: list[str]) -> str:
+    """'auto' is the multilingual encoder when the run mixes languages, else MiniLM."""
+    if name != "auto":
+        return name
+    from overlap.language import is_multilingual
+
+    return "use" if is_multilingual(languages) else "minilm"
+
+
+def get_embedder(config: EmbedConfig, languages: list[str] | None = None) -> Embedder:
     """The embedder named in the config; a model folder overrides the bundled model."""
+    name = resolve_auto(config.embedder, languages or [])
     if config.model:
         return SentenceTransformerEmbedder(config, Path(config.model), name="model")
-    if config.embedder == "minilm":
+    if name == "minilm":
         return SentenceTransformerEmbedder(config, bundled_minilm_path(), name="minilm")
-    if config.embedder == "tfidf":
+    if name == "tfidf":
         return TfidfEmbedder(config)
-    if config.embedder == "use":
+    if name == "use":
         return UniversalSentenceEncoder(config)
     raise ConfigError(
         f"unknown embedder {config.embedder!r} (choose one of: {', '.join(EMBEDDERS)})"

@@ -115,17 +115,16 @@ def read_iati(path: Path) -> IatiRead:
     """Read every activity of an IATI file; raise InputError for unreadable or hostile files."""
     result = IatiRead()
     stream = _ActivityStream(path)
-    first_line: dict[str, int | None] = {}
+    first_line: dict[str, int] = {}
     seen_links: set[tuple[str, str, str]] = set()
     for activity, line, file_lang in stream:
-        where = f"line {line}" if line else "an activity"
+        where = f"line {line}"
         notes: list[str] = []
         record = _record(activity, file_lang, notes.append)
         record.update(source_file=str(path), source_row=line)
         result.problems.extend(f"{where}: {note}" for note in notes)
         _check(record, where, first_line, result.problems)
-        if record["title"] or record["description"]:
-            result.records.append(record)
+        result.records.append(record)  # an activity without text is skipped, and counted, later
         result.links.extend(_new_links(activity, record["id"], seen_links))
         result.version = result.version or _activity_version(activity)
     if not stream.saw_iati:
@@ -167,25 +166,21 @@ class _ActivityStream:
         self.saw_iati = False
         self.activities = 0
 
-    def __iter__(self) -> Iterator[tuple[Element, int | None, str]]:
+    def __iter__(self) -> Iterator[tuple[Element, int, str]]:
         builder = _LineRecorder()
         parser = DefusedXMLParser(target=builder)
         builder.expat = parser.parser
         with _open(self.path) as handle:
             try:
-                yield from self._walk(
-                    iterparse(handle, ("start", "end"), parser), builder
-                )
+                yield from self._walk(iterparse(handle, ("start", "end"), parser), builder)
             except ParseError as err:
                 raise _malformed(self.path, err) from None
             except DefusedXmlException as err:
-                raise _refused(
-                    self.path, err, parser.parser.CurrentLineNumber
-                ) from None
+                raise _refused(self.path, err, parser.parser.CurrentLineNumber) from None
 
     def _walk(
         self, events: Iterator[tuple[str, Element]], builder: _LineRecorder
-    ) -> Iterator[tuple[Element, int | None, str]]:
+    ) -> Iterator[tuple[Element, int, str]]:
         open_elements: list[Element] = []
         file_lang = ""
         for event, elem in events:
@@ -201,8 +196,8 @@ class _ActivityStream:
                 continue
             self.saw_iati = True
             self.activities += 1
-            line = builder.activity_lines.popleft() if builder.activity_lines else None
-            yield elem, line, file_lang
+            yield elem, builder.activity_lines.popleft(), file_lang
+            # Drop the finished activity and its earlier siblings so memory stays flat.
             elem.clear()
             if open_elements:
                 del open_elements[-1][:]
@@ -213,9 +208,7 @@ def _open(path: Path) -> IO[bytes]:
     try:
         return path.open("rb")
     except OSError as err:
-        raise InputError(
-            f"cannot open the file: {err.strerror}", file=str(path)
-        ) from None
+        raise InputError(f"cannot open the file: {err.strerror}", file=str(path)) from None
 
 
 def _malformed(path: Path, err: ParseError) -> InputError:
@@ -234,7 +227,7 @@ def _refused(path: Path, err: DefusedXmlException, line: int) -> InputError:
     elif isinstance(err, ExternalReferenceForbidden):
         what = f"references an external entity ({err.sysid!r})"
     else:
-        what = "contains a document type declaration"
+        what = f"uses a forbidden XML feature ({err})"
     return InputError(
         f"refused: the file {what}; IATI files never need them and they can be used "
         "to exhaust memory ('billion laughs') or to read other files (external entities)",
@@ -272,9 +265,7 @@ def _record(activity: Element, file_lang: str, note: Note) -> dict:
         "regions": _unique(
             _name_or_code(r, lang, "code") for r in activity.findall("recipient-region")
         ),
-        "locations": _unique(
-            _name(loc.find("name"), lang) for loc in activity.findall("location")
-        ),
+        "locations": _unique(_name(loc.find("name"), lang) for loc in activity.findall("location")),
         "sectors": _sectors(activity, lang),
         "start_date": start_date,
         "end_date": end_date,
@@ -286,9 +277,7 @@ def _record(activity: Element, file_lang: str, note: Note) -> dict:
     }
 
 
-def _check(
-    record: dict, where: str, first_line: dict[str, int | None], problems: list[str]
-) -> None:
+def _check(record: dict, where: str, first_line: dict[str, int], problems: list[str]) -> None:
     """Warn about activities a user would otherwise lose or confuse."""
     ident = record["id"]
     if not ident:
@@ -299,10 +288,6 @@ def _check(
         )
     else:
         first_line[ident] = record["source_row"]
-    if not (record["title"] or record["description"]):
-        problems.append(
-            f"{where}: activity {ident!r} has no title or description text; skipped"
-        )
 
 
 def _clean(text: str | None) -> str:
@@ -332,15 +317,10 @@ def _narratives(elem: Element, default_lang: str) -> list[tuple[str, str]]:
     children = elem.findall("narrative")
     if not children:
         return [(lang, _clean(_text_of(elem)))]
-    return [
-        (_norm_lang(n.get(XML_LANG) or "") or lang, _clean(_text_of(n)))
-        for n in children
-    ]
+    return [(_norm_lang(n.get(XML_LANG) or "") or lang, _clean(_text_of(n))) for n in children]
 
 
-def _texts(
-    elements: Iterable[Element], default_lang: str, separator: str
-) -> dict[str, str]:
+def _texts(elements: Iterable[Element], default_lang: str, separator: str) -> dict[str, str]:
     """Language -> distinct texts of the elements joined, languages in document order."""
     grouped: dict[str, list[str]] = {}
     for elem in elements:
@@ -456,9 +436,7 @@ def _amount(text: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _budget(
-    activity: Element, default_currency: str, note: Note
-) -> tuple[float | None, str]:
+def _budget(activity: Element, default_currency: str, note: Note) -> tuple[float | None, str]:
     """Sum of budgets, one per period (the revised one, type 2, when present).
 
     Original and revised budgets cover the same period, so adding both would
@@ -487,9 +465,7 @@ def _budget(
         return None, default_currency
     distinct = _unique(currencies)
     if len(distinct) > 1:
-        note(
-            f"budgets in several currencies ({', '.join(distinct)}); budget left empty"
-        )
+        note(f"budgets in several currencies ({', '.join(distinct)}); budget left empty")
         return None, default_currency
     return total, currencies[0]
 
@@ -507,9 +483,7 @@ def _activity_version(activity: Element) -> str:
     return ""
 
 
-def _new_links(
-    activity: Element, activity_id: str, seen: set[tuple[str, str, str]]
-) -> list[dict]:
+def _new_links(activity: Element, activity_id: str, seen: set[tuple[str, str, str]]) -> list[dict]:
     """Cross-references to other activities not already reported for this file."""
     if not activity_id:
         return []

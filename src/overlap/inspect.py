@@ -12,7 +12,7 @@ from overlap.read import read_inputs
 
 def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
     """A readable account per file, and whether any error would stop a run."""
-    read = read_inputs(inputs, config.input.map)
+    read = read_inputs(inputs, config.input.map, config.input.exclude)
     problems = list(read.problems)
     if not any(p.severity == "error" for p in problems):
         normalised = normalise(read, load_aliases(config.input.aliases))

@@ -106,6 +106,16 @@ def country_code(value: str) -> str:
     return _country_lookup().get(fold(value), clean_text(value))
 
 
+_PCODE = re.compile(r"\[([A-Z]{2})[0-9A-Z]*\]\s*$")
+
+
+def countries_from_pcodes(locations: tuple[str, ...]) -> tuple[str, ...]:
+    """P-codes start with the country's ISO alpha-2 code: 'Bulen [ET060207]' -> ET."""
+    codes = set(_country_lookup().values())
+    found = (m.group(1) for m in (_PCODE.search(item) for item in locations) if m)
+    return tuple(dict.fromkeys(code for code in found if code in codes))
+
+
 def split_list(value: str, allow_comma: bool = False) -> tuple[str, ...]:
     if not value or not value.strip():
         return ()
@@ -244,9 +254,12 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normal
             ))
 
     for name in LIST_FIELDS:
-        allow_comma = name in ("countries", "sectors")
+        allow_comma = name == "countries"
         frame[name] = [split_list(v, allow_comma) for v in frame[name]]
     frame["countries"] = [tuple(dict.fromkeys(country_code(c) for c in cs)) for cs in frame["countries"]]
+    frame["countries"] = [
+        cs or countries_from_pcodes(ls) for cs, ls in zip(frame["countries"], frame["locations"])
+    ]
 
     for name, is_end in (("start_date", False), ("end_date", True)):
         parsed = []
@@ -274,6 +287,13 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normal
         budgets.append(np.nan if amount is None else amount)
     frame["budget"] = budgets
     frame["language"] = frame["language"].str.lower().str[:2]
+    unknown = frame["language"] == ""
+    if unknown.any():
+        from overlap.language import detect
+
+        frame.loc[unknown, "language"] = [
+            detect(f"{t} {d}") for t, d in zip(frame.loc[unknown, "title"], frame.loc[unknown, "description"])
+        ]
 
     result.activities = frame.reset_index(drop=True)
     return result

@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 
 from overlap import __version__
+from overlap.candidates import declared_pairs, merge_candidates, structural_pairs
 from overlap.cluster import assign_clusters, summarise_clusters
 from overlap.config import Config
 from overlap.embed import get_embedder
 from overlap.errors import InputError
+from overlap.language import language_counts
 from overlap.neighbours import top_k_pairs
 from overlap.normalise import Normalised, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
@@ -42,6 +44,8 @@ class RunResult:
     seconds: dict[str, float] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
     projection: np.ndarray | None = None
+    #: declared cross-references: how many, how many became pairs, how many dangle
+    links: dict[str, int] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -57,10 +61,12 @@ class RunResult:
             "model": {"embedder": self.model, "scorer": self.scorer.to_dict()},
             "activities": int(len(self.activities)),
             "actors": int(self.activities["actor_key"].nunique()),
+            "languages": language_counts(self.activities["language"].tolist()),
             "candidate_pairs": self.candidates,
             "reported_pairs": int(len(self.pairs)),
             "counts": self.counts,
             "clusters": int(len(self.clusters)),
+            "links": self.links,
             "skipped_rows": [p.to_dict() for p in self.skipped_rows],
             "warnings": [p.to_dict() for p in self.problems if p.severity == "warning"],
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
@@ -126,7 +132,7 @@ class _Timer:
 
 def load_activities(inputs: list[Path], config: Config) -> tuple[ReadResult, Normalised]:
     """Read and normalise; raises InputError listing every error found."""
-    read = read_inputs(inputs, config.input.map)
+    read = read_inputs(inputs, config.input.map, config.input.exclude)
     raise_for_errors(read.problems)
     normalised = normalise(read, load_aliases(config.input.aliases))
     raise_for_errors(normalised.problems)
@@ -144,7 +150,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None) ->
     with timer.stage("read"):
         read, normalised = load_activities(inputs, config)
     activities = normalised.activities
-    embedder = get_embedder(config.embed)
+    embedder = get_embedder(config.embed, activities["language"].tolist())
     with timer.stage("embed"):
         vectors = embedder.embed(activity_texts(activities))
     with timer.stage("neighbours"):
@@ -157,6 +163,8 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None) ->
             include_same_group=config.neighbours.include_same_actor,
             chunk_rows=config.neighbours.chunk_rows,
         )
+        declared, link_stats = declared_pairs(activities, read.links)
+        candidates = merge_candidates(candidates, vectors, declared, structural_pairs(activities))
     with timer.stage("score"):
         keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
         candidates = _orient(candidates, keys)
@@ -175,6 +183,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None) ->
         scorer=scorer, model=embedder.identity, problems=normalised.problems + read.problems,
         skipped_rows=normalised.skipped_rows, candidates=int(len(candidates)),
         seconds=timer.seconds, command=command or [], projection=projection,
+        links=link_stats,
     )
 
 

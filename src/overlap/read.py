@@ -10,116 +10,17 @@ import csv
 import hashlib
 import io
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pandas as pd
 
+from overlap.columns import ColumnPlan, hashtag_row, map_columns, map_hashtags
 from overlap.errors import InputError
 from overlap.schema import CANONICAL_FIELDS, SOURCE_FIELDS
 
 SUPPORTED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson", ".xml"}
-
-#: Common header names per canonical field, in English, French and Spanish,
-#: written in normalised form (lower case, no accents, words separated by a space).
-HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": (
-        "id", "project id", "activity id", "project code", "code", "ref", "reference",
-        "identifier", "iati identifier", "project number", "project no",
-        "identifiant", "id du projet", "code projet", "code du projet", "numero",
-        "codigo", "id del proyecto", "codigo del proyecto",
-    ),
-    "actor": (
-        "actor", "organisation", "organization", "org", "organisation name",
-        "organization name", "agency", "partner", "partner name", "reporting org",
-        "reporting organisation", "reporting organization", "publisher", "lead agency",
-        "acteur", "organisme", "partenaire", "structure", "agence",
-        "socio", "organizacion", "entidad", "agencia", "actor principal",
-    ),
-    "title": (
-        "title", "project title", "project name", "activity title", "activity name",
-        "name", "project", "titre", "titre du projet", "intitule", "intitule du projet",
-        "nom du projet", "projet", "titulo", "titulo del proyecto", "nombre del proyecto",
-        "proyecto", "nombre",
-    ),
-    "description": (
-        "description", "project description", "activity description", "summary",
-        "abstract", "objective", "objectives", "details", "narrative", "activities",
-        "objectif", "objectifs", "resume", "description du projet", "objectif du projet",
-        "descripcion", "objetivo", "objetivos", "resumen", "descripcion del proyecto",
-    ),
-    "countries": (
-        "country", "countries", "recipient country", "recipient countries",
-        "country code", "country iso", "iso3", "iso2",
-        "pays", "pays beneficiaire", "pais", "paises", "pais beneficiario",
-    ),
-    "locations": (
-        "location", "locations", "region", "regions", "province", "district", "city",
-        "area", "zone", "place", "admin1", "admin 1", "state",
-        "lieu", "lieux", "localite", "localisation", "ville", "commune",
-        "ubicacion", "lugar", "localidad", "departamento", "municipio",
-    ),
-    "sectors": (
-        "sector", "sectors", "thematic area", "theme", "themes", "topic", "cluster",
-        "secteur", "secteurs", "thematique", "domaine", "sector tematico", "tema",
-        "area tematica",
-    ),
-    "start_date": (
-        "start date", "start", "from", "begin", "beginning", "date start",
-        "start date planned", "start date actual",
-        "date de debut", "debut", "date debut", "fecha de inicio", "inicio",
-        "fecha inicio",
-    ),
-    "end_date": (
-        "end date", "end", "to", "until", "date end", "end date planned", "end date actual",
-        "date de fin", "fin", "date fin", "fecha de fin", "fecha de termino",
-        "fecha fin", "termino",
-    ),
-    "budget": (
-        "budget", "amount", "value", "total budget", "budget usd", "budget eur",
-        "funding amount", "cost", "montant", "budget total", "cout",
-        "presupuesto", "monto", "importe",
-    ),
-    "currency": ("currency", "devise", "monnaie", "moneda", "divisa"),
-    "funders": (
-        "donor", "donors", "funder", "funders", "funded by", "funding source",
-        "funding organisation", "funding organization", "bailleur", "bailleurs",
-        "bailleur de fonds", "bailleurs de fonds", "finance par", "donante", "donantes",
-        "financiador", "financiado por", "fuente de financiacion",
-    ),
-    "implementers": (
-        "implementing partner", "implementing partners", "implementer", "implementers",
-        "implementing agency", "implementing organisation", "implementing organization",
-        "partenaire de mise en oeuvre", "partenaires de mise en oeuvre", "operateur",
-        "partenaire operationnel", "socio implementador", "socios implementadores",
-        "ejecutor", "entidad ejecutora",
-    ),
-    "participating_orgs": ("participating orgs", "participating organisations",
-                           "participating organizations"),
-    "language": ("language", "lang", "langue", "idioma", "lengua"),
-}
-
-_SYNONYM_TO_FIELD = {
-    synonym: name for name, synonyms in HEADER_SYNONYMS.items() for synonym in synonyms
-}
-
-
-def normalise_header(header: str) -> str:
-    """'Date de début (prévue)' -> 'date de debut prevue'."""
-    text = unicodedata.normalize("NFKD", str(header))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("_", " ")
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
-def _header_candidates(header: str) -> list[str]:
-    """The header, then the header without a bracketed part ('Budget (USD)' -> 'budget')."""
-    full = normalise_header(header)
-    bare = normalise_header(re.sub(r"\(.*?\)|\[.*?\]", " ", str(header)))
-    return [full] if bare == full else [full, bare]
-
 
 @dataclass
 class Problem:
@@ -177,39 +78,6 @@ class SourceFile:
         }
 
 
-def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
-    """Choose, for each canonical field, the column that feeds it.
-
-    Explicit overrides win; then the first header whose normalised form is a known
-    synonym. A column feeds at most one field.
-    """
-    overrides = overrides or {}
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    by_normalised = {normalise_header(h): h for h in headers}
-    for name, column in overrides.items():
-        if name not in CANONICAL_FIELDS:
-            raise InputError(
-                f"--map {name}={column}: unknown field {name!r}",
-                expected="one of " + ", ".join(CANONICAL_FIELDS),
-            )
-        actual = column if column in headers else by_normalised.get(normalise_header(column))
-        if actual is None:
-            continue  # checked per file by the caller, which knows the file name
-        mapping[name] = actual
-        used.add(actual)
-    for header in headers:
-        if header in used:
-            continue
-        for candidate in _header_candidates(header):
-            name = _SYNONYM_TO_FIELD.get(candidate)
-            if name and name not in mapping:
-                mapping[name] = header
-                used.add(header)
-                break
-    return {name: mapping[name] for name in CANONICAL_FIELDS if name in mapping}
-
-
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -218,8 +86,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Expand folders into their supported files (sorted, hidden files skipped)."""
+def discover(paths: list[Path], exclude: list[str] | None = None) -> list[Path]:
+    """Expand folders into their supported files (sorted; hidden and excluded files skipped).
+
+    ``exclude`` holds glob patterns matched against each file's name and path.
+    """
+    exclude = exclude or []
     found: list[Path] = []
     for path in paths:
         path = Path(path)
@@ -230,6 +102,7 @@ def discover(paths: list[Path]) -> list[Path]:
                     and child.suffix.lower() in SUPPORTED_SUFFIXES
                     and not any(part.startswith(".") for part in child.relative_to(path).parts)
                     and not child.name.startswith("~$")
+                    and not any(child.match(p) or fnmatch(child.name, p) for p in exclude)
                 ):
                     found.append(child)
         elif path.is_file():
@@ -327,7 +200,7 @@ def _cell_to_text(value: object) -> str:
 
 
 def _json_value(value: object) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # null, or NaN from null
         return ""
     if isinstance(value, (list, tuple)):
         return "; ".join(_json_value(v) for v in value if v not in (None, ""))
@@ -438,6 +311,11 @@ def read_table(path: Path) -> tuple[pd.DataFrame, list[int], SourceFile]:
                          expected="CSV, XLSX, JSON or JSONL")
     frame, rows = reader(path, source)
     frame.columns = [str(c).strip() for c in frame.columns]
+    # exports often end with rows of empty cells (",,,,"): they are not activities
+    filled = frame.astype(str).apply(lambda column: column.str.strip().ne("") & column.ne("nan"))
+    keep = filled.any(axis=1).to_numpy() if len(frame.columns) else []
+    frame = frame.loc[keep].reset_index(drop=True)
+    rows = [row for row, kept in zip(rows, keep) if kept]
     return frame, rows, source
 
 
@@ -447,36 +325,108 @@ class ReadResult:
 
     activities: pd.DataFrame
     sources: list[SourceFile]
+    #: declared cross-references between activities (IATI): from_id, to_id, type, element
+    links: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["from_id", "to_id", "type", "element", "source_file"])
+    )
 
     @property
     def problems(self) -> list[Problem]:
         return [p for s in self.sources for p in s.problems]
 
 
+def plan_columns(
+    frame: pd.DataFrame, rows: list[int], source: SourceFile, overrides: dict[str, str]
+) -> tuple[pd.DataFrame, list[int], ColumnPlan]:
+    """Find the column plan; an HXL hashtag row is used for it and dropped from the data."""
+    headers = list(frame.columns)
+    tag_row = hashtag_row(frame)
+    if tag_row is not None:
+        tags = headers if tag_row == -1 else [str(v) for v in frame.iloc[tag_row]]
+        plan = map_hashtags(headers, tags)
+        if tag_row >= 0:
+            keep = [i for i in range(len(frame)) if i > tag_row]
+            frame = frame.iloc[keep].reset_index(drop=True)
+            rows = [rows[i] for i in keep]
+        source.format += " (HXL)"
+        if overrides:
+            override_plan = map_columns(headers, overrides)
+            plan.fields.update({k: override_plan.fields[k] for k in overrides if k in override_plan.fields})
+    else:
+        plan = map_columns(headers, overrides)
+        if len(plan.admin_names) + len(plan.admin_codes) >= 2:
+            source.format += " (3W table)"
+    if plan.text_from:
+        source.details["text_from"] = plan.text_from
+    return frame, rows, plan
+
+
+def _admin_paths(frame: pd.DataFrame, plan: ColumnPlan) -> list[str]:
+    """'Amhara > North Wollo > Bugna [ET030101]': the names, then the finest P-code."""
+    names = [frame[c].astype(str).str.strip() for c in plan.admin_names]
+    codes = [frame[c].astype(str).str.strip() for c in plan.admin_codes]
+    paths = []
+    for i in range(len(frame)):
+        path = " > ".join(n.iat[i] for n in names if n.iat[i] and n.iat[i] != "nan")
+        code = next((c.iat[i] for c in reversed(codes) if c.iat[i] and c.iat[i] != "nan"), "")
+        paths.append(f"{path} [{code}]".strip() if code else path)
+    return paths
+
+
+def _month_as_period(frame: pd.DataFrame, plan: ColumnPlan, source: SourceFile) -> pd.Series | None:
+    """A reporting month with a year gives the period; without a year it cannot."""
+    values = frame[plan.fields["month"][0]].astype(str)
+    if not values.str.contains(r"\b(?:19|20)\d\d\b", regex=True).any():
+        source.problems.append(Problem(
+            "warning", f"column {plan.fields['month'][0]!r} holds months without a year "
+            "(e.g. 'August'): periods are not compared", str(source.path),
+        ))
+        return None
+    return values
+
+
 def to_canonical(
     frame: pd.DataFrame, rows: list[int], source: SourceFile, overrides: dict[str, str]
 ) -> pd.DataFrame:
-    """Rename mapped columns to canonical fields; record what was mapped and what not."""
+    """Build canonical columns from the file's; record what was mapped and what not."""
+    frame, rows, plan = plan_columns(frame, rows, source, overrides)
     headers = list(frame.columns)
-    mapping = map_columns(headers, overrides)
     for name, column in overrides.items():
-        if name not in mapping:
+        if name not in plan.fields:
             source.problems.append(Problem(
                 "error", f"--map {name}={column}: no such column "
                 f"(columns: {', '.join(headers)})", str(source.path), column=column,
             ))
-    source.mapping = mapping
-    source.unmapped_columns = [h for h in headers if h not in mapping.values()]
+    source.mapping = plan.describe()
+    source.unmapped_columns = [h for h in headers if h not in plan.used()]
     source.rows = len(frame)
-    if "title" not in mapping and "description" not in mapping:
+    if "title" not in plan.fields and "description" not in plan.fields:
         source.problems.append(Problem(
             "error",
             "no text column: expected a title or description column "
             f"(e.g. 'Title', 'Description', 'Titre du projet', 'Objectif'); found: {', '.join(headers)}",
             str(source.path),
         ))
-    out = pd.DataFrame({name: frame[column].astype(str) for name, column in mapping.items()})
-    if "actor" not in mapping:
+    out = pd.DataFrame(index=range(len(frame)))
+    for name, columns in plan.fields.items():
+        parts = [frame[c].astype(str).str.strip() for c in columns]
+        out[name] = parts[0] if len(parts) == 1 else [
+            "; ".join(dict.fromkeys(v for v in values if v and v != "nan"))
+            for values in zip(*parts)
+        ]
+    for name, columns in plan.fallbacks.items():
+        if name in out:
+            for column in columns:
+                empty = out[name].isin(["", "nan"])
+                out.loc[empty, name] = frame.loc[empty, column].astype(str).str.strip()
+    if plan.admin_names or plan.admin_codes:
+        out["locations"] = _admin_paths(frame, plan)
+    if "month" in plan.fields and "start_date" not in plan.fields:
+        period = _month_as_period(frame, plan, source)
+        if period is not None:
+            out["start_date"] = period.to_numpy()
+            out["end_date"] = period.to_numpy()
+    if "actor" not in plan.fields:
         out["actor"] = actor_from_filename(source.path)
         source.details["actor_from"] = "file name"
     out["source_file"] = str(source.path)
@@ -492,12 +442,21 @@ def actor_from_filename(path: Path) -> str:
     return path.stem.replace("_", " ").strip()
 
 
-def read_inputs(paths: list[Path], overrides: dict[str, str] | None = None) -> ReadResult:
+def read_inputs(
+    paths: list[Path], overrides: dict[str, str] | None = None, exclude: list[str] | None = None
+) -> ReadResult:
     """Read every file; problems are collected, not raised, so `inspect` can list them all."""
     overrides = overrides or {}
     frames, sources = [], []
-    for path in discover(paths):
+    links = []
+    for path in discover(paths, exclude):
         try:
+            if detect_format(path) == "xml":
+                frame, source, file_links = read_xml(path)
+                sources.append(source)
+                frames.append(frame)
+                links.extend(file_links)
+                continue
             frame, rows, source = read_table(path)
         except InputError as exc:
             source = SourceFile(path=path, format="unreadable")
@@ -508,4 +467,40 @@ def read_inputs(paths: list[Path], overrides: dict[str, str] | None = None) -> R
         frames.append(to_canonical(frame, rows, source, overrides))
     columns = [*CANONICAL_FIELDS, *SOURCE_FIELDS]
     activities = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    return ReadResult(activities=activities, sources=sources)
+    result = ReadResult(activities=activities, sources=sources)
+    if links:
+        result.links = pd.DataFrame(links)
+    return result
+
+
+def read_xml(path: Path) -> tuple[pd.DataFrame, SourceFile, list[dict]]:
+    """An IATI activity file: records come out already canonical, lists joined as text."""
+    from overlap.iati import looks_like_iati, read_iati
+
+    source = SourceFile(path=path, format="xml", sha256=sha256_of(path), encoding="xml")
+    if not looks_like_iati(path):
+        raise InputError("an XML file that is not IATI activity XML", file=str(path),
+                         expected="<iati-activities> with <iati-activity> elements")
+    iati = read_iati(path)
+    source.format = f"IATI {iati.version or 'unknown version'}"
+    source.rows = len(iati.records)
+    source.mapping = {"*": "IATI elements (see README: IATI activity XML)"}
+    for problem in iati.problems:
+        line, _, message = problem.partition(": ")
+        row = int(line[5:]) if line.startswith("line ") and line[5:].isdigit() else None
+        source.problems.append(Problem("warning", message if row else problem, str(path), row))
+    columns = [*CANONICAL_FIELDS, *SOURCE_FIELDS]
+    frame = pd.DataFrame.from_records(
+        [{name: _as_text(record.get(name)) for name in columns} for record in iati.records],
+        columns=columns,
+    )
+    source.details["links"] = len(iati.links)
+    return frame, source, [link | {"source_file": str(path)} for link in iati.links]
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)

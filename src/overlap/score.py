@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from overlap.candidates import label_like, location_key, places_overlap
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.normalise import actor_key, fold
@@ -29,7 +30,7 @@ FEATURES = (
     "lexical",    # word TF-IDF cosine of the whole texts
     "country",    # +1 a shared country, -1 both known and none shared
     "location",   # +1 a shared location name, -1 both known and none shared
-    "sector",     # +1 a shared sector (or DAC category), -1 both known and none shared
+    "sector",     # +1 a shared sector (or DAC category), -1 both DAC-coded and none shared
     "dates",      # share of the shorter period that overlaps; -1 disjoint
     "shared_org", # +1 a funder or implementer named on both sides
     "role_link",  # +1 one side names the other's actor as funder/implementer/partner
@@ -87,9 +88,22 @@ class PairScorer:
 BUILT_IN = PairScorer(
     weights={
         "text": 9.0, "title": 3.0, "lexical": 3.0, "country": 2.0, "location": 0.5,
-        "sector": 0.5, "dates": 1.0, "shared_org": 1.0, "role_link": 2.5,
+        "sector": 0.5, "dates": 3.0, "shared_org": 1.0, "role_link": 2.5,
     },
-    bias=-9.0,
+    bias=-10.5,
+)
+
+
+#: For short texts (3W activity names like "Emergency sanitation") identical words
+#: say little: place and sector carry the evidence, and such a pair is at most an
+#: overlap, never a duplicate.
+SHORT_TEXT = PairScorer(
+    weights={
+        "text": 2.0, "title": 1.0, "lexical": 1.0, "country": 1.0, "location": 3.0,
+        "sector": 2.0, "dates": 1.0, "shared_org": 1.0, "role_link": 2.0,
+    },
+    bias=-5.5,
+    name="built-in short-text",
 )
 
 
@@ -113,6 +127,27 @@ def _set_agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> tuple
         left, right = sets[x], sets[y]
         common = left & right
         shared.append(tuple(sorted(common)))
+        if common:
+            values[i] = 1.0
+        elif left and right:
+            values[i] = -1.0
+    return values, shared
+
+
+def _place_agreement(locations: list[tuple], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """+1 when an area of one side lies in (or contains) an area of the other."""
+    keys = {}
+    values = np.zeros(len(a))
+    shared: list[tuple] = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        left, right = locations[x], locations[y]
+        common = []
+        for item in left:
+            key = keys.setdefault(item, location_key(item))
+            if key and any(places_overlap(key, keys.setdefault(o, location_key(o))) for o in right
+                           if keys.setdefault(o, location_key(o))):
+                common.append(item)
+        shared.append(tuple(common))
         if common:
             values[i] = 1.0
         elif left and right:
@@ -222,8 +257,9 @@ class TextIndex:
 
 def evidence(
     activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex
-) -> pd.DataFrame:
-    """Feature columns for each candidate pair (a, b are row positions)."""
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Feature columns for each candidate pair (a, b are row positions), and what is
+    shared (countries, places, organisations, the common period) for the reasons."""
     a = pairs["a"].to_numpy()
     b = pairs["b"].to_numpy()
     out = pd.DataFrame(index=pairs.index)
@@ -231,11 +267,14 @@ def evidence(
     out["title"] = _rowwise_cosine(index.titles, a, b)
     out["lexical"] = _rowwise_cosine(index.words, a, b)
     countries = [frozenset(c) for c in activities["countries"]]
-    locations = [frozenset(fold(x) for x in ls) for ls in activities["locations"]]
     sectors = [_sector_keys(s) for s in activities["sectors"]]
     out["country"], shared_countries = _set_agreement(countries, a, b)
-    out["location"], shared_locations = _set_agreement(locations, a, b)
+    out["location"], shared_locations = _place_agreement(activities["locations"].tolist(), a, b)
     out["sector"], _ = _set_agreement(sectors, a, b)
+    # free-text sector labels differ between actors ("Labour mobility", "Migration de
+    # travail"): only coded sectors can disagree
+    coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors])
+    out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
     first, last = _periods(activities)
     out["dates"], lo, hi = _date_agreement(first, last, a, b)
     named, own = _org_keys(activities)
@@ -244,11 +283,11 @@ def evidence(
     out["role_link"] = [
         1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
     ]
-    out.attrs["shared"] = {
+    shared = {
         "countries": shared_countries, "locations": shared_locations,
         "orgs": shared_orgs, "overlap_start": lo, "overlap_end": hi,
     }
-    return out
+    return out, shared
 
 
 # ---------------------------------------------------------------- scoring and reasons
@@ -258,9 +297,9 @@ def _month(day_number: float) -> str:
     return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(day_number))).strftime("%Y-%m")
 
 
-def _reasons(activities, row, features, shared, position, index: TextIndex) -> str:
+def _reasons(records: list[dict], row, features, shared, position, index: TextIndex) -> str:
     a, b = int(row.a), int(row.b)
-    left, right = activities.iloc[a], activities.iloc[b]
+    left, right = records[a], records[b]
     parts: list[str] = []
     if features["role_link"]:
         if any(actor_key(n) == right["actor_key"] for n in (*left["funders"], *left["implementers"])):
@@ -274,7 +313,11 @@ def _reasons(activities, row, features, shared, position, index: TextIndex) -> s
             f"different countries: {', '.join(left['countries'])} vs {', '.join(right['countries'])}"
         )
     if shared["locations"][position]:
-        parts.append("same place: " + ", ".join(shared["locations"][position][:3]))
+        parts.append("same admin area: " + ", ".join(shared["locations"][position][:3]))
+    elif features["location"] < 0:
+        parts.append("different admin areas")
+    if row.short_text and fold(left["title"]) == fold(right["title"]):
+        parts.append(f"same activity: {left['title']}")
     if features["dates"] > 0:
         parts.append(
             f"dates overlap {_month(shared['overlap_start'][position])}.."
@@ -289,8 +332,10 @@ def _reasons(activities, row, features, shared, position, index: TextIndex) -> s
         common = set(left["sectors"]) & set(right["sectors"])
         parts.append("same sector: " + ("; ".join(sorted(common)[:2]) if common else "same category"))
     if shared["orgs"][position]:
-        names = {actor_key(n): n for n in (*left["funders"], *left["implementers"],
-                                            *right["funders"], *right["implementers"])}
+        names = {actor_key(n): n for n in (
+            *left["funders"], *left["implementers"], *right["funders"], *right["implementers"],
+            *(p.split(":", 1)[-1] for p in (*left["participating_orgs"], *right["participating_orgs"])),
+        )}
         shown = [names.get(k, k) for k in shared["orgs"][position][:3]]
         parts.append("shared funder/implementer: " + ", ".join(shown))
     terms = index.shared_terms(a, b)
@@ -298,6 +343,22 @@ def _reasons(activities, row, features, shared, position, index: TextIndex) -> s
         parts.append("shared terms: " + ", ".join(terms))
     parts.append(f"text similarity {features['text']:.2f}")
     return "; ".join(parts)
+
+
+def pair_contributions(pairs: pd.DataFrame, scorer: PairScorer) -> pd.DataFrame:
+    """Each feature's contribution for scored pairs, with the weights each pair was scored by."""
+    features = pairs[list(FEATURES)]
+    contributions = scorer.contributions(features).reindex(columns=list(FEATURES), fill_value=0.0)
+    short = pairs["short_text"].to_numpy(dtype=bool) if "short_text" in pairs else None
+    if short is not None and short.any():
+        contributions.loc[short] = SHORT_TEXT.contributions(features.loc[short]).to_numpy()
+    return contributions
+
+
+def _is_short(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Both texts of the pair are labels rather than descriptions."""
+    label = label_like(activities)
+    return label[a] & label[b]
 
 
 def score_pairs(
@@ -313,18 +374,30 @@ def score_pairs(
     ``reasons``, sorted by score descending.
     """
     index = index or TextIndex.build(activities)
-    features = evidence(activities, candidates, index)
-    shared = features.attrs["shared"]
+    features, shared = evidence(activities, candidates, index)
     scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
-    scored["score"] = scorer.score(features).round(4)
-    scored["kind"] = np.where(scored["score"] >= config.duplicate_threshold, "duplicate", "overlap")
-    keep = scored["score"] >= config.report_threshold
+    short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
+    scored["score"] = np.where(short, SHORT_TEXT.score(features), scorer.score(features)).round(4)
+    scored["short_text"] = short
+    declared = scored["declared"].to_numpy() != "" if "declared" in scored else np.zeros(len(scored), bool)
+    scored["kind"] = np.select(
+        [declared, (scored["score"] >= config.duplicate_threshold) & ~short],
+        ["funding-chain", "duplicate"],
+        "overlap",
+    )
+    keep = (scored["score"] >= config.report_threshold) | declared
     positions = np.flatnonzero(keep.to_numpy())
     reported = scored.loc[keep].copy()
+    feature_rows = features.to_dict("records")
+    records = activities.to_dict("records")
     reported["reasons"] = [
-        _reasons(activities, row, features.iloc[p], shared, p, index)
+        _reasons(records, row, feature_rows[p], shared, p, index)
         for p, row in zip(positions, reported.itertuples())
     ]
+    if "declared" in reported:
+        has = reported["declared"] != ""
+        reported.loc[has, "reasons"] = reported.loc[has, "declared"] + "; " + reported.loc[has, "reasons"]
+        reported = reported.drop(columns="declared")
     reported = reported.sort_values(["score", "similarity"], ascending=False, kind="stable")
     return reported.reset_index(drop=True)
 

@@ -1,0 +1,156 @@
+"""Candidate pairs beyond nearest neighbours: declared links and shared structure.
+
+Text neighbours miss two kinds of pairs a reviewer must see: activities that
+declare each other (an IATI funder naming the implementer's activity: the same
+money reported twice), and, in 3W tables where texts are a few words, several
+actors doing the same activity in the same admin area.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from overlap.normalise import fold
+
+#: link type -> how it reads in a reason
+LINK_WORDS = {
+    "provider-activity-id": "names it as the provider of its funds",
+    "receiver-activity-id": "names it as the receiver of its funds",
+    "related-activity:parent": "names it as its parent activity",
+    "related-activity:child": "names it as its child activity",
+    "related-activity:sibling": "names it as a sibling activity",
+    "related-activity:co-funded": "names it as a co-funded activity",
+    "related-activity:third-party": "names it as a third-party activity",
+}
+
+#: texts of at most this many words are labels ("Emergency sanitation")
+SHORT_TEXT_WORDS = 8
+#: a text repeated word for word in this many rows is a label picked from a list
+LABEL_REPEATS = 5
+#: a structural group larger than this many activities is not paired (too generic)
+MAX_GROUP = 40
+
+
+def declared_pairs(activities: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Pairs of different actors that one of them declares; counts of unmatched links."""
+    columns = ["a", "b", "declared"]
+    stats = {"declared_links": int(len(links)), "funding_chain_pairs": 0,
+             "dangling_references": 0, "same_actor_links": 0}
+    if links.empty:
+        return pd.DataFrame(columns=columns), stats
+    positions: dict[str, list[int]] = {}
+    for position, activity_id in enumerate(activities["id"]):
+        positions.setdefault(activity_id, []).append(position)
+    actors = activities["actor_key"].to_numpy()
+    names = activities["actor"].to_numpy()
+    found: dict[tuple[int, int], str] = {}
+    for link in links.itertuples():
+        sources = positions.get(link.from_id, [])
+        targets = positions.get(link.to_id, [])
+        if not sources or not targets:
+            stats["dangling_references"] += 1
+            continue
+        for x, y in itertools.product(sources, targets):
+            if actors[x] == actors[y]:
+                stats["same_actor_links"] += 1
+                continue
+            words = LINK_WORDS.get(link.type, f"declares it ({link.type})").replace(
+                "names it", f"names {names[y]}'s activity {link.to_id}"
+            )
+            reason = f"declared link: {names[x]}'s activity {link.from_id} {words} ({link.element})"
+            found.setdefault((min(x, y), max(x, y)), reason)
+    stats["funding_chain_pairs"] = len(found)
+    frame = pd.DataFrame(
+        [(a, b, reason) for (a, b), reason in found.items()], columns=columns
+    )
+    return frame.astype({"a": np.int64, "b": np.int64}), stats
+
+
+def location_key(item: str) -> tuple[str, ...]:
+    """'Amhara > North Wollo > Bugna [ET030101]' -> ('#ET030101',); else folded name path."""
+    code = re.search(r"\[([^\]]+)\]\s*$", item)
+    if code:
+        return ("#" + code.group(1).strip().upper(),)
+    return tuple(fold(part) for part in item.split(">") if part.strip())
+
+
+def places_overlap(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """Nested areas overlap: a P-code inside another (prefix), or a name path inside another."""
+    if left[0].startswith("#") and right[0].startswith("#"):
+        return left[0].startswith(right[0]) or right[0].startswith(left[0])
+    if left[0].startswith("#") or right[0].startswith("#"):
+        return False
+    shorter = min(len(left), len(right))
+    return left[:shorter] == right[:shorter]
+
+
+def label_like(activities: pd.DataFrame) -> np.ndarray:
+    """Texts that name an activity type rather than describe one effort.
+
+    Short texts, and texts repeated word for word in many rows (3W tables pick
+    activity names from the cluster's list), cannot tell two efforts apart, so
+    such pairs are judged on place and sector instead.
+    """
+    texts = (activities["title"] + " " + activities["description"]).str.strip()
+    words = texts.str.split().str.len().fillna(0).to_numpy()
+    folded = texts.str.lower()
+    repeats = folded.map(folded.value_counts()).to_numpy()
+    return (words <= SHORT_TEXT_WORDS) | (repeats >= LABEL_REPEATS)
+
+
+def structural_pairs(activities: pd.DataFrame) -> pd.DataFrame:
+    """Same activity label, same admin area, different actors: every such pair.
+
+    Only for label-like texts (3W tables), where text neighbours cannot tell
+    apart hundreds of identical activity names in different places.
+    """
+    rows = []
+    for position in np.flatnonzero(label_like(activities)):
+        locations = activities["locations"].iat[position]
+        text = fold(activities["title"].iat[position] or activities["description"].iat[position])
+        for item in locations:
+            rows.append((text, location_key(item)[-1], position))
+    if not rows:
+        return pd.DataFrame({"a": [], "b": []}, dtype=np.int64)
+    groups = pd.DataFrame(rows, columns=["text", "place", "position"])
+    actors = activities["actor_key"].to_numpy()
+    pairs = set()
+    for _, group in groups.groupby(["text", "place"], sort=False):
+        members = group["position"].unique()
+        if len(members) < 2 or len(members) > MAX_GROUP:
+            continue
+        for x, y in itertools.combinations(sorted(members), 2):
+            if actors[x] != actors[y]:
+                pairs.add((x, y))
+    return pd.DataFrame(sorted(pairs), columns=["a", "b"], dtype=np.int64)
+
+
+def pair_similarity(vectors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.float32)
+    if sp.issparse(vectors):
+        return np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel().astype(np.float32)
+    return np.einsum("ij,ij->i", vectors[a], vectors[b]).astype(np.float32)
+
+
+def merge_candidates(neighbours: pd.DataFrame, vectors, *extra: pd.DataFrame) -> pd.DataFrame:
+    """Union of neighbour pairs and extra pairs, one row per pair, with a ``declared`` reason."""
+    frames = [neighbours.assign(declared="")]
+    for frame in extra:
+        if frame.empty:
+            continue
+        frame = frame.copy()
+        frame["a"], frame["b"] = np.minimum(frame["a"], frame["b"]), np.maximum(frame["a"], frame["b"])
+        frame["similarity"] = pair_similarity(vectors, frame["a"].to_numpy(), frame["b"].to_numpy())
+        if "declared" not in frame:
+            frame["declared"] = ""
+        frames.append(frame[["a", "b", "similarity", "declared"]])
+    merged = pd.concat(frames, ignore_index=True)
+    merged = merged.sort_values("declared", ascending=False, kind="stable")
+    merged = merged.drop_duplicates(subset=["a", "b"], keep="first")
+    return merged.sort_values(["similarity", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)

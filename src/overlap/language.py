@@ -1,0 +1,48 @@
+"""Which language each activity is written in, detected offline.
+
+The choice of embedder depends on it: an English-only model cannot match an
+English and a French description of the same project, a multilingual one can.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+#: languages the multilingual encoder knows (USE multilingual v3), plus Swedish,
+#: which IATI publishers use; detection is limited to these to stay precise
+LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru",
+             "sv", "th", "tr", "zh")
+#: a run is multilingual when its second language has at least this many activities
+MIN_SECOND_LANGUAGE = 3
+#: ... and at least this share of them
+MIN_SECOND_SHARE = 0.01
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect(text: str) -> str:
+    """ISO 639-1 code of the text's language; '' for text too short to tell."""
+    if len(text.split()) < 3:
+        return ""
+    language, probability = _identifier().classify(text)
+    return language if probability >= 0.8 else ""
+
+
+def is_multilingual(languages: list[str]) -> bool:
+    counts = Counter(language for language in languages if language)
+    if len(counts) < 2:
+        return False
+    second = counts.most_common(2)[1][1]
+    return second >= MIN_SECOND_LANGUAGE and second >= MIN_SECOND_SHARE * sum(counts.values())
+
+
+def language_counts(languages: list[str]) -> dict[str, int]:
+    return dict(Counter(language or "unknown" for language in languages).most_common())

@@ -1,0 +1,74 @@
+import numpy as np
+import pandas as pd
+
+from overlap.candidates import (
+    declared_pairs,
+    label_like,
+    location_key,
+    merge_candidates,
+    places_overlap,
+    structural_pairs,
+)
+
+
+def _activities(rows):
+    base = {"title": "", "description": "", "locations": ()}
+    return pd.DataFrame([base | r for r in rows])
+
+
+def test_nested_areas_overlap_by_pcode_or_by_name_path():
+    woreda, zone, other = (location_key(x) for x in (
+        "Amhara > North Wollo > Bugna [ET030101]", "Amhara > North Wollo [ET0301]",
+        "Amhara > North Wollo > Gidan [ET030102]"))
+    assert places_overlap(woreda, zone) and places_overlap(zone, woreda)
+    assert not places_overlap(woreda, other)
+    assert places_overlap(location_key("Kano > Nassarawa"), location_key("kano"))
+    assert not places_overlap(location_key("Kano > Nassarawa"), location_key("Kano > Fagge"))
+
+
+def test_declared_links_become_pairs_and_dangling_ones_are_counted():
+    activities = _activities([
+        {"id": "DONOR-1", "actor": "Donor", "actor_key": "donor"},
+        {"id": "NGO-1", "actor": "NGO", "actor_key": "ngo"},
+        {"id": "NGO-2", "actor": "NGO", "actor_key": "ngo"},
+    ])
+    links = pd.DataFrame([
+        {"from_id": "NGO-1", "to_id": "DONOR-1", "type": "provider-activity-id",
+         "element": "transaction/provider-org/@provider-activity-id"},
+        {"from_id": "NGO-1", "to_id": "NGO-2", "type": "related-activity:sibling", "element": "related-activity"},
+        {"from_id": "NGO-1", "to_id": "ELSEWHERE-9", "type": "provider-activity-id", "element": "x"},
+    ])
+    pairs, stats = declared_pairs(activities, links)
+    assert list(zip(pairs["a"], pairs["b"])) == [(0, 1)]
+    assert "NGO's activity NGO-1 names Donor's activity DONOR-1 as the provider" in pairs["declared"][0]
+    assert stats == {"declared_links": 3, "funding_chain_pairs": 1, "dangling_references": 1,
+                     "same_actor_links": 1}
+
+
+def test_structural_pairs_need_the_same_label_place_and_different_actors():
+    activities = _activities([
+        {"actor_key": "a", "title": "Water trucking", "locations": ("Afar > Z1 [ET0201]",)},
+        {"actor_key": "b", "title": "Water trucking", "locations": ("Afar > Z1 [ET0201]",)},
+        {"actor_key": "a", "title": "Water trucking", "locations": ("Afar > Z1 [ET0201]",)},
+        {"actor_key": "c", "title": "Water trucking", "locations": ("Afar > Z2 [ET0202]",)},
+        {"actor_key": "d", "title": "Mobile clinics", "locations": ("Afar > Z1 [ET0201]",)},
+    ])
+    pairs = structural_pairs(activities)
+    assert set(zip(pairs["a"], pairs["b"])) == {(0, 1), (1, 2)}
+
+
+def test_repeated_texts_are_labels():
+    long_text = "Provide psychosocial support services to vulnerable women and girls at risk"
+    activities = _activities([{"title": long_text}] * 5 + [{"title": long_text + " in Afar"}]
+                             + [{"title": "Water"}])
+    assert list(label_like(activities)) == [True] * 5 + [False, True]
+
+
+def test_merge_keeps_one_row_per_pair_with_its_declaration():
+    vectors = np.eye(3, dtype=np.float32)
+    neighbours = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.0]})
+    declared = pd.DataFrame({"a": [1, 2], "b": [0, 0], "declared": ["d1", "d2"]})
+    merged = merge_candidates(neighbours, vectors, declared).set_index(["a", "b"])
+    assert merged.loc[(0, 1), "declared"] == "d1"
+    assert merged.loc[(0, 2), "declared"] == "d2"
+    assert len(merged) == 2

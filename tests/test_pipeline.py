@@ -1,0 +1,80 @@
+"""End to end: the stages together on the samples and on small 3W and IATI files."""
+
+import pandas as pd
+import pytest
+
+from overlap.config import load_config
+from overlap.pipeline import pair_id, run
+from overlap.report import write_outputs
+from tests.conftest import DATA, SAMPLES
+
+
+@pytest.fixture(scope="module")
+def samples_run():
+    config = load_config(overrides={"input": {"exclude": ["expected.csv"]}})
+    return run([SAMPLES], config)
+
+
+def _ranks(result):
+    a, b = result.pairs["a"].to_numpy(), result.pairs["b"].to_numpy()
+    ids = result.activities["id"].to_numpy()
+    return {frozenset((ids[x], ids[y])): (rank, kind) for rank, (x, y, kind) in
+            enumerate(zip(a, b, result.pairs["kind"]))}
+
+
+def test_samples_every_planted_duplicate_found_and_above_every_near_miss(samples_run):
+    expected = pd.read_csv(SAMPLES / "expected.csv")
+    ranks = _ranks(samples_run)
+    duplicates = expected[expected["kind"] == "duplicate"]
+    found = [ranks.get(frozenset((r.id_a, r.id_b))) for r in duplicates.itertuples()]
+    assert all(f is not None and f[1] == "duplicate" for f in found), found
+    near_misses = expected[expected["kind"] == "near-miss"]
+    near = [ranks[k][0] for k in (frozenset((r.id_a, r.id_b)) for r in near_misses.itertuples())
+            if k in ranks]
+    assert max(rank for rank, _ in found) < min(near, default=len(samples_run.pairs))
+
+
+def test_samples_mix_languages_so_auto_picks_the_multilingual_encoder(samples_run):
+    assert samples_run.model.startswith("usem3")
+    assert {"en", "fr"} <= set(samples_run.activities["language"])
+
+
+def test_samples_outputs(samples_run, tmp_path):
+    paths = write_outputs(samples_run, tmp_path)
+    activities = pd.read_csv(paths["activities"])
+    assert len(activities) == 155
+    assert activities["source_row"].notna().all()
+    pairs = pd.read_csv(paths["pairs"])
+    assert pairs["score"].is_monotonic_decreasing
+    assert (pairs["actor_a"] != pairs["actor_b"]).all()
+    clusters = pd.read_csv(paths["clusters"])
+    assert set(pairs["cluster_id"]) <= set(clusters["cluster_id"])
+
+
+def test_pair_ids_do_not_depend_on_order():
+    assert pair_id("iom\x1f1", "eu\x1f2") == pair_id("eu\x1f2", "iom\x1f1")
+
+
+def test_3w_tables_report_overlaps_in_the_same_admin_area():
+    config = load_config(overrides={"embed": {"embedder": "tfidf"}})
+    result = run([DATA / "3w" / "ethiopia-like-4w.csv", DATA / "3w" / "hxl-3w.csv"], config)
+    pairs = result.pairs
+    assert set(pairs["kind"]) == {"overlap"}
+    assert pairs["reasons"].str.contains("same admin area").all()
+    assert pairs["reasons"].str.contains("same activity").all()
+    actors = result.activities["actor"].to_numpy()
+    reported = {frozenset((actors[a], actors[b])) for a, b in zip(pairs["a"], pairs["b"])}
+    # same woreda, and a zone containing it
+    assert frozenset(("World Vision", "Save the Children")) in reported
+    assert frozenset(("Oxfam", "World Vision")) in reported
+    # another district of Kabul province is not the same place
+    assert frozenset(("Aid Org One", "Aid Org Three")) not in reported
+
+
+def test_iati_declared_links_are_funding_chains_whatever_the_text():
+    config = load_config(overrides={"embed": {"embedder": "tfidf"}})
+    result = run([DATA / "iati" / "activities-2.03.xml", DATA / "iati" / "activities-1.03.xml"], config)
+    chains = result.pairs[result.pairs["kind"] == "funding-chain"]
+    assert len(chains) >= 1
+    assert chains["reasons"].str.startswith("declared link:").all()
+    assert result.links["declared_links"] >= 1
