@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from overlap.config import NeighboursConfig
+from overlap.neighbours import top_k_pairs
 from overlap.normalise import fold
 
 #: link type -> how it reads in a reason
@@ -154,3 +156,28 @@ def merge_candidates(neighbours: pd.DataFrame, vectors, *extra: pd.DataFrame) ->
     merged = merged.sort_values("declared", ascending=False, kind="stable")
     merged = merged.drop_duplicates(subset=["a", "b"], keep="first")
     return merged.sort_values(["similarity", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def generate_candidates(
+    activities: pd.DataFrame,
+    vectors,
+    links: pd.DataFrame,
+    config: NeighboursConfig,
+    index,
+) -> tuple[pd.DataFrame, dict]:
+    """Every pair worth scoring: text neighbours, declared links, shared structure.
+
+    ``index`` is the run's TextIndex (sparse lexical views of the activities).
+    Returns columns ``a, b, similarity, declared`` and the declared-link counts.
+    """
+    groups = (
+        np.arange(len(activities)) if config.include_same_actor
+        else activities["actor_key"].to_numpy()
+    )
+    neighbours = top_k_pairs(
+        vectors, groups, config.k,
+        include_same_group=config.include_same_actor, chunk_rows=config.chunk_rows,
+    )
+    declared, link_stats = declared_pairs(activities, links)
+    candidates = merge_candidates(neighbours, vectors, declared, structural_pairs(activities))
+    return candidates, link_stats

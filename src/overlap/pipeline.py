@@ -12,13 +12,12 @@ import numpy as np
 import pandas as pd
 
 from overlap import __version__
-from overlap.candidates import declared_pairs, merge_candidates, structural_pairs
+from overlap.candidates import generate_candidates
 from overlap.cluster import assign_clusters, summarise_clusters
 from overlap.config import Config
 from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
-from overlap.neighbours import top_k_pairs
 from overlap.normalise import Normalised, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.score import PairScorer, TextIndex, load_scorer, score_pairs
@@ -154,22 +153,15 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None) ->
     with timer.stage("embed"):
         vectors = embedder.embed(activity_texts(activities))
     with timer.stage("neighbours"):
-        groups = (
-            np.arange(len(activities)) if config.neighbours.include_same_actor
-            else activities["actor_key"].to_numpy()
+        index = TextIndex.build(activities)
+        candidates, link_stats = generate_candidates(
+            activities, vectors, read.links, config.neighbours, index
         )
-        candidates = top_k_pairs(
-            vectors, groups, config.neighbours.k,
-            include_same_group=config.neighbours.include_same_actor,
-            chunk_rows=config.neighbours.chunk_rows,
-        )
-        declared, link_stats = declared_pairs(activities, read.links)
-        candidates = merge_candidates(candidates, vectors, declared, structural_pairs(activities))
     with timer.stage("score"):
         keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
         candidates = _orient(candidates, keys)
         scorer = load_scorer(config.score)
-        pairs = score_pairs(activities, candidates, config.score, scorer, TextIndex.build(activities))
+        pairs = score_pairs(activities, candidates, config.score, scorer, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
     with timer.stage("cluster"):
         labels = assign_clusters(activities, pairs, config.cluster)
