@@ -145,3 +145,30 @@ def init(path: Path, force: bool) -> None:
         sys.exit(2)
     write_text_atomic(path, DEFAULT_TOML)
     click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--truth", "truth_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Pairs known to be true: CSV with id_a, id_b [, label], or the report's decisions.csv.")
+@click.argument("run_output", type=click.Path(exists=True, path_type=Path))
+@click.option("--target-precision", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Recommend the lowest threshold keeping this precision.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write evaluation.json and pr-curve.png [default: beside pairs.csv].")
+def evaluate(truth_path: Path, run_output: Path, target_precision: float, out: Path | None) -> None:
+    """Measure a run's pairs (RUN_OUTPUT: its folder or pairs.csv) against known pairs."""
+    from overlap.evaluate import evaluate as measure
+    from overlap.evaluate import format_table, load_ranking, load_truth, plot_pr_curve
+    from overlap.outputs import write_json_atomic
+
+    try:
+        truth = load_truth(truth_path)
+        ranking, activities = load_ranking(run_output)
+    except OverlapError as error:
+        _fail(error)
+    result = measure(ranking, truth, activities=activities, target_precision=target_precision)
+    folder = out or (run_output if run_output.is_dir() else run_output.parent)
+    write_json_atomic(folder / "evaluation.json", result)
+    plot_pr_curve(ranking, truth, folder / "pr-curve.png")
+    click.echo(format_table(result))
+    click.echo(f"wrote {folder / 'evaluation.json'} and {folder / 'pr-curve.png'}", err=True)
