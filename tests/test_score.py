@@ -4,6 +4,7 @@ import pytest
 
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
+from overlap.normalise import add_org_keys
 from overlap.score import BUILT_IN, FEATURES, PairScorer, TextIndex, evidence, score_pairs
 
 
@@ -17,7 +18,9 @@ def _activity(**fields):
 
 
 def _frame(*activities):
-    return pd.DataFrame([_activity(**a) for a in activities])
+    frame = pd.DataFrame([_activity(**a) for a in activities])
+    add_org_keys(frame)
+    return frame
 
 
 def test_metadata_agreement_raises_and_disagreement_lowers_the_score():
@@ -48,6 +51,17 @@ def test_role_link_when_one_side_names_the_other_actor():
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
     features, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["role_link"]) == [1.0, 0.0]
+
+
+def test_role_link_through_the_initials_of_a_long_name():
+    activities = _frame(
+        {"title": "Shelter", "participating_orgs": ("1:USAID",)},
+        {"actor": "U.S. Agency for International Development", "actor_key": "usaid full",
+         "title": "Shelter grant"},
+    )
+    pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.5]})
+    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    assert list(features["role_link"]) == [1.0]
 
 
 def test_dac_codes_share_a_category():

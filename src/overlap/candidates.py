@@ -132,6 +132,44 @@ def structural_pairs(activities: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(sorted(pairs), columns=["a", "b"], dtype=np.int64)
 
 
+def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) -> pd.DataFrame:
+    """For each activity, the activities most like it of each organisation it names.
+
+    A funder's grant and the implementer's project often share few words, but
+    one names the other: among the named organisation's activities, the ones
+    closest in title and text are the likely counterpart.
+    """
+    holders: dict[str, list[int]] = {}
+    for position, keys in enumerate(activities["actor_keys"]):
+        for key in keys:
+            holders.setdefault(key, []).append(position)
+    naming: dict[str, list[int]] = {}
+    for position, keys in enumerate(activities["named_keys"]):
+        for key in keys:
+            if key in holders:
+                naming.setdefault(key, []).append(position)
+    actors = activities["actor_key"].to_numpy()
+    found: set[tuple[int, int]] = set()
+    for key, sources in naming.items():
+        targets = np.unique(holders[key])
+        sources = np.asarray(sources)
+        similarity = _dense(index.titles[sources] @ index.titles[targets].T)
+        similarity += _dense(vectors[sources] @ vectors[targets].T)
+        similarity[actors[sources][:, None] == actors[targets][None, :]] = -np.inf
+        take = min(per_actor, len(targets))
+        best = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
+        for row, columns in enumerate(best):
+            for column in columns:
+                if np.isfinite(similarity[row, column]):
+                    x, y = int(sources[row]), int(targets[column])
+                    found.add((min(x, y), max(x, y)))
+    return pd.DataFrame(sorted(found), columns=["a", "b"], dtype=np.int64)
+
+
+def _dense(matrix) -> np.ndarray:
+    return np.asarray(matrix.toarray() if sp.issparse(matrix) else matrix, dtype=np.float32)
+
+
 def pair_similarity(vectors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0, dtype=np.float32)
@@ -178,6 +216,13 @@ def generate_candidates(
         vectors, groups, config.k,
         include_same_group=config.include_same_actor, chunk_rows=config.chunk_rows,
     )
+    titles = top_k_pairs(
+        index.titles, groups, config.k_title,
+        include_same_group=config.include_same_actor, chunk_rows=config.chunk_rows,
+    )
+    named = named_actor_pairs(activities, vectors, index, config.per_named_actor)
     declared, link_stats = declared_pairs(activities, links)
-    candidates = merge_candidates(neighbours, vectors, declared, structural_pairs(activities))
+    candidates = merge_candidates(
+        neighbours, vectors, titles[["a", "b"]], named, declared, structural_pairs(activities)
+    )
     return candidates, link_stats

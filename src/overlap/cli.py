@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import shlex
 import sys
 from pathlib import Path
 
@@ -52,6 +54,90 @@ config_option = click.option(
 )
 
 
+state_option = click.option(
+    "--state", "state_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder kept between runs: embedding cache, last results, decisions "
+         "[default: .overlap next to the --out folder].",
+)
+decisions_option = click.option(
+    "--decisions", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="A decisions.csv exported from the report (repeatable); remembered in the state.",
+)
+log_file_option = click.option(
+    "--log-file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Append what the run did (and any error, in full) to this file.",
+)
+#: `overlap run` exits with this when it found duplicate or funding-chain pairs
+#: that the last run did not report, so a scheduler can alert someone
+ALERT_EXIT_CODE = 10
+
+
+def _nightly_overrides(state_dir: Path | None, decisions: tuple[Path, ...],
+                       quiet: bool) -> dict[str, dict[str, object]]:
+    overrides: dict[str, dict[str, object]] = {
+        "state": {"dir": str(state_dir)} if state_dir else {},
+        "review": {"decisions": [str(p) for p in decisions]} if decisions else {},
+    }
+    if quiet:  # no progress bar: under cron, anything on stderr is mailed
+        overrides["embed"] = {"progress_min_texts": 2**31 - 1}
+    return overrides
+
+
+def _open_log(log_file: Path | None) -> tuple[logging.Logger, logging.Handler]:
+    """The `overlap` logger, writing to ``log_file`` (nowhere without one) for this command."""
+    log = logging.getLogger("overlap")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    else:
+        handler = logging.NullHandler()
+    log.addHandler(handler)
+    return log, handler
+
+
+def _close_log(log: logging.Logger, handler: logging.Handler) -> None:
+    log.removeHandler(handler)
+    handler.close()
+
+
+def _crash(error: Exception, log_file: Path | None) -> None:
+    """An unexpected error: one line on stderr, the traceback in the log, exit 1."""
+    where = f"details in {log_file}" if log_file else "rerun with --debug for details"
+    click.echo(f"error: unexpected failure: {type(error).__name__}: {error} ({where}); "
+               "the report folder keeps the last complete report", err=True)
+    sys.exit(1)
+
+
+def _run_summary(result) -> list[str]:
+    """What a run found and what changed since the last one, as lines for stderr and the log."""
+    counts, changes = result.counts, result.changes
+    lines = [
+        f"{len(result.activities)} activities from {len(result.read.sources)} files, "
+        f"{result.activities['actor_key'].nunique()} actors: "
+        f"{counts.get('duplicate', 0)} likely duplicates, {counts.get('overlap', 0)} overlaps, "
+        f"{len(result.clusters)} clusters",
+    ]
+    warnings = [p for p in result.problems if p.severity == "warning"]
+    if warnings:
+        lines.append(f"{len(warnings)} warnings (listed in run.json)")
+    pairs = changes.get("pairs", {})
+    if changes.get("previous_run"):
+        lines.append(
+            f"since the last run ({changes['previous_run']}): {pairs.get('new', 0)} new, "
+            f"{pairs.get('changed', 0)} changed, {pairs.get('resolved', 0)} resolved pairs; "
+            f"{result.new_alerts} new duplicates or funding chains"
+        )
+    state = result.state or {}
+    cache = state.get("cache")
+    if cache:
+        lines.append(f"embeddings: {cache['hits']} from the cache, {cache['misses']} computed")
+    lines.extend(f"warning: {note}" for note in state.get("notes", []))
+    return lines
+
+
 @click.group()
 @click.version_option(__version__, prog_name="overlap")
 def main() -> None:
@@ -79,13 +165,20 @@ def main() -> None:
               help="Call pairs scoring at least this duplicates [default: 0.8].")
 @click.option("--scorer", type=click.Path(dir_okay=False, path_type=Path),
               help="A trained pair scorer (JSON) instead of the built-in weights.")
+@state_option
+@decisions_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@log_file_option
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_same_actor,
-        threshold, duplicate_threshold, scorer, quiet) -> None:
-    """Read INPUTS (files or folders), find overlapping activities, write the report."""
-    from overlap.pipeline import run as run_pipeline
-    from overlap.report import write_outputs
+        threshold, duplicate_threshold, scorer, state_dir, decisions, quiet, log_file,
+        debug) -> None:
+    """Read INPUTS (files or folders), find overlapping activities, write the report.
 
+    Exit codes: 0 ran, nothing new since the last run; 10 ran, new duplicate or
+    funding-chain pairs; 2 bad input or option; 3 another run holds the state
+    folder; 1 unexpected failure (the previous report is left as it was).
+    """
     overrides = {
         "input": _input_overrides(maps, exclude),
         "embed": {k_: v for k_, v in (("embedder", embedder), ("model", str(model) if model else None)) if v},
@@ -94,26 +187,43 @@ def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_sam
                                        ("duplicate_threshold", duplicate_threshold),
                                        ("model", str(scorer) if scorer else None)) if v is not None},
         "report": {"out": str(out)} if out else {},
+        **_nightly_overrides(state_dir, decisions, quiet),
     }
+    log, handler = _open_log(log_file)
     try:
         config = load_config(config_path, {s: v for s, v in overrides.items() if v})
-        result = run_pipeline(list(inputs), config, command=["overlap", *sys.argv[1:]])
-        paths = write_outputs(result, Path(config.report.out))
+        code = _run_and_tell(list(inputs), config, quiet, log)
     except OverlapError as error:
+        log.error("%s (exit code %d)", error, error.exit_code)
         _fail(error)
+    except Exception as error:
+        log.exception("unexpected failure")
+        if debug:
+            raise
+        _crash(error, log_file)
+    finally:
+        _close_log(log, handler)
+    sys.exit(code)
+
+
+def _run_and_tell(inputs: list[Path], config, quiet: bool, log: logging.Logger) -> int:
+    """One locked run, published; its summary to the log and stderr; the exit code."""
+    from overlap.nightly import run_nightly
+
+    command = ["overlap", *sys.argv[1:]]
+    log.info("run started: %s", shlex.join(command))
+    outcome = run_nightly(inputs, config, command)
+    result = outcome.result
+    code = ALERT_EXIT_CODE if result.new_alerts else 0
+    lines = _run_summary(result)
+    for line in lines:
+        log.info("%s", line)
+    log.info("wrote %s (exit code %d)", outcome.paths["report"], code)
     if not quiet:
-        counts = result.counts
-        click.echo(
-            f"{len(result.activities)} activities from {len(result.read.sources)} files, "
-            f"{result.activities['actor_key'].nunique()} actors: "
-            f"{counts.get('duplicate', 0)} likely duplicates, {counts.get('overlap', 0)} overlaps, "
-            f"{len(result.clusters)} clusters",
-            err=True,
-        )
-        warnings = [p for p in result.problems if p.severity == "warning"]
-        if warnings:
-            click.echo(f"{len(warnings)} warnings (listed in run.json)", err=True)
-        click.echo(str(paths["report"]))
+        for line in lines:
+            click.echo(line, err=True)
+        click.echo(str(outcome.paths["report"]))
+    return code
 
 
 @main.command()
@@ -172,3 +282,85 @@ def evaluate(truth_path: Path, run_output: Path, target_precision: float, out: P
     plot_pr_curve(ranking, truth, folder / "pr-curve.png")
     click.echo(format_table(result))
     click.echo(f"wrote {folder / 'evaluation.json'} and {folder / 'pr-curve.png'}", err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Report folder [default: the config's report.out].")
+@config_option
+@state_option
+@decisions_option
+@log_file_option
+@click.option("--cron", "style", flag_value="cron", help="Print a crontab line.")
+@click.option("--systemd", "style", flag_value="systemd", help="Print a systemd service and timer.")
+@click.option("--at", "at_text", default="02:30", show_default=True, help="Time of day, HH:MM.")
+@click.option("--name", default="overlap-nightly", show_default=True, help="systemd unit name.")
+def schedule(inputs, out, config_path, state_dir, decisions, log_file, style, at_text, name) -> None:
+    """Print a schedule running `overlap run INPUTS` every night with this config.
+
+    Options other than the ones here belong in the config file (`overlap init`),
+    which the scheduled run reads. The log defaults to overlap.log in the state folder.
+    """
+    from overlap.schedule import At, cron_line, run_command, systemd_units
+
+    if style is None:
+        click.echo("error: choose --cron or --systemd", err=True)
+        sys.exit(2)
+    try:
+        at = At.parse(at_text)
+    except ValueError as error:
+        click.echo(f"error: --at {error}", err=True)
+        sys.exit(2)
+    overrides = {"report": {"out": str(out)} if out else {},
+                 **_nightly_overrides(state_dir, decisions, quiet=False)}
+    try:
+        config = load_config(config_path, {s: v for s, v in overrides.items() if v})
+        command = run_command(list(inputs), config, config_path, log_file)
+    except OverlapError as error:
+        _fail(error)
+    cwd = Path.cwd().absolute()
+    if style == "cron":
+        click.echo("# overlap nightly report; add it with: (crontab -l; overlap schedule --cron ...) | crontab -")
+        click.echo("# exit code 10 = new duplicates: append  ; [ $? -eq 10 ] && <your alert>  to act on it")
+        click.echo(cron_line(command, cwd, at))
+        return
+    for filename, text in systemd_units(command, cwd, at, name).items():
+        click.echo(f"# ~/.config/systemd/user/{filename}")
+        click.echo(text)
+    click.echo(f"# then: systemctl --user daemon-reload && systemctl --user enable --now {name}.timer")
+    click.echo("#       (and `loginctl enable-linger $USER` so it runs while you are logged out)")
+
+
+@main.command()
+@click.option("--truth", "truth_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Pairs known to be true: CSV with id_a, id_b.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@config_option
+@click.option("--embedder", type=click.Choice(["auto", "minilm", "tfidf", "use"]),
+              help="Text embedder; the scorer is only valid with the one it was trained with.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("models/pair-scorer.json"), show_default=True,
+              help="Where to save the scorer (its model card goes beside it).")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+def train(truth_path: Path, inputs, config_path, embedder, out: Path, folds: int) -> None:
+    """Fit the pair scorer on INPUTS labelled by --truth; report held-out figures."""
+    from overlap.evaluate import load_truth
+    from overlap.train import save, training_data
+    from overlap.train import train as fit
+
+    try:
+        config = load_config(config_path, {"embed": {"embedder": embedder}} if embedder else None)
+        truth = load_truth(truth_path)
+        data = training_data(list(inputs), truth, config)
+        scorer, metrics = fit(data, folds=folds)
+    except OverlapError as error:
+        _fail(error)
+    card = save(scorer, metrics, data, out, {"truth": str(truth_path), "inputs": [str(i) for i in inputs]})
+    held = metrics["held_out"]
+    click.echo(
+        "held out: " + ", ".join(f"{name} {value:.1%}" for name, value in held.items()
+                                 if name != "average_precision")
+        + f", average precision {held['average_precision']:.3f}"
+    )
+    click.echo(f"wrote {out} and {card}")

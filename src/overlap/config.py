@@ -49,6 +49,11 @@ class EmbedConfig:
 class NeighboursConfig:
     #: candidates per activity: its k most similar activities of other actors
     k: int = 10
+    #: and its k_title activities of other actors with the most similar titles
+    k_title: int = 5
+    #: and, for each organisation it names (funder, implementer, partner), that
+    #: organisation's per_named_actor activities most similar to it
+    per_named_actor: int = 3
     include_same_actor: bool = False
     #: rows compared at once; memory is about chunk_rows x N x 4 bytes
     chunk_rows: int = 1024
@@ -80,6 +85,28 @@ class ReportConfig:
 
 
 @dataclass
+class StateConfig:
+    #: folder kept between runs (embedding cache, last results, decisions); "" = .overlap next to report.out
+    dir: str = ""
+    #: cached embeddings no run has used for this many runs are dropped
+    cache_max_idle_runs: int = 30
+
+
+@dataclass
+class ReviewConfig:
+    #: decisions.csv files exported from the report; the state remembers them for later runs
+    decisions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChangesConfig:
+    #: a pair whose score moved at least this much since the last run is "changed"
+    score_change: float = 0.05
+    #: a cluster keeps the last run's id when their members overlap at least this much (Jaccard)
+    cluster_match: float = 0.5
+
+
+@dataclass
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
@@ -87,6 +114,9 @@ class Config:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    state: StateConfig = field(default_factory=StateConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    changes: ChangesConfig = field(default_factory=ChangesConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -98,13 +128,19 @@ class Config:
             raise ConfigError(
                 "score.duplicate_threshold must be between report_threshold and 1"
             )
+        for name, value in (("changes.score_change", self.changes.score_change),
+                            ("changes.cluster_match", self.changes.cluster_match)):
+            if not 0 < value <= 1:
+                raise ConfigError(f"{name} must be above 0 and at most 1, got {value}")
         for name, value in (
             ("neighbours.k", self.neighbours.k),
+            ("neighbours.k_title", self.neighbours.k_title),
             ("neighbours.chunk_rows", self.neighbours.chunk_rows),
             ("embed.batch_size", self.embed.batch_size),
             ("embed.window_words", self.embed.window_words),
             ("embed.max_windows", self.embed.max_windows),
             ("cluster.max_size", self.cluster.max_size),
+            ("state.cache_max_idle_runs", self.state.cache_max_idle_runs),
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
@@ -190,8 +226,13 @@ max_windows = 4
 progress_min_texts = 200
 
 [neighbours]
-# Candidates per activity: its k most similar activities of other actors.
+# Candidates per activity: its k most similar activities of other actors,
+# its k_title activities of other actors with the most similar titles, and for
+# each organisation it names as funder/implementer/partner, that organisation's
+# per_named_actor activities most similar to it.
 k = 10
+k_title = 5
+per_named_actor = 3
 include_same_actor = false
 # Rows compared at once: memory is about chunk_rows x activities x 4 bytes.
 chunk_rows = 1024
@@ -213,4 +254,23 @@ label_terms = 4
 out = "reports"
 # The HTML report keeps the top N pairs (the CSVs keep all).
 max_pairs_in_html = 5000
+
+[state]
+# Folder kept between runs: the embedding cache, the last run's results and the
+# review decisions. "" = a folder ".overlap" next to the report folder.
+dir = ""
+# Cached embeddings that no run used for this many runs are dropped.
+cache_max_idle_runs = 30
+
+[review]
+# decisions.csv files exported from the report. Decisions are remembered in the
+# state: a dismissed pair stays hidden until one of its activities' text changes.
+decisions = []
+
+[changes]
+# A pair whose score moved by at least this since the last run is "changed".
+score_change = 0.05
+# A cluster keeps the last run's id when their members overlap at least this much
+# (Jaccard: shared members / all members of both).
+cluster_match = 0.5
 '''

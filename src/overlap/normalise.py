@@ -7,6 +7,7 @@ skipped and counted, never silently lost.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import gettext
 import re
@@ -60,6 +61,49 @@ def actor_key(name: str, aliases: dict[str, str] | None = None) -> str:
     key = fold(match.group(1)) if match else fold(name)
     key = key.replace(" ", "") if match else key
     return fold(aliases.get(key, key))
+
+
+_NAME_LINK_WORDS = frozenset(
+    "for of the and in on de des du la le les et pour y del el los las und fur".split()
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def org_keys(name: str) -> frozenset[str]:
+    """Every key an organisation may be known by: its folded name, the acronym in
+    brackets, and the initials of a long name ('U.S. Agency for International
+    Development' -> 'usaid'), so that an implementer naming 'USAID' as its funder
+    meets the actor 'U.S. Agency for International Development'."""
+    name = clean_text(name)
+    if not name:
+        return frozenset()
+    keys = {actor_key(name)}
+    bare = fold(re.sub(r"\(.*?\)", " ", name))
+    if bare:
+        keys.add(bare)
+        words = [w for w in bare.split() if w not in _NAME_LINK_WORDS]
+        if len(words) >= 3:
+            keys.add("".join(w[0] for w in words))
+    return frozenset(k for k in keys if len(k) >= 2)
+
+
+def named_organisations(funders, implementers, participants) -> list[str]:
+    """Names of the organisations an activity names; participants are 'role:name'."""
+    names = [*funders, *implementers]
+    names += [p.split(":", 1)[1] if p.split(":", 1)[0].strip().isdigit() else p for p in participants]
+    return [n.strip() for n in names if n.strip()]
+
+
+def add_org_keys(frame: pd.DataFrame, aliases: dict[str, str] | None = None) -> None:
+    """Organisation keys, computed once: whom each activity names, and who it is."""
+    aliases = aliases or {}
+    frame["named_keys"] = [
+        frozenset().union(*(org_keys(aliases.get(fold(n), n)) for n in named_organisations(f, i, p)))
+        for f, i, p in zip(frame["funders"], frame["implementers"], frame["participating_orgs"])
+    ]
+    frame["actor_keys"] = [
+        org_keys(aliases.get(fold(a), a)) | {k} for a, k in zip(frame["actor"], frame["actor_key"])
+    ]
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,6 +183,7 @@ _FRENCH_MONTHS = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_date(value: str, *, end: bool = False) -> str | None:
     """ISO date for the many ways exports write one; None when it cannot be read.
 
@@ -154,7 +199,10 @@ def parse_date(value: str, *, end: bool = False) -> str | None:
         period = pd.Period(text, freq="M")
         return (period.end_time if end else period.start_time).date().isoformat()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text):
-        parsed = pd.to_datetime(text[:10], format="%Y-%m-%d", errors="coerce")
+        try:
+            parsed = pd.Timestamp(datetime.date.fromisoformat(text[:10]))
+        except ValueError:
+            return None
     else:
         words = fold(text)
         for foreign, english in _FRENCH_MONTHS.items():
@@ -195,6 +243,7 @@ def parse_budget(value: str) -> float | None:
 
 def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normalised:
     """Clean every field; collect errors and warnings with their file, row and column."""
+    aliases = aliases or {}
     frame = read.activities.copy()
     result = Normalised(activities=frame)
     mappings = {str(s.path): s.mapping for s in read.sources}
@@ -274,6 +323,8 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normal
                 ))
             parsed.append(date or "")
         frame[name] = parsed
+
+    add_org_keys(frame, aliases)
 
     budgets = []
     for index, value in zip(frame.index, frame["budget"]):

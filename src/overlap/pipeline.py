@@ -12,15 +12,32 @@ import numpy as np
 import pandas as pd
 
 from overlap import __version__
+from overlap.cache import CachedEmbedder, with_cache
 from overlap.candidates import generate_candidates
+from overlap.changes import (
+    CHANGE_COLUMNS,
+    STORED_DECISION_COLUMNS,
+    activity_keys,
+    apply_review,
+    changes_table,
+    keep_cluster_ids,
+    load_history,
+    pair_statuses,
+    remember_decisions,
+    resolved_pairs,
+    summarise_changes,
+    text_hashes,
+)
 from overlap.cluster import assign_clusters, summarise_clusters
 from overlap.config import Config
+from overlap.decisions import load_decisions
 from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
 from overlap.normalise import Normalised, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.score import PairScorer, TextIndex, load_scorer, score_pairs
+from overlap.state import State
 from overlap.text import activity_texts
 
 MAX_PROBLEMS_SHOWN = 20
@@ -45,6 +62,24 @@ class RunResult:
     projection: np.ndarray | None = None
     #: declared cross-references: how many, how many became pairs, how many dangle
     links: dict[str, int] = field(default_factory=dict)
+    #: since the last run: pairs and clusters by status, why pairs resolved, new alerts
+    changes: dict[str, object] = field(default_factory=dict)
+    #: new, changed and resolved pairs (changes.csv)
+    changed_pairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    #: decisions read, confirmed, unsure, dismissed (hidden), unmatched, reopened
+    decisions: dict[str, int] = field(default_factory=dict)
+    #: every decision to remember, with its activities' text hashes
+    stored_decisions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=STORED_DECISION_COLUMNS))
+    #: the state folder used (None without one): folder, run number, repairs, cache use
+    state: dict[str, object] | None = None
+
+    @property
+    def new_alerts(self) -> int:
+        """New duplicate or funding-chain pairs since the last run (0 on a first run)."""
+        if not self.changes.get("previous_run"):
+            return 0
+        return int(self.changes.get("new_alerts", 0))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -66,6 +101,9 @@ class RunResult:
             "counts": self.counts,
             "clusters": int(len(self.clusters)),
             "links": self.links,
+            "changes": self.changes,
+            "decisions": self.decisions,
+            "state": self.state,
             "skipped_rows": [p.to_dict() for p in self.skipped_rows],
             "warnings": [p.to_dict() for p in self.problems if p.severity == "warning"],
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
@@ -143,31 +181,63 @@ def load_activities(inputs: list[Path], config: Config) -> tuple[ReadResult, Nor
     return read, normalised
 
 
-def run(inputs: list[Path], config: Config, command: list[str] | None = None) -> RunResult:
-    """Run every stage in memory; the caller writes the outputs."""
+def _with_sides(pairs: pd.DataFrame, keys: np.ndarray, hashes: np.ndarray) -> pd.DataFrame:
+    """Each pair's activity keys and text hashes, which the comparison with earlier runs uses."""
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    return pairs.assign(key_a=keys[a], key_b=keys[b], text_hash_a=hashes[a], text_hash_b=hashes[b])
+
+
+def run(inputs: list[Path], config: Config, command: list[str] | None = None,
+        state: State | None = None) -> RunResult:
+    """Run every stage in memory; the caller writes the outputs.
+
+    With a state folder, embeddings come from its cache, and the run is compared
+    with the last published one (statuses, cluster ids, remembered decisions);
+    the caller saves it back (``changes.save_history``) once the outputs are out.
+    """
     timer = _Timer()
+    decided = load_decisions(config.review.decisions)
     with timer.stage("read"):
         read, normalised = load_activities(inputs, config)
-    activities = normalised.activities
+        history = load_history(state)
+    texts = activity_texts(normalised.activities)
+    activities = normalised.activities.assign(text_hash=text_hashes(texts))
+    keys = activity_keys(activities)
     embedder = get_embedder(config.embed, activities["language"].tolist())
+    if state is not None:
+        embedder = with_cache(embedder, config.embed, state, config.state.cache_max_idle_runs)
     with timer.stage("embed"):
-        vectors = embedder.embed(activity_texts(activities))
+        vectors = embedder.embed(texts)
     with timer.stage("neighbours"):
         index = TextIndex.build(activities)
         candidates, link_stats = generate_candidates(
             activities, vectors, read.links, config.neighbours, index
         )
     with timer.stage("score"):
-        keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
         candidates = _orient(candidates, keys)
         scorer = load_scorer(config.score)
         pairs = score_pairs(activities, candidates, config.score, scorer, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
+        pairs = _with_sides(pairs, keys, activities["text_hash"].to_numpy())
+    with timer.stage("review"):
+        stored_decisions = remember_decisions(history, decided, pairs)
+        reviewed, decision_counts, reopened = apply_review(pairs, stored_decisions)
+        dismissed = set(pairs["pair_id"]) - set(reviewed["pair_id"])
+        pairs = reviewed
     with timer.stage("cluster"):
         labels = assign_clusters(activities, pairs, config.cluster)
+        labels, cluster_status = keep_cluster_ids(labels, keys, history.previous,
+                                                  config.changes.cluster_match)
         activities = activities.assign(cluster_id=labels)
         pairs["cluster_id"] = labels[pairs["a"].to_numpy()]
         clusters = summarise_clusters(activities, labels, config.cluster)
+        clusters["status"] = clusters["cluster_id"].map(cluster_status)
+    with timer.stage("changes"):
+        pairs = pairs.join(pair_statuses(pairs, history.previous, reopened,
+                                         config.changes.score_change))
+        resolved = resolved_pairs(history.previous, activities, set(pairs["pair_id"]), dismissed)
+        changes = summarise_changes(pairs, resolved, cluster_status, history.previous)
+        changed_pairs = changes_table(pairs, activities, resolved)
     with timer.stage("project"):
         projection = project_2d(vectors)
     return RunResult(
@@ -175,8 +245,18 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None) ->
         scorer=scorer, model=embedder.identity, problems=normalised.problems + read.problems,
         skipped_rows=normalised.skipped_rows, candidates=int(len(candidates)),
         seconds=timer.seconds, command=command or [], projection=projection,
-        links=link_stats,
+        links=link_stats, changes=changes, changed_pairs=changed_pairs,
+        decisions=decision_counts, stored_decisions=stored_decisions,
+        state=_state_summary(state, embedder),
     )
+
+
+def _state_summary(state: State | None, embedder) -> dict[str, object] | None:
+    """run.json's ``state``: the folder, this run's number, repairs made, cache use."""
+    if state is None:
+        return None
+    cache = embedder.cache.stats if isinstance(embedder, CachedEmbedder) else None
+    return {**state.to_dict(), "cache": cache}
 
 
 def project_2d(vectors) -> np.ndarray:

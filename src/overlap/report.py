@@ -1,23 +1,45 @@
-"""Write a run's outputs: pairs.csv, clusters.csv, activities.csv, run.json, report.html."""
+"""Write a run's outputs: pairs.csv, clusters.csv, activities.csv, run.json, report.html.
+
+The HTML report is one self-contained file a reviewer works in offline: the run's
+data is embedded once as JSON (activities as columns, pairs pointing at activity
+positions) and the page's own script renders every view from it.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pycountry
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from overlap.dac_sectors import dac_sector_label
+from overlap.decisions import input_fingerprint
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
 from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
-from overlap.score import FEATURES
+from overlap.score import FEATURES, SHORT_TEXT, PairScorer, pair_contributions
 
-PAIR_COLUMNS = [
-    "pair_id", "kind", "score", "similarity", "id_a", "actor_a", "title_a",
-    "id_b", "actor_b", "title_b", "cluster_id", "reasons",
-]
+#: Columns apply_decisions adds; pairs.csv carries them when a run applied decisions.
+DECISION_PAIR_COLUMNS = ["decision", "decision_note"]
+#: Optional pair columns the page shows when a run has them: the review and the
+#: comparison with the last run (status new/changed/unchanged, and why).
+OPTIONAL_PAIR_COLUMNS = {"decision": "decision", "decision_note": "note",
+                         "review_note": "review_note", "status": "status", "why": "why"}
+#: Problems listed in the report; run.json lists them all.
+MAX_PROBLEMS_IN_HTML = 200
+#: Map coordinates are integers in 0..MAP_SCALE: a tenth of a pixel on a 1000-pixel map.
+MAP_SCALE = 10000
+#: Where each list field's values are looked up: fields sharing a vocabulary share names.
+_VOCABULARY_OF = {
+    "countries": "country", "locations": "location", "sectors": "sector",
+    "funders": "org", "implementers": "org",
+}
 
 
 def _joined(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,6 +68,9 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
         "cluster_id": pairs["cluster_id"],
         "reasons": pairs["reasons"],
     })
+    for name in DECISION_PAIR_COLUMNS:
+        if name in pairs:
+            table[name] = pairs[name].to_numpy()
     for name in FEATURES:
         table[f"feature_{name}"] = pairs[name].astype(float).round(4)
     return table
@@ -54,6 +79,199 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
 def activities_table(result: RunResult) -> pd.DataFrame:
     columns = [*CANONICAL_FIELDS, *SOURCE_FIELDS, "cluster_id"]
     return _joined(result.activities[columns])
+
+
+# ---------------------------------------------------------------- the report's data
+
+
+class _Vocabulary:
+    """Repeated strings (actors, countries, organisations) stored once, referenced by index."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def code(self, name: str) -> int:
+        if name not in self._index:
+            self._index[name] = len(self.names)
+            self.names.append(name)
+        return self._index[name]
+
+    def codes(self, names: Iterable[str]) -> list[int]:
+        return [self.code(n) for n in names]
+
+
+def _rounded(values: Iterable[float], digits: int = 3) -> list[float | None]:
+    """Floats rounded for a compact page; NaN and infinities become null, which JSON allows."""
+    return [round(float(v), digits) if math.isfinite(v) else None for v in values]
+
+
+def _activities_data(activities: pd.DataFrame, vocabularies: dict[str, _Vocabulary],
+                     clusters: dict[str, int]) -> dict[str, list]:
+    """Activities as columns: one list per field, so the page holds each value once."""
+    files = vocabularies["file"]
+    return {
+        "id": activities["id"].tolist(),
+        "actor": vocabularies["actor"].codes(activities["actor"]),
+        "title": activities["title"].tolist(),
+        "description": activities["description"].tolist(),
+        **{
+            name: [vocabularies[_VOCABULARY_OF[name]].codes(v) for v in activities[name]]
+            for name in _VOCABULARY_OF
+        },
+        "start": activities["start_date"].tolist(),
+        "end": activities["end_date"].tolist(),
+        "budget": _rounded(activities["budget"].astype(float), 2),
+        "currency": activities["currency"].tolist(),
+        "file": [files.code(Path(f).name) for f in activities["source_file"]],
+        "row": [int(r) for r in activities["source_row"]],
+        "cluster": [clusters.get(c, -1) for c in activities["cluster_id"]],
+    }
+
+
+def _pairs_data(result: RunResult, shown: pd.DataFrame, kinds: _Vocabulary,
+                clusters: dict[str, int]) -> dict[str, list]:
+    """The shown pairs as columns; ``a``/``b`` are activity positions.
+
+    ``contributions`` is flat, one value per pair and feature in the order of
+    ``meta.features``: what the page's score bars draw. ``scorer`` says which of
+    ``meta.scorers`` scored each pair (short texts have their own weights).
+    """
+    contributions = pair_contributions(shown, result.scorer).to_numpy(dtype=np.float64)
+    data = {
+        "id": shown["pair_id"].tolist(),
+        "kind": kinds.codes(shown["kind"]),
+        "score": _rounded(shown["score"]),
+        "a": [int(x) for x in shown["a"]],
+        "b": [int(x) for x in shown["b"]],
+        "reasons": shown["reasons"].tolist(),
+        "cluster": [clusters.get(c, -1) for c in shown["cluster_id"]],
+        "contributions": _rounded(contributions.ravel()),
+        "scorer": [int(s) for s in shown.get("short_text", pd.Series(False, index=shown.index))],
+    }
+    for column, key in OPTIONAL_PAIR_COLUMNS.items():
+        if column in shown:
+            data[key] = shown[column].fillna("").astype(str).tolist()
+    return data
+
+
+def _clusters_data(clusters: pd.DataFrame, activities: pd.DataFrame) -> dict[str, list]:
+    """Each cluster's id, label and member positions; the page derives the rest from members."""
+    positions = pd.Series(np.arange(len(activities))).groupby(activities["cluster_id"].to_numpy())
+    members = {name: group.tolist() for name, group in positions}
+    data = {
+        "id": clusters["cluster_id"].tolist(),
+        "label": clusters["label"].fillna("").tolist(),
+        "members": [members.get(c, []) for c in clusters["cluster_id"]],
+    }
+    if "status" in clusters:
+        data["status"] = clusters["status"].fillna("").astype(str).tolist()
+    return data
+
+
+def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
+    """The 2-D projection scaled to integers 0..MAP_SCALE, x and y as flat lists.
+
+    Each axis is centred on its median, divided by its interquartile range and
+    passed through asinh: near-linear in the crowded middle, compressed in the long
+    tails, so a few far-off texts do not squeeze everything else into one corner.
+    """
+    if projection is None or len(projection) != n or n == 0:
+        return {"x": [], "y": []}
+    points = np.nan_to_num(np.asarray(projection, dtype=np.float64)[:, :2])
+    low, middle, high = np.percentile(points, [25, 50, 75], axis=0)
+    spread = np.where(high > low, high - low, 1.0)
+    squashed = np.arcsinh((points - middle) / spread)
+    lowest, highest = squashed.min(axis=0), squashed.max(axis=0)
+    span = np.where(highest > lowest, highest - lowest, 1.0)
+    scaled = np.rint((squashed - lowest) / span * MAP_SCALE).astype(int)
+    return {"x": scaled[:, 0].tolist(), "y": scaled[:, 1].tolist()}
+
+
+def _sector_label(sector: str) -> str:
+    """A bare DAC purpose code (as CSV exports of IATI data hold) gets its name."""
+    return dac_sector_label(sector) if sector.isdigit() and len(sector) == 5 else sector
+
+
+def _country_names(codes: list[str]) -> dict[str, str]:
+    """English names for the ISO codes the activities use, for labels and filters."""
+    names = {}
+    for code in codes:
+        country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+        if country is not None:
+            names[code] = getattr(country, "common_name", country.name)
+    return names
+
+
+def _scorer_view(scorer: PairScorer) -> dict[str, object]:
+    """A scorer's name, bias and weights in ``FEATURES`` order (0 for unused features)."""
+    return {"name": scorer.name, "bias": float(scorer.bias),
+            "weights": [float(scorer.weights.get(name, 0.0)) for name in FEATURES]}
+
+
+def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object]:
+    """What the overview shows: inputs, counts, thresholds, model, problems."""
+    summary = result.summary()
+    warnings = summary["warnings"]
+    config = result.config
+    return {
+        "version": summary["version"],
+        "command": summary["command"],
+        "fingerprint": input_fingerprint(s.sha256 for s in result.read.sources),
+        "files": [
+            {"name": Path(s["path"]).name, "path": s["path"], "format": s["format"],
+             "rows": s["rows"], "sha256": s["sha256"]}
+            for s in summary["inputs"]
+        ],
+        "activities": summary["activities"],
+        "actors": summary["actors"],
+        "languages": summary.get("languages", {}),
+        "links": summary.get("links", {}),
+        "candidates": summary["candidate_pairs"],
+        "total_pairs": summary["reported_pairs"],
+        "shown_pairs": shown,
+        "max_pairs_in_html": config.report.max_pairs_in_html,
+        "counts": summary["counts"],
+        "kinds": kinds.names,
+        "clusters": summary["clusters"],
+        "skipped_rows": len(result.skipped_rows),
+        "warnings": len(warnings),
+        "problems": warnings[:MAX_PROBLEMS_IN_HTML],
+        "thresholds": {"report": config.score.report_threshold,
+                       "duplicate": config.score.duplicate_threshold},
+        "neighbours": config.neighbours.k,
+        "embedder": result.model,
+        "features": list(FEATURES),
+        "scorers": [_scorer_view(result.scorer), _scorer_view(SHORT_TEXT)],
+        "decisions": summary.get("decisions"),
+        "changes": summary.get("changes"),
+    }
+
+
+def report_data(result: RunResult) -> dict[str, object]:
+    """Everything the page renders, built once; pairs are the top ``max_pairs_in_html``."""
+    shown = result.pairs.head(result.config.report.max_pairs_in_html)
+    kinds = _Vocabulary()
+    kinds.codes(["duplicate", "overlap", *result.pairs["kind"].unique()])
+    vocabularies = {name: _Vocabulary() for name in ("actor", "country", "location", "sector",
+                                                     "org", "file")}
+    clusters = {c: i for i, c in enumerate(result.clusters["cluster_id"])}
+    activities = _activities_data(result.activities, vocabularies, clusters)
+    pairs = _pairs_data(result, shown, kinds, clusters)
+    vocab = {name: v.names for name, v in vocabularies.items()}
+    vocab["sector"] = [_sector_label(s) for s in vocab["sector"]]
+    return {
+        "meta": _meta(result, len(shown), kinds),
+        "vocab": vocab,
+        "country_names": _country_names(vocabularies["country"].names),
+        "activities": activities,
+        "pairs": pairs,
+        "clusters": _clusters_data(result.clusters, result.activities),
+        "map": _map_data(result.projection, len(result.activities)),
+    }
+
+
+# ---------------------------------------------------------------- rendering
 
 
 def _environment() -> Environment:
@@ -65,67 +283,23 @@ def _environment() -> Environment:
     )
 
 
-def _activity_view(activities: pd.DataFrame, position: int) -> dict[str, object]:
-    row = activities.iloc[position]
-    return {
-        "id": row["id"], "actor": row["actor"], "title": row["title"],
-        "description": row["description"], "countries": list(row["countries"]),
-        "locations": list(row["locations"]), "sectors": list(row["sectors"]),
-        "start_date": row["start_date"], "end_date": row["end_date"],
-        "budget": None if pd.isna(row["budget"]) else float(row["budget"]),
-        "currency": row["currency"], "funders": list(row["funders"]),
-        "implementers": list(row["implementers"]),
-        "source": f"{Path(row['source_file']).name} row {row['source_row']}",
-        "cluster_id": row["cluster_id"],
-    }
-
-
-def render_html(result: RunResult) -> str:
-    limit = result.config.report.max_pairs_in_html
-    shown = result.pairs.head(limit)
-    contributions = result.scorer.contributions(shown[list(result.scorer.weights)])
-    pairs = []
-    for position, row in enumerate(shown.itertuples()):
-        pairs.append({
-            "pair_id": row.pair_id, "kind": row.kind, "score": float(row.score),
-            "similarity": float(row.similarity), "reasons": row.reasons,
-            "cluster_id": row.cluster_id,
-            "a": _activity_view(result.activities, int(row.a)),
-            "b": _activity_view(result.activities, int(row.b)),
-            "contributions": {k: round(float(v), 3) for k, v in contributions.iloc[position].items()},
-        })
-    clusters = []
-    for row in result.clusters.itertuples():
-        members = result.activities[result.activities["cluster_id"] == row.cluster_id]
-        clusters.append({
-            "cluster_id": row.cluster_id, "label": row.label, "size": int(row.size),
-            "actors": row.actors, "countries": row.countries, "sectors": row.sectors,
-            "activities": [
-                {"id": m.id, "actor": m.actor, "title": m.title or m.description[:120]}
-                for m in members.itertuples()
-            ],
-        })
-    summary = result.summary()
-    return _environment().get_template("report.html.j2").render(
-        summary=summary,
-        pairs=pairs,
-        clusters=clusters,
-        total_pairs=len(result.pairs),
-        shown_pairs=len(pairs),
-        inputs=summary["inputs"],
-        config=result.config,
-        languages=sorted(set(result.activities["language"]) - {""}),
-        summary_json=json_for_script(summary),
-    )
-
-
 def json_for_script(data: object) -> Markup:
     """JSON that is safe inside <script>: no input text can close the tag or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, default=str)
+    text = json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":"), allow_nan=False)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return Markup(text)
+
+
+def render_html(result: RunResult) -> str:
+    data = report_data(result)
+    meta = data["meta"]
+    return _environment().get_template("report.html.j2").render(
+        meta=meta,
+        truncated=meta["shown_pairs"] < meta["total_pairs"],
+        data_json=json_for_script(data),
+    )
 
 
 def write_outputs(result: RunResult, out: Path) -> dict[str, Path]:

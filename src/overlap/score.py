@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from overlap.candidates import label_like, location_key, places_overlap
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
-from overlap.normalise import actor_key, fold
+from overlap.normalise import fold, named_organisations, org_keys
 from overlap.text import STOP_WORDS, activity_texts
 
 FEATURES = (
@@ -34,6 +34,8 @@ FEATURES = (
     "dates",      # share of the shorter period that overlaps; -1 disjoint
     "shared_org", # +1 a funder or implementer named on both sides
     "role_link",  # +1 one side names the other's actor as funder/implementer/partner
+    "best_match", # 1 when each side is the other's closest activity of that actor, 0.5 one way
+    "start_near", # exp(-days between the start dates / 90): a grant and its project start together
 )
 
 
@@ -89,6 +91,7 @@ BUILT_IN = PairScorer(
     weights={
         "text": 9.0, "title": 3.0, "lexical": 3.0, "country": 2.0, "location": 0.5,
         "sector": 0.5, "dates": 3.0, "shared_org": 1.0, "role_link": 2.5,
+        "best_match": 0.0, "start_near": 0.0,
     },
     bias=-10.5,
 )
@@ -101,6 +104,7 @@ SHORT_TEXT = PairScorer(
     weights={
         "text": 2.0, "title": 1.0, "lexical": 1.0, "country": 1.0, "location": 3.0,
         "sector": 2.0, "dates": 1.0, "shared_org": 1.0, "role_link": 2.0,
+        "best_match": 0.0, "start_near": 0.0,
     },
     bias=-5.5,
     name="built-in short-text",
@@ -132,6 +136,30 @@ def _set_agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> tuple
         elif left and right:
             values[i] = -1.0
     return values, shared
+
+
+def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: pd.Series) -> np.ndarray:
+    """Among the candidates of A from B's actor, is B the closest (and the other way)?
+
+    An actor reporting the same effort has one counterpart activity, not many:
+    being each other's best match is evidence beyond the raw similarity.
+    """
+    if pairs.empty:
+        return np.zeros(0)
+    actors = activities["actor_key"].to_numpy()
+    frame = pd.DataFrame({
+        "a": pairs["a"].to_numpy(), "b": pairs["b"].to_numpy(),
+        "actor_a": actors[pairs["a"].to_numpy()], "actor_b": actors[pairs["b"].to_numpy()],
+        "closeness": closeness.to_numpy(),
+    })
+    best_for_a = frame.groupby(["a", "actor_b"])["closeness"].rank(ascending=False, method="first") == 1
+    best_for_b = frame.groupby(["b", "actor_a"])["closeness"].rank(ascending=False, method="first") == 1
+    return (best_for_a.to_numpy(dtype=float) + best_for_b.to_numpy(dtype=float)) / 2
+
+
+def _start_near(first: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    gap = np.abs(first[a] - first[b])
+    return np.where(np.isnan(gap), 0.0, np.exp(-np.nan_to_num(gap) / 90.0))
 
 
 def _place_agreement(locations: list[tuple], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
@@ -189,20 +217,6 @@ def _date_agreement(first, last, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarr
     overlap = np.where(known, np.clip((hi - lo) / shorter, 0, 1), 0.0)
     value = np.where(known & (hi < lo), -1.0, overlap)
     return value, lo, hi
-
-
-def _org_keys(activities: pd.DataFrame) -> tuple[list[frozenset], list[frozenset]]:
-    """Per activity: keys of the organisations it names, and its own actor's key."""
-    named = []
-    for funders, implementers, participants in zip(
-        activities["funders"], activities["implementers"], activities["participating_orgs"]
-    ):
-        names = [*funders, *implementers]
-        names += [p.split(":", 1)[1] if p[:2].rstrip(":").isdigit() and ":" in p else p
-                  for p in participants]
-        named.append(frozenset(k for k in (actor_key(n) for n in names) if k))
-    own = [frozenset([k]) for k in activities["actor_key"]]
-    return named, own
 
 
 @dataclass
@@ -277,12 +291,14 @@ def evidence(
     out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
     first, last = _periods(activities)
     out["dates"], lo, hi = _date_agreement(first, last, a, b)
-    named, own = _org_keys(activities)
+    named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
     out["shared_org"], shared_orgs = _set_agreement(named, a, b)
     out["shared_org"] = out["shared_org"].clip(lower=0)
     out["role_link"] = [
         1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
     ]
+    out["best_match"] = _best_match(activities, pairs, out["text"] + out["title"])
+    out["start_near"] = _start_near(first, a, b)
     shared = {
         "countries": shared_countries, "locations": shared_locations,
         "orgs": shared_orgs, "overlap_start": lo, "overlap_end": hi,
@@ -302,7 +318,7 @@ def _reasons(records: list[dict], row, features, shared, position, index: TextIn
     left, right = records[a], records[b]
     parts: list[str] = []
     if features["role_link"]:
-        if any(actor_key(n) == right["actor_key"] for n in (*left["funders"], *left["implementers"])):
+        if left["named_keys"] & right["actor_keys"]:
             parts.append(f"{left['actor']} names {right['actor']} as partner")
         else:
             parts.append(f"{right['actor']} names {left['actor']} as partner")
@@ -332,12 +348,10 @@ def _reasons(records: list[dict], row, features, shared, position, index: TextIn
         common = set(left["sectors"]) & set(right["sectors"])
         parts.append("same sector: " + ("; ".join(sorted(common)[:2]) if common else "same category"))
     if shared["orgs"][position]:
-        names = {actor_key(n): n for n in (
-            *left["funders"], *left["implementers"], *right["funders"], *right["implementers"],
-            *(p.split(":", 1)[-1] for p in (*left["participating_orgs"], *right["participating_orgs"])),
-        )}
-        shown = [names.get(k, k) for k in shared["orgs"][position][:3]]
-        parts.append("shared funder/implementer: " + ", ".join(shown))
+        common = set(shared["orgs"][position])
+        names = named_organisations(left["funders"], left["implementers"], left["participating_orgs"])
+        shown = list(dict.fromkeys(n for n in names if org_keys(n) & common))[:3]
+        parts.append("shared funder/implementer: " + ", ".join(shown or sorted(common)[:3]))
     terms = index.shared_terms(a, b)
     if terms:
         parts.append("shared terms: " + ", ".join(terms))

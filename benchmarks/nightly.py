@@ -1,0 +1,134 @@
+"""Nightly rerun benchmark: a cold run, then a rerun after 1% of the texts changed and 1% new rows.
+
+The rerun should take at most 10% of the cold run: its embeddings come from the
+state's cache, so only changed and new texts are embedded. Both runs are the
+real command (`overlap run ... --state DIR --quiet`) in a subprocess, timed
+wall-clock. Modified copies of the data go to a temporary folder, never the repo.
+
+    .venv/bin/python benchmarks/nightly.py --limit 2000          # a few minutes
+    .venv/bin/python benchmarks/nightly.py                       # 14,643 rows: ~20-30 min
+
+Skips (exit 0) with a message when the data file is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "iati" / "activities.csv"
+GOAL = 0.10
+
+
+def overlap_command() -> list[str]:
+    script = Path(sys.executable).absolute().parent / "overlap"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "overlap"]
+
+
+def modified(rows: pd.DataFrame, pool: pd.DataFrame, share_changed: float, share_new: float,
+             seed: int = 0) -> tuple[pd.DataFrame, int, int]:
+    """``rows`` with some descriptions rewritten and new rows appended (from ``pool`` first)."""
+    rng = np.random.default_rng(seed)
+    changed = rng.choice(len(rows), size=max(1, round(len(rows) * share_changed)), replace=False)
+    rows = rows.copy()
+    column = rows.columns.get_loc("description")
+    for n, position in enumerate(changed):
+        rows.iat[position, column] = (
+            f"{rows.iat[position, column]} Revision {n}: the second phase extends the work to "
+            "three more districts and adds a monitoring and evaluation component."
+        )
+    wanted = max(1, round(len(rows) * share_new))
+    new = pool.head(wanted).copy()
+    if len(new) < wanted:
+        extra = rows.sample(wanted - len(new), random_state=seed).copy()
+        extra["id"] = extra["id"] + "-bench-new"
+        extra["description"] = [" ".join(reversed(d.split())) for d in extra["description"]]
+        new = pd.concat([new, extra])
+    return pd.concat([rows, new], ignore_index=True), len(changed), len(new)
+
+
+def timed_run(data: Path, work: Path, embedder: str) -> tuple[float, dict]:
+    command = [*overlap_command(), "run", str(data), "--out", str(work / "report"),
+               "--state", str(work / "state"), "--embedder", embedder, "--quiet",
+               "--log-file", str(work / "overlap.log")]
+    started = time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if finished.returncode not in (0, 10):
+        sys.exit(f"overlap run failed ({finished.returncode}):\n{finished.stderr}")
+    return seconds, json.loads((work / "report" / "run.json").read_text())
+
+
+def stage_table(cold: dict, rerun: dict) -> list[str]:
+    stages = list(dict.fromkeys([*cold["seconds"], *rerun["seconds"]]))
+    lines = [f"  {'stage':12} {'cold s':>8} {'rerun s':>8}"]
+    for stage in stages:
+        lines.append(f"  {stage:12} {cold['seconds'].get(stage, 0):8.1f} "
+                     f"{rerun['seconds'].get(stage, 0):8.1f}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help="activities CSV [%(default)s]")
+    parser.add_argument("--embedder", default="minilm", help="[%(default)s]")
+    parser.add_argument("--limit", type=int, help="use the first N rows only")
+    parser.add_argument("--changed", type=float, default=0.01, help="share of descriptions changed")
+    parser.add_argument("--new", type=float, default=0.01, help="share of rows added")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"skipped: {args.data} not found (the benchmark needs the shared IATI extract)")
+        return
+    table = pd.read_csv(args.data, dtype=str, keep_default_na=False)
+    limit = args.limit or len(table)
+    rows, pool = table.head(limit), table.iloc[limit:]
+    work = Path(tempfile.mkdtemp(prefix="overlap-nightly-bench-"))
+    try:
+        data = work / "input" / "activities.csv"
+        data.parent.mkdir()
+        rows.to_csv(data, index=False)
+        cold_seconds, cold = timed_run(data, work, args.embedder)
+        second, changed, added = modified(rows, pool, args.changed, args.new)
+        second.to_csv(data, index=False)
+        rerun_seconds, rerun = timed_run(data, work, args.embedder)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    ratio = rerun_seconds / cold_seconds
+    figures = {
+        "rows": len(rows), "changed": changed, "added": added, "embedder": args.embedder,
+        "cold_seconds": round(cold_seconds, 1), "rerun_seconds": round(rerun_seconds, 1),
+        "ratio": round(ratio, 3), "goal": GOAL,
+        "cache": rerun["state"]["cache"], "changes": rerun["changes"]["pairs"],
+        "stages": {"cold": cold["seconds"], "rerun": rerun["seconds"]},
+    }
+    print(f"{len(rows)} rows, embedder {args.embedder}; rerun after {changed} changed "
+          f"descriptions and {added} new rows")
+    print(f"cold run  {cold_seconds:8.1f} s")
+    print(f"rerun     {rerun_seconds:8.1f} s  = {ratio:.1%} of the cold run "
+          f"(goal <= {GOAL:.0%}: {'met' if ratio <= GOAL else 'NOT met'})")
+    cache = figures["cache"] or {}
+    print(f"rerun cache: {cache.get('hits')} hits, {cache.get('misses')} embedded; "
+          f"pairs: {figures['changes']}")
+    print("\n".join(stage_table(cold, rerun)))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

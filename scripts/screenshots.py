@@ -1,0 +1,150 @@
+"""Screenshots of an overlap report's main views, and (with --measure) its load and filter timings.
+
+    python scripts/screenshots.py reports/sample/report.html reports/sample/screenshots
+    python scripts/screenshots.py /tmp/iati/report.html --measure
+
+Drives the system Chromium (Debian package ``chromium``) through Playwright, never a
+downloaded browser, so it runs offline like the report itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1360, "height": 1000}
+#: file name -> the page address (after '#') it shows; long lists are cut to the window
+VIEWS = {
+    "overview": "overview",
+    "pairs": "pairs",
+    "clusters": "clusters",
+    "matrix": "matrix",
+    "map": "map",
+}
+FULL_PAGE = {"overview"}
+
+#: Runs in the page: apply each filter through its control, wait for the next paint,
+#: and return the milliseconds each took (the table redraw included).
+FILTER_TIMINGS_JS = """
+async () => {
+  const paint = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const steps = [
+    ["search 'water'", "#f-search", "water", "input"],
+    ["search 'zz-no-match'", "#f-search", "zz-no-match", "input"],
+    ["clear search", "#f-search", "", "input"],
+    ["kind", "#f-kind", "0", "change"],
+    ["actor", "#f-actor", document.querySelector("#f-actor option:nth-child(2)")?.value ?? "", "change"],
+    ["minimum score 0.9", "#f-min", "0.9", "input"],
+  ];
+  location.hash = "#pairs";
+  await paint();
+  const idle = performance.now();
+  await paint();
+  const out = {"no change (two frames, for scale)": Math.round(performance.now() - idle)};
+  for (const [name, selector, value, event] of steps) {
+    const control = document.querySelector(selector);
+    const started = performance.now();
+    control.value = value;
+    control.dispatchEvent(new Event(event, {bubbles: true}));
+    await paint();
+    out[name] = Math.round(performance.now() - started);
+  }
+  const sortStarted = performance.now();
+  document.querySelector("th[data-sort='a'] button").click();
+  await paint();
+  out["sort by activity A"] = Math.round(performance.now() - sortStarted);
+  return out;
+}
+"""
+
+
+def launch(playwright):
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} not found: install it with "
+                 "`apt-get install chromium chromium-driver` (Debian)")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def open_report(browser, report: Path):
+    """A fresh page on the report, ready (its script has drawn the first view)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(report.resolve().as_uri())
+    page.wait_for_selector("html[data-ready]")
+    return page, errors
+
+
+def show(page, view: str) -> None:
+    page.evaluate("view => { location.hash = '#' + view; }", view)
+    page.wait_for_function("view => location.hash === '#' + view", arg=view)
+    page.wait_for_timeout(150)
+
+
+def screenshots(browser, report: Path, out: Path) -> list[Path]:
+    """One PNG per main view, plus a pair opened with a decision made."""
+    out.mkdir(parents=True, exist_ok=True)
+    page, errors = open_report(browser, report)
+    written = []
+    for name, view in VIEWS.items():
+        show(page, view)
+        written.append(out / f"{name}.png")
+        page.screenshot(path=str(written[-1]), full_page=name in FULL_PAGE)
+    show(page, "pairs")
+    if page.locator("#pair-rows tr[data-p]").count():
+        page.locator("#pair-rows tr[data-p]").first.click()
+        page.wait_for_selector("#view-pair:not([hidden])")
+        page.locator("button[data-decision='confirmed']").click()
+        written.append(out / "pair.png")
+        page.screenshot(path=str(written[-1]), full_page=True)
+    page.close()
+    if errors:
+        sys.exit("the page reported errors: " + "; ".join(errors))
+    return written
+
+
+def measure(browser, report: Path) -> dict[str, object]:
+    """Size, first paint, time until drawn, and filter timings, in a fresh page."""
+    page, errors = open_report(browser, report)
+    timings = page.evaluate("""() => ({
+      first_contentful_paint_ms: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
+      ready_ms: Math.round(performance.getEntriesByName('overlap-ready')[0]?.startTime ?? -1),
+      dom_content_loaded_ms: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
+    })""")
+    timings["filters_ms"] = page.evaluate(FILTER_TIMINGS_JS)
+    page.close()
+    timings["size_mb"] = round(report.stat().st_size / 1e6, 2)
+    timings["errors"] = errors
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("report", type=Path, help="a report.html written by `overlap run`")
+    parser.add_argument("out", type=Path, nargs="?", help="folder for the PNG files")
+    parser.add_argument("--measure", action="store_true",
+                        help="print load and filter timings as JSON instead of (or as well as) screenshots")
+    args = parser.parse_args()
+    if not args.out and not args.measure:
+        parser.error("give an output folder, --measure, or both")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        if args.out:
+            for path in screenshots(browser, args.report, args.out):
+                print(path)
+        if args.measure:
+            print(json.dumps(measure(browser, args.report), indent=2))
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

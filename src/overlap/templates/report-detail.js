@@ -1,0 +1,414 @@
+/* One pair in full: the decision buttons, why it was reported (reasons and the score
+   taken apart), when both ran, and both records side by side with the phrases they
+   share marked. Also the single-activity page the map and clusters link to. */
+
+var FEATURE_LABELS = {text: "Text similarity", title: "Title similarity", lexical: "Shared wording",
+  country: "Country", location: "Place", sector: "Sector", dates: "Dates",
+  shared_org: "Shared funder or implementer", role_link: "Names the other as partner"};
+/* Word n-grams this long or longer, found in both records, are marked. */
+var PHRASE_WORDS = 3;
+var WORD_PATTERN = /[\p{L}\p{N}]+/gu;
+var detail = {pair: null, noteTimer: null};
+
+function renderPairDetail(p) {
+  detail.pair = p;
+  var a = PAIRS.a[p], b = PAIRS.b[p];
+  var body = clear(byId("pair-body"));
+  body.appendChild(pairNav(p));
+  body.appendChild(el("div", {cls: "pair-head"}, [
+    el("h2", {attrs: {id: "h-pair", tabindex: "-1"}}, [kindBadge(kindOf(p)), " ",
+      dataText("span", actorOf(a)), el("span", {cls: "muted", text: " ↔ "}), dataText("span", actorOf(b))]),
+    el("p", {cls: "muted"}, ["Score ", el("b", {text: fmtScore(PAIRS.score[p])}), " · pair ",
+      el("span", {cls: "mono", text: PAIRS.id[p]}),
+      PAIRS.cluster[p] >= 0 ? " · " : null,
+      PAIRS.cluster[p] >= 0 ? clusterLink(PAIRS.cluster[p], "cluster " + (CLUSTERS.label[PAIRS.cluster[p]] || CLUSTERS.id[PAIRS.cluster[p]])) : null]),
+    sinceLastRun(p)
+  ]));
+  body.appendChild(reviewPanel(p));
+  body.appendChild(el("div", {cls: "two-col"}, [whyPanel(p), timelinePanel([a, b])]));
+  var marks = sharedPhrases(a, b);
+  body.appendChild(el("div", {cls: "panel"}, [el("h3", {text: "The two records"}),
+    el("p", {cls: "muted", text: marks.summary}), comparison([a, b], marks)]));
+  byId("h-pair").focus({preventScroll: true});
+}
+
+/* "New since the last run: new activity", when the run was compared with one. */
+function sinceLastRun(p) {
+  var status = statusOf(p);
+  if (status !== "new" && status !== "changed") return null;
+  return el("p", {cls: "since"}, [statusTag(status), " ", (status === "new" ? "New" : "Changed") +
+    " since the last run" + (PAIRS.why[p] ? ": " : "."), PAIRS.why[p] ? dataText("span", PAIRS.why[p]) : null]);
+}
+
+/* ------------------------------------------------------------ navigation */
+
+/* Previous and next follow the pairs table's current filter and sort. */
+function pairNeighbours(p) {
+  var rows = pairView.rows, i = rows.indexOf(p);
+  return {position: i, total: rows.length,
+          previous: i > 0 ? rows[i - 1] : null, next: i >= 0 && i < rows.length - 1 ? rows[i + 1] : null};
+}
+
+function pairNav(p) {
+  var n = pairNeighbours(p);
+  var go = function (label, target, key) {
+    return target === null ? el("button", {text: label, attrs: {type: "button", disabled: ""}})
+      : el("a", {cls: "button", text: label, attrs: {href: "#pair/" + PAIRS.id[target], "aria-keyshortcuts": key}});
+  };
+  return el("nav", {cls: "pair-nav", attrs: {"aria-label": "Pair navigation"}}, [
+    el("a", {cls: "button", text: "← All pairs", attrs: {href: "#pairs", "aria-keyshortcuts": "Escape"}}),
+    go("‹ Previous", n.previous, "K"),
+    go("Next ›", n.next, "J"),
+    el("span", {cls: "muted", text: n.position >= 0 ? "pair " + fmtInt(n.position + 1) + " of " +
+      fmtInt(n.total) + " in the list" : "not in the filtered list"})
+  ]);
+}
+
+function pairKeys(e) {
+  if (detail.pair === null || byId("view-pair").hidden) return;
+  if (e.altKey || e.ctrlKey || e.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+  var p = detail.pair, n = pairNeighbours(p);
+  var decision = DECISION_ORDER.filter(function (d) { return DECISION_KEYS[d] === e.key; })[0];
+  if (decision) toggleDecision(p, decision);
+  else if ((e.key === "j" || e.key === "n") && n.next !== null) openPair(n.next);
+  else if ((e.key === "k" || e.key === "p") && n.previous !== null) openPair(n.previous);
+  else if (e.key === "Escape") location.hash = "#pairs";
+  else return;
+  e.preventDefault();
+}
+
+/* ------------------------------------------------------------ review */
+
+function reviewPanel(p) {
+  var buttons = DECISION_ORDER.map(function (d) {
+    return el("button", {cls: "decide " + d, attrs: {type: "button", "data-decision": d,
+      "aria-pressed": String(decisionOf(p) === d), "aria-keyshortcuts": DECISION_KEYS[d]},
+      on: {click: function () { toggleDecision(p, d); }}},
+      [DECISION_LABELS[d], " ", el("kbd", {text: DECISION_KEYS[d]})]);
+  });
+  var note = el("textarea", {attrs: {id: "review-note", rows: "2", placeholder: "Why? What to check?"},
+    dir: "auto", on: {input: function () { saveNoteSoon(p, note.value); }}});
+  note.value = noteOf(p);
+  var reviewer = el("input", {attrs: {id: "review-reviewer", type: "text", autocomplete: "name",
+    placeholder: "your name"}, on: {change: function () { setReviewerName(reviewer.value.trim()); }}});
+  reviewer.value = reviewerName();
+  var earlier = PAIRS.review_note && PAIRS.review_note[p];
+  return el("div", {cls: "panel review", attrs: {role: "group", "aria-labelledby": "h-review"}}, [
+    el("h3", {attrs: {id: "h-review"}, text: "Your decision"}),
+    earlier ? el("p", {cls: "notice review-note"}, ["Decided before on other text: ", dataText("span", earlier),
+      ". Please check it again."]) : null,
+    el("div", {cls: "decide-buttons"}, buttons),
+    el("div", {cls: "review-fields"}, [
+      el("label", {cls: "note"}, ["Note", note]),
+      el("label", null, ["Reviewer", reviewer])
+    ]),
+    el("p", {cls: "muted", attrs: {id: "review-saved", "aria-live": "polite"}, text: savedText(p)})
+  ]);
+}
+
+function saveNoteSoon(p, text) {
+  clearTimeout(detail.noteTimer);
+  detail.noteTimer = setTimeout(function () { setNote(p, text); }, 300);
+}
+
+function savedText(p) {
+  var item = decisionItem(p);
+  if (!item || (!item.decision && !item.note)) return "Not reviewed yet.";
+  if (!item.decided_at) return "Decision read from this run's decisions file.";
+  return "Saved in this browser " + item.decided_at.slice(0, 16).replace("T", " ") + " UTC" +
+    (item.reviewer ? " by " + item.reviewer : "") + (item.decision ? "." : "; choose a decision to export the note.");
+}
+
+/* Only the buttons and the saved line change, so typing in the note keeps its focus. */
+function updateReviewPanel(p) {
+  if (p === null || p !== detail.pair) return;
+  document.querySelectorAll("#pair-body button[data-decision]").forEach(function (button) {
+    button.setAttribute("aria-pressed", String(decisionOf(p) === button.dataset.decision));
+  });
+  byId("review-saved").textContent = savedText(p);
+}
+
+/* ------------------------------------------------------------ why: reasons and score parts */
+
+/* The scorer joins reasons with "; ", which also separates values inside one reason
+   ("same sector: a; b"): a part that does not start a reason continues the one before. */
+var REASON_START = /^(same |different |dates |shared |text similarity|.+ names .+ as partner)/;
+
+function reasonList(text) {
+  var out = [];
+  (text ? text.split("; ") : []).forEach(function (part) {
+    if (out.length && !REASON_START.test(part)) out[out.length - 1] += "; " + part;
+    else out.push(part);
+  });
+  return out;
+}
+
+function whyPanel(p) {
+  var reasons = reasonList(PAIRS.reasons[p]);
+  return el("div", {cls: "panel"}, [
+    el("h3", {text: "Why this pair"}),
+    el("ul", {cls: "reasons"}, reasons.map(function (r) { return dataText("li", r); })),
+    scoreBars(p)
+  ]);
+}
+
+/* Each signal's push on the score: bars right raise it, bars left lower it. The score is
+   the logistic of the baseline plus all parts, so a part of +2 matters most near 0.5. */
+function scoreBars(p) {
+  var scorer = META.scorers[PAIRS.scorer[p]];
+  var scale = Math.max.apply(null, scorer.weights.map(Math.abs).concat([1]));
+  var total = scorer.bias;
+  var rows = META.features.map(function (name, f) {
+    var part = contribution(p, f) || 0, weight = scorer.weights[f];
+    total += part;
+    return barRow(own(FEATURE_LABELS, name) || name, part, scale,
+      "signal " + (weight ? part / weight : 0).toFixed(2) + " × weight " + weight);
+  });
+  return el("div", {cls: "bars", attrs: {role: "table", "aria-label": "Score parts"}}, rows.concat([
+    el("p", {cls: "muted bars-total", text: (PAIRS.scorer[p] ? "Both texts are short labels, so the " +
+      "short-text weights apply. " : "") + "Baseline " + fmtSigned(scorer.bias) + ", sum " +
+      fmtSigned(total) + " → score " + fmtScore(1 / (1 + Math.exp(-total)))})
+  ]));
+}
+
+function barRow(label, part, scale, detailText) {
+  var width = Math.min(100, 100 * Math.abs(part) / scale) + "%";
+  return el("div", {cls: "bar-row", attrs: {role: "row", title: detailText}}, [
+    el("span", {cls: "bar-label", text: label, attrs: {role: "rowheader"}}),
+    el("span", {cls: "bar-track", attrs: {"aria-hidden": "true"}}, [
+      el("span", {cls: "bar-half neg"}, [part < 0 ? el("span", {cls: "fill", style: {width: width}}) : null]),
+      el("span", {cls: "bar-half pos"}, [part > 0 ? el("span", {cls: "fill", style: {width: width}}) : null])
+    ]),
+    el("span", {cls: "bar-value num", text: fmtSigned(part), attrs: {role: "cell"}})
+  ]);
+}
+
+/* ------------------------------------------------------------ when: the timeline */
+
+function parseDay(text) {
+  if (!text) return null;
+  var t = Date.parse(text.slice(0, 10) + "T00:00:00Z");
+  return isNaN(t) ? null : t;
+}
+
+/* Start and end in ms; like the scorer, a missing end is start + 1 year and vice versa. */
+function period(i) {
+  var year = 365 * 864e5, start = parseDay(ACT.start[i]), end = parseDay(ACT.end[i]);
+  if (start === null && end === null) return null;
+  return {start: start === null ? end - year : start, end: end === null ? start + year : end,
+          assumed: start === null || end === null};
+}
+
+function timelinePanel(items) {
+  var panel = el("div", {cls: "panel"}, [el("h3", {text: "When"})]);
+  var periods = items.map(period);
+  var known = periods.filter(Boolean);
+  if (!known.length) {
+    panel.appendChild(el("p", {cls: "muted", text: "No dates on either record."}));
+    return panel;
+  }
+  panel.appendChild(timelineSvg(items, periods, known));
+  if (items.length === 2) panel.appendChild(el("p", {cls: "small", text: overlapText(periods)}));
+  items.forEach(function (i, k) {
+    panel.appendChild(el("p", {cls: "muted small", text: (items.length > 1 ? "ABCD"[k] + ": " : "") +
+      (ACT.start[i] || "?") + " to " + (ACT.end[i] || "?") + (periods[k] && periods[k].assumed ? " (one year assumed)" : "")}));
+  });
+  return panel;
+}
+
+function timelineSvg(items, periods, known) {
+  var lo = Math.min.apply(null, known.map(function (x) { return x.start; }));
+  var hi = Math.max.apply(null, known.map(function (x) { return x.end; }));
+  var pad = Math.max((hi - lo) * 0.06, 30 * 864e5);
+  lo -= pad; hi += pad;
+  var W = 560, left = 30, right = 10, rowH = 26, top = 8, H = top + items.length * rowH + 24;
+  var x = function (t) { return left + (W - left - right) * (t - lo) / (hi - lo); };
+  var svg = svgEl("svg", {viewBox: "0 0 " + W + " " + H, class: "timeline", role: "img",
+    "aria-label": "Timeline of the records' dates"});
+  var ticks = timeTicks(lo, hi);
+  ticks.ticks.forEach(function (t) {
+    svg.appendChild(svgEl("line", {x1: x(t), x2: x(t), y1: top - 4, y2: H - 18, class: "grid"}));
+    svg.appendChild(svgEl("text", {x: x(t), y: H - 4, "text-anchor": "middle", class: "tick"}, [ticks.label(t)]));
+  });
+  if (periods.length === 2 && periods[0] && periods[1]) {
+    var s = Math.max(periods[0].start, periods[1].start), e = Math.min(periods[0].end, periods[1].end);
+    if (e > s) {
+      svg.appendChild(svgEl("rect", {x: x(s), y: top - 4, width: x(e) - x(s), height: items.length * rowH + 2,
+        class: "overlap"}, [svgEl("title", null, ["Both run " + isoMonth(s) + " to " + isoMonth(e)])]));
+    }
+  }
+  periods.forEach(function (per, k) {
+    var y = top + k * rowH;
+    svg.appendChild(svgEl("text", {x: 4, y: y + 15, class: "row-label"}, ["ABCD"[k]]));
+    if (!per) return;
+    svg.appendChild(svgEl("rect", {x: x(per.start), y: y + 3, width: Math.max(2, x(per.end) - x(per.start)),
+      height: rowH - 10, rx: 3, class: "period side-" + k + (per.assumed ? " assumed" : "")},
+      [svgEl("title", null, [actorOf(items[k]) + ": " + isoMonth(per.start) + " to " + isoMonth(per.end)])]));
+  });
+  return svg;
+}
+
+function overlapText(periods) {
+  if (!periods[0] || !periods[1]) return "Only one record has dates.";
+  var s = Math.max(periods[0].start, periods[1].start), e = Math.min(periods[0].end, periods[1].end);
+  var months = Math.round(Math.abs(e - s) / (30.44 * 864e5));
+  if (e > s) return "Both run from " + isoMonth(s) + " to " + isoMonth(e) + " (" + plural(months, "month") + ").";
+  return "They do not overlap: " + plural(months, "month") + " apart.";
+}
+
+/* Month starts every 1, 3 or 6 months for short spans, else years: 8 ticks at most. */
+function timeTicks(lo, hi) {
+  var months = (hi - lo) / (30.44 * 864e5), ticks = [], first = new Date(lo);
+  var step = [1, 3, 6, 12, 24, 60, 120].filter(function (m) { return months / m <= 8; })[0] || 240;
+  for (var i = Math.ceil((first.getUTCFullYear() * 12 + first.getUTCMonth() + 1) / step) * step; ; i += step) {
+    var t = Date.UTC(Math.floor(i / 12), i % 12, 1);
+    if (t > hi) break;
+    ticks.push(t);
+  }
+  return {ticks: ticks, label: step < 12 ? isoMonth : function (t) { return String(new Date(t).getUTCFullYear()); }};
+}
+
+function isoMonth(t) { return new Date(t).toISOString().slice(0, 7); }
+
+/* ------------------------------------------------------------ shared phrases */
+
+function tokens(text) {
+  var out = [], m;
+  WORD_PATTERN.lastIndex = 0;
+  while ((m = WORD_PATTERN.exec(text))) out.push({start: m.index, end: m.index + m[0].length, word: fold(m[0])});
+  return out;
+}
+
+function grams(list) {
+  var set = new Set();
+  for (var i = 0; i + PHRASE_WORDS <= list.length; i++) {
+    set.add(list.slice(i, i + PHRASE_WORDS).map(function (t) { return t.word; }).join(" "));
+  }
+  return set;
+}
+
+/* Character ranges of the words in list that sit in an n-gram the other record has. */
+function sharedRanges(list, other) {
+  var marked = new Uint8Array(list.length), ranges = [], i, j;
+  for (i = 0; i + PHRASE_WORDS <= list.length; i++) {
+    var key = list.slice(i, i + PHRASE_WORDS).map(function (t) { return t.word; }).join(" ");
+    if (other.has(key)) for (j = i; j < i + PHRASE_WORDS; j++) marked[j] = 1;
+  }
+  for (i = 0; i < list.length; i++) {
+    if (!marked[i]) continue;
+    for (j = i; j + 1 < list.length && marked[j + 1]; j++);
+    ranges.push([list[i].start, list[j].end]);
+    i = j;
+  }
+  return {ranges: ranges, words: marked.reduce(function (s, v) { return s + v; }, 0), total: list.length};
+}
+
+/* For each side and text field, the ranges to mark, and the share of words they cover. */
+function sharedPhrases(a, b) {
+  var fields = ["title", "description"], toks = {}, sets = {};
+  [a, b].forEach(function (i) {
+    toks[i] = fields.map(function (f) { return tokens(ACT[f][i]); });
+    sets[i] = new Set();
+    toks[i].forEach(function (list) { grams(list).forEach(function (g) { sets[i].add(g); }); });
+  });
+  var marks = {}, share = {};
+  [[a, b], [b, a]].forEach(function (pair) {
+    var words = 0, total = 0, i = pair[0];
+    marks[i] = {};
+    fields.forEach(function (f, k) {
+      var r = sharedRanges(toks[i][k], sets[pair[1]]);
+      marks[i][f] = r.ranges;
+      words += r.words;
+      total += r.total;
+    });
+    share[i] = total ? Math.round(100 * words / total) : 0;
+  });
+  marks.summary = "Marked: phrases of " + PHRASE_WORDS + " or more words both records use (" +
+    share[a] + "% of A's words, " + share[b] + "% of B's).";
+  return marks;
+}
+
+/* The text as nodes, with the ranges wrapped in <mark>. */
+function highlighted(text, ranges) {
+  var nodes = [], at = 0;
+  (ranges || []).forEach(function (r) {
+    if (r[0] > at) nodes.push(text.slice(at, r[0]));
+    nodes.push(el("mark", {text: text.slice(r[0], r[1])}));
+    at = r[1];
+  });
+  if (at < text.length) nodes.push(text.slice(at));
+  return nodes;
+}
+
+/* ------------------------------------------------------------ the records */
+
+/* One column per record, one row per field; values both records hold are marked shared. */
+function comparison(items, marks) {
+  var listRow = function (label, field, names) {
+    var sets = items.map(function (i) { return ACT[field][i]; });
+    return [label, items.map(function (i, k) {
+      var other = sets[1 - k];
+      return listCell(ACT[field][i].map(function (code) {
+        return {text: names(code), shared: items.length > 1 && other.indexOf(code) >= 0};
+      }));
+    })];
+  };
+  var vocabName = function (field) { return function (code) { return VOCAB[LIST_VOCAB[field]][code]; }; };
+  var rows = [
+    ["Actor", items.map(function (i) { return dataText("span", actorOf(i), "strong"); })],
+    ["Title", items.map(function (i) { return el("span", {cls: "record-title", dir: "auto"}, highlighted(ACT.title[i], marks && marks[i].title)); })],
+    ["Description", items.map(function (i) { return el("div", {cls: "description", dir: "auto"}, highlighted(ACT.description[i], marks && marks[i].description)); })],
+    listRow("Countries", "countries", function (code) { return countryName(VOCAB.country[code]); }),
+    listRow("Places", "locations", vocabName("locations")),
+    listRow("Sectors", "sectors", vocabName("sectors")),
+    ["Dates", items.map(function (i) { return el("span", {text: (ACT.start[i] || "?") + " to " + (ACT.end[i] || "?")}); })],
+    ["Budget", items.map(function (i) { return el("span", {text: fmtBudget(ACT.budget[i], ACT.currency[i])}); })],
+    listRow("Funders", "funders", vocabName("funders")),
+    listRow("Implementers", "implementers", vocabName("implementers")),
+    ["Id", items.map(function (i) { return dataText("span", ACT.id[i], "mono"); })],
+    ["Source", items.map(function (i) { return dataText("span", VOCAB.file[ACT.file[i]] + ", row " + ACT.row[i]); })],
+    ["Cluster", items.map(function (i) { return ACT.cluster[i] >= 0 ? clusterLink(ACT.cluster[i], CLUSTERS.label[ACT.cluster[i]] || CLUSTERS.id[ACT.cluster[i]]) : el("span", {cls: "muted", text: "none"}); })]
+  ];
+  var head = items.length > 1 ? el("thead", null, [el("tr", null, [el("td")].concat(items.map(function (i, k) {
+    return el("th", {attrs: {scope: "col"}, text: "ABCD"[k]});
+  })))]) : null;
+  var columns = el("colgroup", null, [el("col", {cls: "label-col"})].concat(items.map(function () { return el("col"); })));
+  return el("div", {cls: "table-wrap"}, [el("table", {cls: "compare cols-" + items.length}, [columns, head,
+    el("tbody", null, rows.map(function (r) {
+      return el("tr", null, [el("th", {attrs: {scope: "row"}, text: r[0]})].concat(r[1].map(function (node) {
+        return el("td", null, [node]);
+      })));
+    }))])]);
+}
+
+function listCell(values) {
+  if (!values.length) return el("span", {cls: "muted", text: "–"});
+  return el("ul", {cls: "values"}, values.map(function (v) {
+    return el("li", {cls: v.shared ? "shared" : null, dir: "auto", text: v.text,
+      attrs: v.shared ? {title: "on both records"} : null});
+  }));
+}
+
+/* ------------------------------------------------------------ one activity */
+
+function renderActivity(i) {
+  var body = clear(byId("activity-body"));
+  var pairs = [];
+  for (var p = 0; p < N_PAIRS; p++) if (PAIRS.a[p] === i || PAIRS.b[p] === i) pairs.push(p);
+  body.appendChild(el("nav", {cls: "pair-nav"}, [el("a", {cls: "button", text: "← Back",
+    attrs: {href: app.lastList}})]));
+  body.appendChild(el("h2", {attrs: {id: "h-activity", tabindex: "-1"}}, [dataText("span", actorOf(i)), ": ", dataText("span", titleOf(i))]));
+  body.appendChild(el("div", {cls: "panel"}, [el("h3", {text: plural(pairs.length, "pair") + " with this activity"}),
+    pairs.length ? el("ul", {cls: "pair-list"}, pairs.map(pairListItem)) :
+      el("p", {cls: "muted", text: "No reported pair on this page includes it."})]));
+  body.appendChild(el("div", {cls: "panel"}, [el("h3", {text: "The record"}), comparison([i], null)]));
+  byId("h-activity").focus({preventScroll: true});
+}
+
+/* "duplicate 0.97 UNICEF: title ↔ WFP: title", linking to the pair. */
+function pairListItem(p) {
+  var a = PAIRS.a[p], b = PAIRS.b[p];
+  return el("li", null, [kindBadge(kindOf(p)), " ", el("b", {text: fmtScore(PAIRS.score[p])}), " ",
+    pairLink(p, actorOf(a) + ": " + titleOf(a) + " ↔ " + actorOf(b) + ": " + titleOf(b)), " ",
+    decisionOf(p) ? decisionBadge(decisionOf(p)) : null]);
+}

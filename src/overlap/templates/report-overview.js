@@ -1,0 +1,195 @@
+/* The overview: what was read, what was found, how it was scored, and how to read it. */
+
+function renderOverview() {
+  var body = clear(byId("overview-body"));
+  body.appendChild(overviewCards());
+  body.appendChild(el("div", {cls: "two-col"}, [howToRead(), runSettings()]));
+  if (HAS_HISTORY) body.appendChild(changesPanel(META.changes));
+  body.appendChild(el("div", {cls: "two-col"}, [scoreHistogram(), filesTable()]));
+  if (META.problems.length) body.appendChild(problemsList());
+}
+
+function card(value, label, colour, hash) {
+  var node = el(hash ? "a" : "div", {cls: "card", attrs: hash ? {href: "#" + hash} : null}, [
+    el("b", {text: typeof value === "number" ? fmtInt(value) : value}),
+    el("span", {text: label})
+  ]);
+  if (colour) node.style.borderTopColor = colour;
+  return node;
+}
+
+function overviewCards() {
+  var cards = [
+    card(META.files.length, META.files.length === 1 ? "file read" : "files read"),
+    card(META.actors, "actors"),
+    card(META.activities, "activities"),
+    card(META.total_pairs, "pairs reported", null, "pairs")
+  ];
+  META.kinds.forEach(function (kind) {
+    cards.push(card(META.counts[kind] || 0, kind, kindColour(kind), "pairs/kind=" + encodeURIComponent(kind)));
+  });
+  cards.push(card(META.clusters, "clusters", null, "clusters"));
+  cards.push(card(META.skipped_rows, "rows skipped"));
+  cards.push(card(META.warnings, "warnings"));
+  return el("div", {cls: "cards"}, cards);
+}
+
+function howToRead() {
+  var t = META.thresholds;
+  return el("div", {cls: "panel"}, [
+    el("h3", {text: "How to read this"}),
+    el("p", {text: "Each pair links two activities of different actors that look like the " +
+      "same effort or the same kind of work in the same place and time. The score (0 to 1) " +
+      "weighs how alike the texts are with what the two records share: country, place, " +
+      "sector, dates, funders and implementers."}),
+    el("ul", null, META.kinds.map(function (kind) {
+      return el("li", null, [kindBadge(kind), " ", kindExplanation(kind, t)]);
+    })),
+    el("p", {text: "A pair is a lead for a person to check, not a verdict. Open a pair to read " +
+      "both records side by side with their shared phrases marked, then record a decision. " +
+      "Decisions stay in this browser; export them as decisions.csv to share them or to " +
+      "feed them to the next run."}),
+    el("p", {cls: "muted", text: "Keys in a pair: 1 confirmed duplicate, 2 not a duplicate, " +
+      "3 unsure, J next pair, K previous pair, Esc back to the list."})
+  ]);
+}
+
+function kindExplanation(kind, t) {
+  if (kind === "duplicate") return "score at least " + t.duplicate + ": likely one effort reported twice.";
+  if (kind === "overlap") return "score from " + t.report + " to " + t.duplicate + ": the same theme, place or time; worth coordinating.";
+  return "pairs the run labelled " + kind + ".";
+}
+
+function runSettings() {
+  var languages = Object.keys(META.languages).map(function (lang) {
+    return lang + " (" + fmtInt(META.languages[lang]) + ")";
+  }).join(", ");
+  var rows = [
+    ["Text model", META.embedder],
+    ["Pair scorer", META.scorers[0].name],
+    ["Candidates", fmtInt(META.candidates) + " (" + META.neighbours + " nearest per activity)"],
+    ["Reported from", "score " + META.thresholds.report],
+    ["Duplicate from", "score " + META.thresholds.duplicate],
+    ["Languages", languages || "not stated"],
+    ["Pairs on this page", fmtInt(META.shown_pairs) + " of " + fmtInt(META.total_pairs)]
+  ];
+  Object.keys(META.links || {}).forEach(function (name) {
+    if (META.links[name]) rows.push([name.replace(/_/g, " "), fmtInt(META.links[name])]);
+  });
+  if (META.decisions && META.decisions.read) {
+    rows.push(["Decisions read", Object.keys(META.decisions).filter(function (k) { return k !== "read"; })
+      .map(function (k) { return fmtInt(META.decisions[k]) + " " + k; }).join(", ") +
+      " (dismissed pairs are left out)"]);
+  }
+  var dl = el("dl", {cls: "facts"});
+  rows.forEach(function (r) {
+    dl.appendChild(el("dt", {text: r[0]}));
+    dl.appendChild(dataText("dd", r[1]));
+  });
+  var parts = [el("h3", {text: "This run"}), dl];
+  if (META.shown_pairs < META.total_pairs) {
+    parts.push(el("p", {cls: "notice", text: "Only the top " + fmtInt(META.shown_pairs) +
+      " pairs by score are on this page (report.max_pairs_in_html); pairs.csv holds all " +
+      fmtInt(META.total_pairs) + "."}));
+  }
+  return el("div", {cls: "panel"}, parts);
+}
+
+/* Pairs per score band, stacked by kind: shows where the thresholds cut. */
+function scoreHistogram() {
+  var bins = 20, counts = [], max = 1;
+  for (var b = 0; b < bins; b++) counts.push({});
+  for (var p = 0; p < N_PAIRS; p++) {
+    var bin = Math.min(bins - 1, Math.floor(PAIRS.score[p] * bins));
+    var kind = kindOf(p);
+    counts[bin][kind] = (counts[bin][kind] || 0) + 1;
+  }
+  counts.forEach(function (c) {
+    var total = 0;
+    for (var k in c) total += c[k];
+    max = Math.max(max, total);
+  });
+  var width = 600, height = 140, pad = 24, bw = (width - 2 * pad) / bins;
+  var chart = svgEl("svg", {viewBox: "0 0 " + width + " " + (height + 30), class: "histogram",
+    role: "img", "aria-label": "Number of pairs per score band, by kind"});
+  counts.forEach(function (c, i) {
+    var y = height;
+    META.kinds.forEach(function (kind) {
+      if (!c[kind]) return;
+      var h = (height - 10) * c[kind] / max;
+      y -= h;
+      chart.appendChild(svgEl("rect", {x: pad + i * bw + 1, y: y, width: bw - 2, height: h,
+        fill: kindColour(kind)}, [svgEl("title", null, [fmtInt(c[kind]) + " " + kind + ", score " +
+        (i / bins).toFixed(2) + "–" + ((i + 1) / bins).toFixed(2)])]));
+    });
+  });
+  chart.appendChild(svgEl("line", {x1: pad, x2: width - pad, y1: height, y2: height, class: "axis"}));
+  [0, 0.25, 0.5, 0.75, 1].forEach(function (v) {
+    chart.appendChild(svgEl("text", {x: pad + v * (width - 2 * pad), y: height + 16,
+      "text-anchor": "middle", class: "tick"}, [v.toFixed(2)]));
+  });
+  [META.thresholds.report, META.thresholds.duplicate].forEach(function (v) {
+    var x = pad + v * (width - 2 * pad);
+    chart.appendChild(svgEl("line", {x1: x, x2: x, y1: 0, y2: height, class: "threshold"}));
+  });
+  return el("div", {cls: "panel"}, [el("h3", {text: "Scores of the pairs on this page"}), chart,
+    el("p", {cls: "muted", text: "Dashed lines: the reporting and duplicate thresholds."})]);
+}
+
+/* What this run found that the last one did not, and what went away and why. */
+function changesPanel(changes) {
+  var pairs = changes.pairs || {}, clusters = changes.clusters || {};
+  var cards = [
+    card(changes.new_alerts || 0, "new alerts (duplicates, funding chains)"),
+    card(pairs.new || 0, "new pairs", null, "pairs/status=new"),
+    card(pairs.changed || 0, "changed pairs", null, "pairs/status=changed"),
+    card(pairs.unchanged || 0, "unchanged pairs"),
+    card(pairs.resolved || 0, "pairs gone"),
+    card(clusters.new || 0, "new clusters")
+  ];
+  var why = Object.keys(changes.resolved_why || {}).map(function (reason) {
+    return el("li", null, [dataText("span", reason), ": " + fmtInt(changes.resolved_why[reason])]);
+  });
+  return el("div", {cls: "panel"}, [
+    el("h3", {text: "Since the last run (" + String(changes.previous_run).slice(0, 16).replace("T", " ") + ")"}),
+    el("div", {cls: "cards"}, cards),
+    why.length ? el("p", {cls: "muted", text: "Why pairs went away (changes.csv lists them):"}) : null,
+    why.length ? el("ul", null, why) : null
+  ]);
+}
+
+function filesTable() {
+  var rows = META.files.map(function (f) {
+    return el("tr", null, [dataText("td", f.name), el("td", {text: f.format}),
+      el("td", {cls: "num", text: fmtInt(f.rows)}),
+      el("td", {cls: "mono", text: (f.sha256 || "").slice(0, 12), attrs: {title: f.sha256}})]);
+  });
+  return el("div", {cls: "panel"}, [
+    el("h3", {text: "Files read"}),
+    el("div", {cls: "table-wrap"}, [el("table", {cls: "plain"}, [
+      el("thead", null, [el("tr", null, ["File", "Format", "Rows", "SHA-256"].map(function (h, i) {
+        return el("th", {text: h, cls: i === 2 ? "num" : null, attrs: {scope: "col"}});
+      }))]),
+      el("tbody", null, rows)
+    ])])
+  ]);
+}
+
+function problemsList() {
+  var shown = META.problems.length;
+  var rows = META.problems.map(function (w) {
+    return el("tr", null, [dataText("td", (w.file || "").split(/[\\/]/).pop()),
+      el("td", {cls: "num", text: w.row === null ? "" : w.row}), dataText("td", w.column || ""),
+      dataText("td", w.message)]);
+  });
+  return el("details", {cls: "panel"}, [
+    el("summary", {text: "Warnings and skipped rows (" + fmtInt(META.warnings) + ")" +
+      (shown < META.warnings ? ": the first " + shown + " here, all in run.json" : "")}),
+    el("div", {cls: "table-wrap"}, [el("table", {cls: "plain"}, [
+      el("thead", null, [el("tr", null, ["File", "Row", "Column", "Problem"].map(function (h) {
+        return el("th", {text: h, attrs: {scope: "col"}});
+      }))]),
+      el("tbody", null, rows)
+    ])])
+  ]);
+}

@@ -1,0 +1,337 @@
+/* The pairs table: filter, sort, and one page of rows at a time, so that even
+   thousands of pairs filter in a few milliseconds and the page stays light. */
+
+var PAGE_SIZE = 50;
+var SORT_DEFAULT_DIR = {score: -1, kind: 1, a: 1, b: 1, country: 1, decision: 1};
+var pairView = {
+  filters: emptyFilters(),
+  sort: {key: "score", dir: -1},
+  page: 0,
+  rows: [],
+  haystack: null,
+  stale: true
+};
+
+function emptyFilters() {
+  return {q: "", kind: "", actor: "", country: "", sector: "", min: null, max: null,
+          decision: "", status: "", cluster: null, actors: null};
+}
+
+/* ------------------------------------------------------------ filter controls */
+
+function setupPairFilters() {
+  var perKind = META.kinds.map(function () { return 0; });
+  PAIRS.kind.forEach(function (k) { perKind[k]++; });
+  fillSelect(byId("f-kind"), META.kinds.map(function (k, i) {
+    return [String(i), k + " (" + fmtInt(perKind[i]) + ")"];
+  }));
+  fillSelect(byId("f-actor"), codesInPairs("actor"));
+  fillSelect(byId("f-country"), codesInPairs("countries", countryName));
+  fillSelect(byId("f-sector"), codesInPairs("sectors"));
+  byId("f-status-label").hidden = !HAS_HISTORY;
+  var form = byId("pair-filters");
+  form.addEventListener("input", readPairFilters);
+  form.addEventListener("change", readPairFilters);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  form.addEventListener("reset", function () {
+    setTimeout(function () { pairView.filters = emptyFilters(); applyPairFilters(); }, 0);
+  });
+  document.querySelectorAll("#pair-table th[data-sort] button").forEach(function (button) {
+    button.addEventListener("click", function () { sortPairsBy(button.parentNode.dataset.sort); });
+  });
+  var tbody = byId("pair-rows");
+  tbody.addEventListener("click", function (e) {
+    var row = e.target.closest("tr[data-p]");
+    if (row && !e.target.closest("a")) openPair(Number(row.dataset.p));
+  });
+  tbody.addEventListener("keydown", rowKeys);
+}
+
+function fillSelect(select, options) {
+  options.forEach(function (o) { select.appendChild(el("option", {text: o[1], attrs: {value: o[0]}})); });
+}
+
+/* [code, "name (count)"] for each value of a field met in the pairs, by name. */
+function codesInPairs(field, label) {
+  var counts = dict();
+  var add = function (i) {
+    var codes = field === "actor" ? [ACT.actor[i]] : ACT[field][i];
+    codes.forEach(function (c) { counts[c] = (counts[c] || 0) + 1; });
+  };
+  for (var p = 0; p < N_PAIRS; p++) { add(PAIRS.a[p]); add(PAIRS.b[p]); }
+  var names = VOCAB[field === "actor" ? "actor" : LIST_VOCAB[field]];
+  return Object.keys(counts).map(function (c) {
+    return [c, (label ? label(names[c]) : names[c]) + " (" + fmtInt(counts[c]) + ")"];
+  }).sort(function (x, y) { return x[1].localeCompare(y[1]); });
+}
+
+/* Controls fire both input and change (the latter on blur, just as a click on a row
+   begins): redrawing the rows then would swallow that click, so only real changes redraw. */
+function readPairFilters() {
+  var f = pairView.filters, before = JSON.stringify(f);
+  f.q = fold(byId("f-search").value.trim());
+  f.kind = byId("f-kind").value;
+  f.actor = byId("f-actor").value;
+  f.country = byId("f-country").value;
+  f.sector = byId("f-sector").value;
+  f.min = numberOrNull(byId("f-min").value);
+  f.max = numberOrNull(byId("f-max").value);
+  f.decision = byId("f-decision").value;
+  f.status = byId("f-status").value;
+  if (JSON.stringify(f) === before) return;
+  pairView.page = 0;
+  applyPairFilters();
+}
+
+function numberOrNull(text) {
+  var value = parseFloat(text);
+  return isNaN(value) ? null : value;
+}
+
+/* Put the filter state back into the controls (after a link set it). */
+function showPairFilters() {
+  var f = pairView.filters;
+  byId("f-search").value = f.q;
+  byId("f-kind").value = f.kind;
+  byId("f-actor").value = f.actor;
+  byId("f-country").value = f.country;
+  byId("f-sector").value = f.sector;
+  byId("f-min").value = f.min === null ? "" : f.min;
+  byId("f-max").value = f.max === null ? "" : f.max;
+  byId("f-decision").value = f.decision;
+  byId("f-status").value = f.status;
+}
+
+/* A link like #pairs/actors=3,5 or #pairs/kind=duplicate: start from no filters. */
+function setPairFilterFromLink(param) {
+  var match = /^(kind|actors|cluster|decision|status)=(.*)$/.exec(param);
+  if (!match) return;
+  var value = decoded(match[2]);
+  pairView.filters = emptyFilters();
+  if (match[1] === "kind") pairView.filters.kind = String(META.kinds.indexOf(value));
+  if (match[1] === "decision") pairView.filters.decision = value;
+  if (match[1] === "status") pairView.filters.status = value;
+  if (match[1] === "cluster") pairView.filters.cluster = CLUSTERS.id.indexOf(value);
+  if (match[1] === "actors") {
+    pairView.filters.actors = value.split(",").map(Number).filter(function (n) {
+      return n >= 0 && n < VOCAB.actor.length;
+    }).slice(0, 2);
+    if (pairView.filters.actors.length !== 2) pairView.filters.actors = null;
+  }
+  pairView.page = 0;
+  showPairFilters();
+  pairView.stale = true;
+}
+
+/* ------------------------------------------------------------ filtering and sorting */
+
+function pairHaystack() {
+  if (!pairView.haystack) {
+    pairView.haystack = new Array(N_PAIRS);
+    for (var p = 0; p < N_PAIRS; p++) {
+      var a = PAIRS.a[p], b = PAIRS.b[p];
+      pairView.haystack[p] = fold([PAIRS.id[p], actorOf(a), ACT.id[a], ACT.title[a],
+        ACT.description[a], actorOf(b), ACT.id[b], ACT.title[b], ACT.description[b],
+        PAIRS.reasons[p]].join("\n"));
+    }
+  }
+  return pairView.haystack;
+}
+
+function pairMatches(p, f, haystack) {
+  var a = PAIRS.a[p], b = PAIRS.b[p];
+  if (f.kind !== "" && PAIRS.kind[p] !== Number(f.kind)) return false;
+  if (f.min !== null && PAIRS.score[p] < f.min) return false;
+  if (f.max !== null && PAIRS.score[p] > f.max) return false;
+  if (f.actor !== "" && ACT.actor[a] !== Number(f.actor) && ACT.actor[b] !== Number(f.actor)) return false;
+  if (f.actors) {
+    var x = ACT.actor[a], y = ACT.actor[b];
+    if (!((x === f.actors[0] && y === f.actors[1]) || (x === f.actors[1] && y === f.actors[0]))) return false;
+  }
+  if (f.country !== "" && !hasCode(ACT.countries, a, b, Number(f.country))) return false;
+  if (f.sector !== "" && !hasCode(ACT.sectors, a, b, Number(f.sector))) return false;
+  if (f.cluster !== null && (ACT.cluster[a] !== f.cluster || ACT.cluster[b] !== f.cluster)) return false;
+  if (f.status !== "" && statusOf(p) !== f.status) return false;
+  if (f.decision !== "") {
+    var d = decisionOf(p);
+    if (f.decision === "none" ? d !== "" : d !== f.decision) return false;
+  }
+  return !f.q || haystack[p].indexOf(f.q) >= 0;
+}
+
+function hasCode(column, a, b, code) {
+  return column[a].indexOf(code) >= 0 || column[b].indexOf(code) >= 0;
+}
+
+function applyPairFilters() {
+  var f = pairView.filters, rows = [];
+  var haystack = f.q ? pairHaystack() : null;
+  for (var p = 0; p < N_PAIRS; p++) if (pairMatches(p, f, haystack)) rows.push(p);
+  pairView.rows = sortPairs(rows);
+  pairView.stale = false;
+  var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  pairView.page = Math.min(pairView.page, pages - 1);
+  renderPairChips();
+  renderPairPage();
+}
+
+function sortKey(p, key) {
+  if (key === "kind") return META.kinds[PAIRS.kind[p]];
+  if (key === "a") return fold(actorOf(PAIRS.a[p]) + " " + titleOf(PAIRS.a[p]));
+  if (key === "b") return fold(actorOf(PAIRS.b[p]) + " " + titleOf(PAIRS.b[p]));
+  if (key === "country") return pairCountries(p).join(" ");
+  if (key === "decision") return DECISION_ORDER.indexOf(decisionOf(p)) + 1;
+  return PAIRS.score[p];
+}
+
+/* Ties keep the score order, so a sorted table still shows the strongest pairs first. */
+function sortPairs(rows) {
+  var key = pairView.sort.key, dir = pairView.sort.dir;
+  var keys = {};
+  rows.forEach(function (p) { keys[p] = sortKey(p, key); });
+  return rows.sort(function (x, y) {
+    var kx = keys[x], ky = keys[y];
+    if (kx < ky) return -dir;
+    if (kx > ky) return dir;
+    return PAIRS.score[y] - PAIRS.score[x] || x - y;
+  });
+}
+
+function sortPairsBy(key) {
+  var sort = pairView.sort;
+  sort.dir = sort.key === key ? -sort.dir : SORT_DEFAULT_DIR[key];
+  sort.key = key;
+  pairView.page = 0;
+  applyPairFilters();
+}
+
+function pairCountries(p) {
+  var seen = dict();
+  ACT.countries[PAIRS.a[p]].concat(ACT.countries[PAIRS.b[p]]).forEach(function (c) {
+    seen[VOCAB.country[c]] = true;
+  });
+  return Object.keys(seen).sort();
+}
+
+/* ------------------------------------------------------------ rendering */
+
+function renderPairChips() {
+  var f = pairView.filters, chips = clear(byId("filter-chips"));
+  if (f.actors) {
+    chips.appendChild(chip("Actors: " + VOCAB.actor[f.actors[0]] + " × " + VOCAB.actor[f.actors[1]],
+      function () { f.actors = null; }));
+  }
+  if (f.cluster !== null && f.cluster >= 0) {
+    chips.appendChild(chip("Cluster: " + (CLUSTERS.label[f.cluster] || CLUSTERS.id[f.cluster]),
+      function () { f.cluster = null; }));
+  }
+}
+
+function chip(text, remove) {
+  return el("span", {cls: "chip"}, [dataText("span", text), el("button", {
+    text: "×", attrs: {type: "button", "aria-label": "Remove filter " + text},
+    on: {click: function () { remove(); pairView.page = 0; applyPairFilters(); }}})]);
+}
+
+function renderPairPage() {
+  var rows = pairView.rows, start = pairView.page * PAGE_SIZE;
+  var tbody = clear(byId("pair-rows"));
+  var fragment = document.createDocumentFragment();
+  rows.slice(start, start + PAGE_SIZE).forEach(function (p) { fragment.appendChild(pairRow(p)); });
+  tbody.appendChild(fragment);
+  if (!rows.length) {
+    tbody.appendChild(el("tr", null, [el("td", {attrs: {colspan: 6}, cls: "empty",
+      text: N_PAIRS ? "No pair matches these filters." : "This run reported no pairs."})]));
+  }
+  byId("pair-status").textContent = (rows.length === N_PAIRS ? "All " : "") + plural(rows.length, "pair") +
+    (rows.length === N_PAIRS ? "" : " of " + fmtInt(N_PAIRS) + " match");
+  document.querySelectorAll("#pair-table th[data-sort]").forEach(function (th) {
+    var active = th.dataset.sort === pairView.sort.key;
+    th.setAttribute("aria-sort", active ? (pairView.sort.dir > 0 ? "ascending" : "descending") : "none");
+  });
+  renderPager(byId("pair-pager"), pairView.page, rows.length, PAGE_SIZE, function (page) {
+    pairView.page = page;
+    renderPairPage();
+    byId("pair-table").scrollIntoView({block: "start"});
+  });
+}
+
+function pairRow(p) {
+  var a = PAIRS.a[p], b = PAIRS.b[p];
+  return el("tr", {attrs: {tabindex: "0", "data-p": p,
+    "aria-label": kindOf(p) + " " + fmtScore(PAIRS.score[p]) + ": " + actorOf(a) + " and " + actorOf(b)}}, [
+    el("td", {cls: "kind-cell"}, [kindBadge(kindOf(p)), statusTag(statusOf(p), HAS_HISTORY && PAIRS.why[p])]),
+    el("td", {cls: "num"}, [scoreBar(PAIRS.score[p])]),
+    activityCell(a),
+    activityCell(b),
+    el("td", {cls: "countries", text: pairCountries(p).join(", ")}),
+    el("td", null, [decisionBadge(decisionOf(p))])
+  ]);
+}
+
+function scoreBar(score) {
+  return el("span", {cls: "score"}, [
+    el("span", {text: fmtScore(score)}),
+    el("span", {cls: "score-track", attrs: {"aria-hidden": "true"}},
+      [el("span", {cls: "score-fill", style: {width: Math.round(score * 100) + "%"}})])
+  ]);
+}
+
+function activityCell(i) {
+  return el("td", {cls: "activity"}, [
+    dataText("span", actorOf(i), "actor"),
+    dataText("span", titleOf(i), "title"),
+    dataText("span", ACT.id[i], "id")
+  ]);
+}
+
+/* Arrow keys move between rows, Enter or Space opens one. */
+function rowKeys(e) {
+  var row = e.target.closest("tr[data-p]");
+  if (!row) return;
+  if (e.key === "Enter" || e.key === " ") {
+    e.preventDefault();
+    openPair(Number(row.dataset.p));
+  } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    e.preventDefault();
+    var next = e.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
+    if (next) next.focus();
+  } else if (e.key === "Home" || e.key === "End") {
+    e.preventDefault();
+    var rows = row.parentNode.rows;
+    rows[e.key === "Home" ? 0 : rows.length - 1].focus();
+  }
+}
+
+function openPair(p) { location.hash = "#pair/" + PAIRS.id[p]; }
+
+/* Previous / page numbers / next, shared by the pairs and clusters lists. */
+function renderPager(node, page, total, size, go) {
+  clear(node);
+  var pages = Math.ceil(total / size);
+  if (pages <= 1) return;
+  var button = function (label, target, current) {
+    return el("button", {text: label, attrs: {type: "button", "aria-current": current ? "page" : null,
+      disabled: target < 0 || target >= pages || current ? "" : null},
+      on: {click: function () { go(target); }}});
+  };
+  node.appendChild(button("‹ Previous", page - 1));
+  pageNumbers(page, pages).forEach(function (n) {
+    node.appendChild(n === null ? el("span", {cls: "gap", text: "…"}) : button(String(n + 1), n, n === page));
+  });
+  node.appendChild(button("Next ›", page + 1));
+  node.appendChild(el("span", {cls: "muted", text: "rows " + fmtInt(page * size + 1) + "–" +
+    fmtInt(Math.min(total, (page + 1) * size)) + " of " + fmtInt(total)}));
+}
+
+function pageNumbers(page, pages) {
+  var wanted = [0, pages - 1, page - 2, page - 1, page, page + 1, page + 2];
+  var list = wanted.filter(function (n, i) { return n >= 0 && n < pages && wanted.indexOf(n) === i; })
+    .sort(function (x, y) { return x - y; });
+  var out = [];
+  list.forEach(function (n, i) {
+    if (i && n - list[i - 1] > 1) out.push(null);
+    out.push(n);
+  });
+  return out;
+}

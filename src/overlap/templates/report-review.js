@@ -1,0 +1,212 @@
+/* Review decisions. They live in the browser's localStorage under the run's input
+   fingerprint, so reopening this report (or a later report of the same inputs) keeps
+   them, and leave as decisions.csv, which `overlap run --decisions` reads back. */
+
+var DECISION_ORDER = ["confirmed", "dismissed", "unsure"];
+var DECISION_LABELS = {confirmed: "Confirmed duplicate", dismissed: "Not a duplicate",
+                       unsure: "Unsure"};
+var DECISION_KEYS = {confirmed: "1", dismissed: "2", unsure: "3"};
+/* What people write in a decisions file -> the stored decision (as decisions.py reads it). */
+var DECISION_WORDING = {"confirmed": "confirmed", "confirm": "confirmed",
+  "confirmed duplicate": "confirmed", "duplicate": "confirmed", "dismissed": "dismissed",
+  "dismiss": "dismissed", "not a duplicate": "dismissed", "not duplicate": "dismissed",
+  "unsure": "unsure", "not sure": "unsure"};
+var CSV_COLUMNS = ["pair_id", "id_a", "id_b", "decision", "note", "reviewer", "decided_at"];
+var STORE_KEY = "overlap:decisions:" + META.fingerprint;
+var REVIEWER_KEY = "overlap:reviewer";
+var PAIR_INDEX = dict();
+PAIRS.id.forEach(function (id, p) { PAIR_INDEX[id] = p; });
+
+var review = {store: openStore(), listeners: [], saveFailed: false};
+
+/* {pair_id: {decision, note, reviewer, decided_at, id_a, id_b}}; an entry with an empty
+   decision records that the reviewer cleared one (it overrides a decision from the run). */
+function openStore() {
+  try {
+    var parsed = JSON.parse(window.localStorage.getItem(STORE_KEY) || "{}");
+    return {ok: true, items: Object.assign(dict(), parsed && typeof parsed === "object" ? parsed : {})};
+  } catch (e) {
+    return {ok: false, items: dict()};
+  }
+}
+
+function saveStore() {
+  if (!review.store.ok) return;
+  try {
+    window.localStorage.setItem(STORE_KEY, JSON.stringify(review.store.items));
+    review.saveFailed = false;
+  } catch (e) {
+    review.saveFailed = true;
+  }
+}
+
+function onReviewChange(listener) { review.listeners.push(listener); }
+function reviewChanged(p) { review.listeners.forEach(function (f) { f(p); }); }
+
+/* The pair's decision: the reviewer's own, else the one this run read from decisions.csv. */
+function decisionItem(p) {
+  var own = review.store.items[PAIRS.id[p]];
+  if (own) return own;
+  if (PAIRS.decision && PAIRS.decision[p]) {
+    return {decision: PAIRS.decision[p], note: PAIRS.note ? PAIRS.note[p] : "", reviewer: "",
+            decided_at: ""};
+  }
+  return null;
+}
+
+function decisionOf(p) {
+  var item = decisionItem(p);
+  return item ? item.decision : "";
+}
+
+function noteOf(p) {
+  var item = decisionItem(p);
+  return item ? item.note || "" : "";
+}
+
+function reviewerName() {
+  try { return window.localStorage.getItem(REVIEWER_KEY) || ""; } catch (e) { return ""; }
+}
+
+function setReviewerName(name) {
+  try { window.localStorage.setItem(REVIEWER_KEY, name); } catch (e) { /* kept for this visit */ }
+}
+
+function updateItem(p, changes) {
+  var current = decisionItem(p) || {decision: "", note: ""};
+  var item = {decision: current.decision, note: current.note || "", reviewer: reviewerName(),
+              decided_at: new Date().toISOString(), id_a: ACT.id[PAIRS.a[p]],
+              id_b: ACT.id[PAIRS.b[p]]};
+  Object.keys(changes).forEach(function (k) { item[k] = changes[k]; });
+  review.store.items[PAIRS.id[p]] = item;
+  saveStore();
+  reviewChanged(p);
+}
+
+/* Pressing the button of the current decision again clears it. */
+function toggleDecision(p, decision) {
+  updateItem(p, {decision: decisionOf(p) === decision ? "" : decision});
+}
+
+function setNote(p, note) { updateItem(p, {note: note}); }
+
+function reviewCounts() {
+  var counts = {reviewed: 0, confirmed: 0, dismissed: 0, unsure: 0};
+  for (var p = 0; p < N_PAIRS; p++) {
+    var d = decisionOf(p);
+    if (d) { counts.reviewed++; counts[d]++; }
+  }
+  return counts;
+}
+
+/* ------------------------------------------------------------ decisions.csv */
+
+function csvField(value) {
+  var text = value === null || value === undefined ? "" : String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
+}
+
+/* Rows for every decided pair: this page's pairs in order, then decisions kept for
+   pairs this page does not hold (e.g. imported from another run). */
+function decisionRows() {
+  var rows = [];
+  for (var p = 0; p < N_PAIRS; p++) {
+    var item = decisionItem(p);
+    if (item && item.decision) {
+      rows.push([PAIRS.id[p], ACT.id[PAIRS.a[p]], ACT.id[PAIRS.b[p]], item.decision,
+                 item.note || "", item.reviewer || "", item.decided_at || ""]);
+    }
+  }
+  Object.keys(review.store.items).forEach(function (id) {
+    var item = review.store.items[id];
+    if (!(id in PAIR_INDEX) && item.decision) {
+      rows.push([id, item.id_a || "", item.id_b || "", item.decision, item.note || "",
+                 item.reviewer || "", item.decided_at || ""]);
+    }
+  });
+  return rows;
+}
+
+function decisionsCsv() {
+  return [CSV_COLUMNS].concat(decisionRows()).map(function (row) {
+    return row.map(csvField).join(",");
+  }).join("\r\n") + "\r\n";
+}
+
+function exportDecisions() {
+  /* The byte-order mark makes spreadsheet programs read the file as UTF-8. */
+  var blob = new Blob(["\ufeff" + decisionsCsv()], {type: "text/csv;charset=utf-8"});
+  var url = URL.createObjectURL(blob);
+  var a = el("a", {attrs: {href: url, download: "decisions.csv"}});
+  document.body.appendChild(a);
+  a.click();
+  document.body.removeChild(a);
+  setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+}
+
+/* RFC 4180 CSV: quoted fields may hold commas, quotes and line breaks. */
+function parseCsv(text) {
+  var rows = [], row = [], field = "", quoted = false;
+  for (var i = 0; i < text.length; i++) {
+    var c = text[i];
+    if (quoted) {
+      if (c === "\"" && text[i + 1] === "\"") { field += "\""; i++; }
+      else if (c === "\"") quoted = false;
+      else field += c;
+    } else if (c === "\"") quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field); rows.push(row); row = []; field = "";
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/* Merge a decisions.csv into this browser's decisions; returns what happened, in words. */
+function importDecisions(text) {
+  var rows = parseCsv(text.replace(/^\ufeff/, ""));
+  var header = (rows.shift() || []).map(function (h) { return h.trim().toLowerCase(); });
+  var col = {};
+  CSV_COLUMNS.forEach(function (name) { col[name] = header.indexOf(name); });
+  if (col.pair_id < 0 || col.decision < 0) {
+    return "Not a decisions file: it needs the columns pair_id and decision.";
+  }
+  var imported = 0, elsewhere = 0, bad = 0;
+  rows.forEach(function (row) {
+    var get = function (name) { return col[name] >= 0 ? (row[col[name]] || "").trim() : ""; };
+    var decision = own(DECISION_WORDING, get("decision").toLowerCase().replace(/_/g, " ").replace(/\s+/g, " "));
+    if (!get("pair_id") || !decision) { if (row.join("").trim()) bad++; return; }
+    review.store.items[get("pair_id")] = {decision: decision, note: get("note"),
+      reviewer: get("reviewer"), decided_at: get("decided_at"), id_a: get("id_a"), id_b: get("id_b")};
+    imported++;
+    if (!(get("pair_id") in PAIR_INDEX)) elsewhere++;
+  });
+  saveStore();
+  reviewChanged(null);
+  return "Imported " + plural(imported, "decision") +
+    (elsewhere ? " (" + fmtInt(elsewhere) + " for pairs not on this page)" : "") +
+    (bad ? "; skipped " + plural(bad, "row") + " without a pair id or a known decision" : "") + ".";
+}
+
+/* The counter in the page header. */
+function renderProgress() {
+  var counts = reviewCounts();
+  var node = clear(byId("progress"));
+  node.appendChild(el("span", {cls: "progress-count",
+    text: fmtInt(counts.reviewed) + " of " + fmtInt(N_PAIRS) + " pairs reviewed"}));
+  var bar = el("span", {cls: "progress-bar", attrs: {"aria-hidden": "true"}});
+  DECISION_ORDER.forEach(function (d) {
+    var share = N_PAIRS ? 100 * counts[d] / N_PAIRS : 0;
+    bar.appendChild(el("span", {cls: "seg " + d, style: {width: share + "%"}}));
+  });
+  node.appendChild(bar);
+  node.appendChild(el("span", {cls: "progress-detail",
+    text: fmtInt(counts.confirmed) + " confirmed · " + fmtInt(counts.dismissed) +
+          " not duplicates · " + fmtInt(counts.unsure) + " unsure"}));
+  if (!review.store.ok || review.saveFailed) {
+    node.appendChild(el("span", {cls: "warn", text:
+      "This browser does not keep decisions for files: export them before closing."}));
+  }
+}

@@ -1,0 +1,243 @@
+"""Conflicting strategies: axes file, positions, and the planted conflicts and look-alikes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from overlap.config import EmbedConfig, load_config
+from overlap.conflicts import (
+    COLUMNS,
+    MAX_GROUP,
+    Corpus,
+    _fold_term,
+    default_axes_path,
+    find_conflicts,
+    load_axes,
+    term_hits,
+)
+from overlap.embed import get_embedder
+from overlap.errors import ConfigError
+from overlap.pipeline import load_activities
+from overlap.text import activity_texts
+from tests.conftest import DATA, SAMPLES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FIXTURES = DATA / "conflicts"
+
+
+def _load(paths: list[Path]) -> pd.DataFrame:
+    config = load_config(overrides={"input": {"exclude": ["expected.csv"]}})
+    return load_activities(paths, config)[1].activities
+
+
+@pytest.fixture(scope="session")
+def planted() -> pd.DataFrame:
+    """The samples and the conflict look-alikes, as one run would see them."""
+    samples = _load([SAMPLES])
+    lookalikes = _load([FIXTURES / "lookalikes.csv"])
+    return pd.concat([samples, lookalikes], ignore_index=True)
+
+
+@pytest.fixture(scope="session")
+def use_run(planted):
+    """USE vectors of every planted activity, embedded once for the session (~15 s)."""
+    embedder = get_embedder(EmbedConfig(embedder="use"))
+    return embedder, embedder.embed(activity_texts(planted))
+
+
+def _found(activities: pd.DataFrame, conflicts: pd.DataFrame) -> set[tuple[frozenset, str]]:
+    ids = activities["id"].to_numpy()
+    return {(frozenset((ids[a], ids[b])), axis)
+            for a, b, axis in zip(conflicts["a"], conflicts["b"], conflicts["axis"])}
+
+
+def _expected() -> set[tuple[frozenset, str]]:
+    table = pd.read_csv(FIXTURES / "expected.csv")
+    return {(frozenset((r.id_a, r.id_b)), r.axis) for r in table.itertuples()}
+
+
+# ---------------------------------------------------------------- the axes file
+
+
+def test_default_axes_load_with_opposing_poles_in_three_languages():
+    axes = load_axes()
+    assert len(axes) >= 5
+    raw = tomllib.loads(default_axes_path().read_text(encoding="utf-8"))["axis"]
+    for axis in raw:
+        for pole in ("a", "b"):
+            assert {"en", "fr", "es"} <= set(axis[pole]["phrases"]), (axis["key"], pole)
+            assert {"en", "fr", "es"} <= set(axis[pole]["terms"]), (axis["key"], pole)
+    text = default_axes_path().read_text(encoding="utf-8")
+    assert text.count("Sources:") == len(axes)
+
+
+def test_default_axes_are_package_data():
+    assert default_axes_path().parent.name == "data"
+    assert default_axes_path().parent.parent.name == "overlap"
+
+
+AXIS = """
+[[axis]]
+key = "k"
+name = "one vs other"
+[axis.a]
+name = "one"
+phrases.en = ["first phrase"]
+terms.en = ["first term"]
+[axis.b]
+name = "other"
+phrases.en = ["second phrase"]
+terms.en = ["second term"]
+"""
+
+
+def test_user_axes_file(write):
+    axes = load_axes(write("axes.toml", AXIS))
+    assert [(a.key, a.name, a.a.name, a.b.terms) for a in axes] == [
+        ("k", "one vs other", "one", ("second term",))
+    ]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[[axis]]\nkey = 'x'\n[axis.a\n", "not valid TOML"),
+    ("title = 'x'\n", "unknown key(s) title"),
+    ("", "no axis defined"),
+    (AXIS.replace('key = "k"', 'key = "bad key!"'), "axis[1].key"),
+    (AXIS.replace("phrases.en = [\"first phrase\"]", "phrase.en = [\"first phrase\"]"),
+     "axis 'k'.a: unknown key(s) phrase"),
+    (AXIS.replace('terms.en = ["second term"]', ""), "axis 'k'.b.terms is empty"),
+    (AXIS.replace('terms.en = ["first term"]', 'terms.en = "first term"'),
+     "axis 'k'.a.terms.en must be a list"),
+    (AXIS.replace('terms.en = ["first term"]', 'terms = ["first term"]'),
+     "axis 'k'.a.terms must be a table of language"),
+    (AXIS.split("[axis.b]")[0], "axis 'k'.b is missing"),
+    (AXIS + AXIS, "defined twice: k"),
+])
+def test_bad_axes_files_name_the_file_and_key(write, text, words):
+    path = write("my-axes.toml", text)
+    with pytest.raises(ConfigError) as error:
+        load_axes(path)
+    assert str(path) in str(error.value)
+    assert words in str(error.value)
+
+
+def test_missing_axes_file(tmp_path):
+    with pytest.raises(ConfigError, match="axes file not found"):
+        load_axes(tmp_path / "nope.toml")
+
+
+# ---------------------------------------------------------------- lexical evidence
+
+
+def _hits(text: str, *terms: str) -> tuple[str, ...]:
+    corpus = Corpus.build(["before", text, "after"])
+    return term_hits(corpus, tuple(_fold_term(t) for t in terms))[1]
+
+
+def test_terms_match_whole_words_ignoring_case_and_accents_and_keep_the_original_words():
+    assert _hits("Intégration locale des migrants", "integration locale") == ("Intégration locale",)
+    assert _hits("reintegration of returnees", "integration") == ()
+    assert _hits("Regularised migrants; regularisation", "regulari*") == (
+        "Regularised", "regularisation")
+    assert _hits("Out-of-camp assistance", "out-of-camp") == ("Out-of-camp",)
+
+
+def test_gap_wildcard_spans_a_few_words_only():
+    text = "supports the relocation of about 12,000 people to the Sayam Forage camp"
+    assert _hits(text, "relocat* ... camp") == (
+        "relocation of about 12,000 people to the Sayam Forage camp",)
+    far = "relocation " + "word " * 11 + "camp"
+    assert _hits(far, "relocat* ... camp") == ()
+
+
+def test_same_term_twice_is_one_piece_of_evidence():
+    assert _hits("Voluntary return. voluntary return again", "voluntary return") == (
+        "Voluntary return",)
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def test_every_planted_conflict_is_found_and_nothing_else(planted, use_run):
+    embedder, vectors = use_run
+    conflicts = find_conflicts(planted, vectors, embedder, load_axes())
+    assert list(conflicts.columns) == COLUMNS
+    assert _found(planted, conflicts) == _expected()
+
+
+def test_complementary_pairs_and_duplicates_are_not_conflicts(planted, use_run):
+    embedder, vectors = use_run
+    conflicts = find_conflicts(planted, vectors, embedder, load_axes())
+    found = {pair for pair, _ in _found(planted, conflicts)}
+    expected = pd.read_csv(SAMPLES / "expected.csv")
+    for kind in ("complementary", "duplicate", "near-miss"):
+        pairs = expected[expected["kind"] == kind]
+        assert len(pairs) > 0
+        assert not found & {frozenset((r.id_a, r.id_b)) for r in pairs.itertuples()}, kind
+
+
+def test_conflict_rows_explain_themselves(planted, use_run):
+    embedder, vectors = use_run
+    conflicts = find_conflicts(planted, vectors, embedder, load_axes())
+    ids = planted["id"].to_numpy()
+    row = next(r for r in conflicts.itertuples() if {ids[r.a], ids[r.b]} == {
+        "IOM-LY-RR-0322", "DRC-LY-22-01"})
+    assert ids[row.a] == "IOM-LY-RR-0322"  # side a is the axis' first pole
+    assert row.position_a < 0 < row.position_b
+    assert "voluntary return" in row.evidence_a
+    assert "Local integration" in row.evidence_b
+    assert row.reasons.startswith(
+        "Axis return vs integration: return (IOM: 'voluntary return'")
+    assert "vs integration (Danish Refugee Council: 'Local integration'" in row.reasons
+    assert row.reasons.endswith("same country LY, 2022-2024")
+    assert (conflicts["similarity"] >= 0.35).all()
+    assert planted["actor_key"].to_numpy()[conflicts["a"]].tolist() != \
+        planted["actor_key"].to_numpy()[conflicts["b"]].tolist()
+
+
+def test_tfidf_runs_fall_back_to_lexical_positions(planted):
+    embedder = get_embedder(EmbedConfig(embedder="tfidf"))
+    vectors = embedder.embed(activity_texts(planted))
+    conflicts = find_conflicts(planted, vectors, embedder, load_axes())
+    assert _found(planted, conflicts) <= _expected()
+    assert len(_found(planted, conflicts)) >= 5
+
+
+def test_text_silent_on_every_axis_has_no_position_and_no_conflict(planted, use_run):
+    embedder, vectors = use_run
+    silent = planted.assign(title="Water supply", description="Boreholes and water committees.")
+    assert find_conflicts(silent, vectors, embedder, load_axes()).empty
+
+
+def test_pairing_is_bounded_per_country_and_pole():
+    """15,000 activities, thousands at each pole in one country: capped, and quick."""
+    n = 15_000
+    half = n // 2
+    activities = pd.DataFrame({
+        "id": [f"A{i}" for i in range(n)],
+        "actor": [f"Actor {i % 50}" for i in range(n)],
+        "actor_key": [f"actor {i % 50}" for i in range(n)],
+        "title": ["Voluntary return and repatriation"] * half + ["Local integration"] * half,
+        "description": [""] * half + ["Regularisation and residence permits"] * half,
+        "countries": [("TN",)] * n,
+        "locations": [()] * n,
+        "sectors": [()] * n,
+        "start_date": ["2022-01-01"] * n,
+        "end_date": ["2023-12-31"] * n,
+        "language": ["en"] * n,
+    })
+    vectors = np.ones((n, 4), dtype=np.float32) / 2.0
+    started = time.perf_counter()
+    conflicts = find_conflicts(activities, vectors, None, load_axes())
+    assert 0 < len(conflicts) <= MAX_GROUP * MAX_GROUP
+    assert time.perf_counter() - started < 60

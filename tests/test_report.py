@@ -1,0 +1,147 @@
+import json
+import re
+from dataclasses import replace
+from importlib import resources
+
+import pytest
+
+from overlap.config import load_config
+from overlap.decisions import apply_decisions, input_fingerprint, load_decisions
+from overlap.pipeline import run
+from overlap.report import json_for_script, pairs_table, render_html, report_data, write_outputs
+from tests.conftest import DATA
+
+FIXTURES = DATA / "report"
+ASSETS = ("report.css", "report-util.js", "report-review.js", "report-overview.js",
+          "report-pairs.js", "report-detail.js", "report-clusters.js", "report-matrix.js",
+          "report-map.js", "report-print.js", "report-app.js")
+
+
+def fixture_run(**report):
+    config = load_config(None, {"embed": {"embedder": "tfidf"}, **({"report": report} if report else {})})
+    return run([FIXTURES], config)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return fixture_run()
+
+
+def embedded_data(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="overlap-data">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_json_for_script_cannot_close_the_tag():
+    hostile = {"t": "</script><script>alert(1)</script><!-- \u2028 & \u2029 'x' \"y\""}
+    text = str(json_for_script(hostile))
+    assert "<" not in text and ">" not in text and "\u2028" not in text
+    assert json.loads(text) == hostile
+
+
+def test_hostile_input_stays_inside_the_data(result):
+    html = render_html(result)
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    data = embedded_data(html)
+    outside = html.replace(re.search(r'id="overlap-data">(.*?)</script>', html, re.S).group(1), "")
+    assert "<img" not in outside and "javascript:" not in outside and "Hostile" not in outside
+    assert "</script><script>alert('title')</script>" in data["activities"]["title"]
+    assert any("<img src=x onerror=alert(1)>" in d for d in data["activities"]["description"])
+
+
+def test_page_assets_are_inlined_verbatim(result):
+    """Jinja must not have read template syntax in the CSS or JS."""
+    html = render_html(result)
+    for name in ASSETS:
+        text = resources.files("overlap").joinpath("templates", name).read_text(encoding="utf-8")
+        assert text.strip() in html, name
+
+
+def test_the_page_fetches_nothing(result):
+    html = render_html(result)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
+    assert not re.search(r"@import|url\(", html)
+    assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg"}
+    assert "default-src 'none'" in html
+
+
+def test_payload_embeds_activities_once_and_pairs_by_position(result):
+    data = report_data(result)
+    activities, pairs, meta = data["activities"], data["pairs"], data["meta"]
+    assert len(activities["id"]) == len(result.activities)
+    table = pairs_table(result)
+    for position, pair_id in enumerate(pairs["id"]):
+        row = table[table["pair_id"] == pair_id].iloc[0]
+        assert activities["id"][pairs["a"][position]] == row["id_a"]
+        assert activities["id"][pairs["b"][position]] == row["id_b"]
+        assert meta["kinds"][pairs["kind"][position]] == row["kind"]
+    assert len(pairs["contributions"]) == len(pairs["id"]) * len(meta["features"])
+    assert len(data["map"]["x"]) == len(data["map"]["y"]) == len(activities["id"])
+    assert all(0 <= v <= 10000 for v in data["map"]["x"] + data["map"]["y"])
+    assert meta["fingerprint"] == input_fingerprint(s.sha256 for s in result.read.sources)
+    assert meta["total_pairs"] == meta["shown_pairs"] == len(result.pairs)
+
+
+def test_contributions_add_up_to_the_score(result):
+    data = report_data(result)
+    n = len(data["meta"]["features"])
+    for p, score in enumerate(data["pairs"]["score"]):
+        bias = data["meta"]["scorers"][data["pairs"]["scorer"][p]]["bias"]
+        linear = bias + sum(data["pairs"]["contributions"][p * n:(p + 1) * n])
+        assert abs(1 / (1 + 2.718281828459045 ** -linear) - score) < 0.01
+
+
+def test_truncated_pages_say_so():
+    truncated = fixture_run(max_pairs_in_html=2)
+    html = render_html(truncated)
+    total = len(truncated.pairs)
+    assert total > 2
+    assert f"This page holds the top 2 of {total} reported pairs" in html
+    assert len(embedded_data(html)["pairs"]["id"]) == 2
+    assert "truncation-notice" not in render_html(fixture_run())
+
+
+def test_applied_decisions_reach_the_page_and_pairs_csv(result, write, tmp_path):
+    first, second = result.pairs["pair_id"].iloc[:2]
+    path = write("decisions.csv", f"pair_id,decision,note\n{first},confirmed,same wells\n{second},dismissed,\n")
+    pairs, stats = apply_decisions(result.pairs, load_decisions(path))
+    result_with = replace(result, pairs=pairs)
+    data = report_data(result_with)
+    assert data["pairs"]["decision"][0] == "confirmed" and data["pairs"]["note"][0] == "same wells"
+    assert second not in data["pairs"]["id"]
+    assert stats["dismissed"] == 1
+    written = write_outputs(result_with, tmp_path / "out")
+    header = written["pairs"].read_text().splitlines()[0]
+    assert "decision,decision_note" in header
+
+
+def test_dac_codes_and_countries_get_their_names(result):
+    data = report_data(result)
+    assert "14030 Basic drinking water supply and basic sanitation" in data["vocab"]["sector"]
+    assert "WASH" in data["vocab"]["sector"]
+    assert data["country_names"]["NE"] == "Niger"
+
+
+def test_any_kind_string_gets_listed(result):
+    pairs = result.pairs.assign(kind=["funding-chain", *result.pairs["kind"].iloc[1:]])
+    meta = report_data(replace(result, pairs=pairs))["meta"]
+    assert meta["kinds"][:2] == ["duplicate", "overlap"] and "funding-chain" in meta["kinds"]
+
+
+def test_comparison_with_the_last_run_reaches_the_page(result):
+    pairs = result.pairs.assign(status="unchanged", why="")
+    pairs.loc[0, ["status", "why"]] = ["new", "new activity"]
+    changes = {"previous_run": "2024-05-01T10:00:00Z", "pairs": {"new": 1}, "new_alerts": 1}
+    data = report_data(replace(result, pairs=pairs, changes=changes))
+    assert data["pairs"]["status"][0] == "new" and data["pairs"]["why"][0] == "new activity"
+    assert data["meta"]["changes"]["previous_run"] == "2024-05-01T10:00:00Z"
+
+
+def test_short_text_pairs_show_the_weights_they_were_scored_with(result):
+    pairs = result.pairs.assign(short_text=[True, *[False] * (len(result.pairs) - 1)])
+    data = report_data(replace(result, pairs=pairs))
+    n = len(data["meta"]["features"])
+    assert data["pairs"]["scorer"][:2] == [1, 0]
+    short = data["meta"]["scorers"][1]
+    expected = [w * pairs.loc[0, f] for w, f in zip(short["weights"], data["meta"]["features"])]
+    assert data["pairs"]["contributions"][:n] == pytest.approx(expected, abs=1e-3)

@@ -1,0 +1,248 @@
+"""The HTML report in a real browser: offline, safe with hostile text, and usable for review.
+
+Needs the system Chromium (Debian: apt-get install chromium chromium-driver), driven by
+Playwright for Python; `playwright install` is never used.
+"""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from overlap.config import load_config
+from overlap.decisions import DECISION_COLUMNS, load_decisions
+from overlap.pipeline import run
+from overlap.report import write_outputs
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+LOCAL_SCHEMES = ("file:", "data:", "blob:")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    config = load_config(None, {"embed": {"embedder": "tfidf"}})
+    result = run([DATA / "report"], config)
+    return write_outputs(result, tmp_path_factory.mktemp("report"))["report"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need /usr/bin/chromium: "
+                    "apt-get install chromium chromium-driver (or `make browser` as root)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page plus everything it did that a test may want to forbid."""
+
+    def __init__(self, context, url: str):
+        self.url = url
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, hash_: str = "") -> None:
+        self.page.goto(self.url + hash_)
+        self.page.wait_for_selector("html[data-ready]")
+
+    def go(self, hash_: str, settle: bool = False) -> None:
+        """Change the address; ``settle`` for ones the page rewrites, else wait for the exact one."""
+        self.page.evaluate("h => { location.hash = h; }", hash_)
+        if settle:
+            self.page.wait_for_timeout(50)
+        else:
+            self.page.wait_for_function("h => location.hash === h", arg=hash_)
+
+    def rows(self):
+        return self.page.locator("#pair-rows tr[data-p]")
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def watched(context, report):
+    watched = Watched(context, report.resolve().as_uri())
+    yield watched
+    assert not watched.dialogs, f"the page opened dialogs: {watched.dialogs}"
+
+
+def test_loads_from_file_offline_without_errors(watched):
+    watched.open()
+    assert watched.page.locator(".card").first.is_visible()
+    first_pair = watched.page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).pairs.id[0]")
+    for view in ("#overview", "#pairs", "#clusters", "#matrix", "#map", f"#pair/{first_pair}", "#activity/0"):
+        watched.go(view)
+        assert watched.page.locator("main > .view:not([hidden])").count() == 1, view
+    for odd in ("#pair/constructor", "#pair/__proto__", "#cluster/%E0%A4%A", "#activity/99999",
+                "#pairs/kind=%", "#pairs/actors=1", "#nonsense"):
+        watched.go(odd, settle=True)
+    assert watched.errors == []
+    assert watched.requests and all(u.startswith(LOCAL_SCHEMES) for u in watched.requests), watched.requests
+
+
+def test_filters_and_sorting(watched):
+    watched.open("#pairs")
+    page, rows = watched.page, watched.rows()
+    total = rows.count()
+    assert total >= 4
+    page.fill("#f-search", "maradi")
+    assert rows.count() == 1 and "Maradi" in rows.first.inner_text()
+    page.fill("#f-search", "")
+    assert rows.count() == total
+    page.select_option("#f-kind", value="1")  # kinds are listed duplicate, overlap, then others
+    assert rows.count() >= 1
+    assert all(t.strip() == "overlap" for t in page.locator("#pair-rows .kind").all_inner_texts())
+    page.click("#f-clear")
+    page.fill("#f-min", "0.99")
+    scores = [float(s) for s in page.locator("#pair-rows .score > span:first-child").all_inner_texts()]
+    assert scores and min(scores) >= 0.99 and rows.count() < total
+    page.click("#f-clear")
+    page.wait_for_function(f"document.querySelectorAll('#pair-rows tr[data-p]').length === {total}")
+    page.click("th[data-sort='score'] button")
+    assert page.get_attribute("th[data-sort='score']", "aria-sort") == "ascending"
+    scores = [float(s) for s in page.locator("#pair-rows .score > span:first-child").all_inner_texts()]
+    assert scores == sorted(scores)
+    page.click("th[data-sort='a'] button")
+    actors = page.locator("#pair-rows td:nth-child(3) .actor").all_inner_texts()
+    assert actors == sorted(actors, key=str.lower)
+
+
+def test_keyboard_opens_a_pair_and_decides(watched):
+    watched.open("#pairs")
+    page = watched.page
+    watched.rows().first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#view-pair:not([hidden])")
+    assert "pair 2 of" in page.inner_text(".pair-nav")
+    page.keyboard.press("1")
+    assert page.get_attribute("button[data-decision='confirmed']", "aria-pressed") == "true"
+    page.keyboard.press("k")
+    page.wait_for_function("document.querySelector('.pair-nav').innerText.includes('pair 1 of')")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#view-pairs:not([hidden])")
+    assert watched.rows().nth(1).locator(".decision.confirmed").count() == 1
+
+
+def test_a_decision_survives_a_reload_and_exports(watched, tmp_path):
+    watched.open("#pairs")
+    page = watched.page
+    watched.rows().first.click()
+    page.wait_for_selector("#view-pair:not([hidden])")
+    pair_id = page.inner_text(".pair-head .mono")
+    page.click("button[data-decision='confirmed']")
+    page.fill("#review-note", 'same wells, "same" place')
+    page.fill("#review-reviewer", "Ana")
+    page.press("#review-reviewer", "Tab")
+    page.wait_for_timeout(400)  # the note is saved 300 ms after the last keystroke
+    page.reload()
+    page.wait_for_selector("html[data-ready]")
+    assert page.get_attribute("button[data-decision='confirmed']", "aria-pressed") == "true"
+    assert page.input_value("#review-note") == 'same wells, "same" place'
+    assert page.inner_text("#progress").startswith("1 of ")
+    watched.go("#pairs")
+    with page.expect_download() as download:
+        page.click("#export-decisions")
+    assert download.value.suggested_filename == "decisions.csv"
+    path = tmp_path / "decisions.csv"
+    download.value.save_as(path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    assert list(rows[0]) == list(DECISION_COLUMNS)
+    assert len(rows) == 1
+    assert rows[0]["pair_id"] == pair_id and rows[0]["decision"] == "confirmed"
+    assert rows[0]["note"] == 'same wells, "same" place' and rows[0]["reviewer"] == "Ana"
+    assert rows[0]["id_a"] and rows[0]["id_b"] and rows[0]["decided_at"].endswith("Z")
+    assert load_decisions(path)["decision"].tolist() == ["confirmed"]
+
+
+def test_importing_decisions_marks_pairs(watched, tmp_path):
+    watched.open("#pairs")
+    page = watched.page
+    pair_id = page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).pairs.id[0]")
+    path = tmp_path / "in.csv"
+    path.write_text(f"pair_id,decision,note\n{pair_id},Not a duplicate,different wells\nPX,maybe,\n")
+    page.set_input_files("#import-file", str(path))
+    page.wait_for_function("document.getElementById('review-message').textContent.length > 0")
+    assert "Imported 1 decision" in page.inner_text("#review-message")
+    assert "skipped 1 row" in page.inner_text("#review-message")
+    assert watched.rows().first.locator(".decision.dismissed").count() == 1
+
+
+def test_hostile_text_is_shown_as_text(watched):
+    watched.open("#pairs")
+    page = watched.page
+    page.fill("#f-search", "hostile")
+    assert watched.rows().count() >= 1
+    watched.rows().first.click()
+    page.wait_for_selector("#view-pair:not([hidden])")
+    body = page.inner_text("#pair-body")
+    assert "</script><script>alert('title')</script>" in body
+    assert "<img src=x onerror=alert(1)>" in body
+    assert '<a href="javascript:alert(2)">click</a>' in body
+    assert "🚰💧" in body and "Hostile <b>Org</b>" in body
+    injected = page.evaluate("""() => ({
+      img: document.querySelectorAll('img').length,
+      b: document.querySelectorAll('main b, main a[href^="javascript"]').length,
+      scripts: document.scripts.length,
+    })""")
+    assert injected["img"] == 0 and injected["scripts"] == 2
+    assert page.locator("main a[href^='javascript']").count() == 0
+    arabic = page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).activities.title.indexOf('مشروع المياه في طاوة')")
+    watched.go(f"#activity/{arabic}")
+    heading = page.locator("#h-activity span[dir='auto']").nth(1)
+    assert heading.inner_text() == "مشروع المياه في طاوة"
+    assert "{{ 7*7 }}" in page.inner_text("#activity-body") and "${alert(3)}" in page.inner_text("#activity-body")
+    assert watched.errors == []
+
+
+def test_a_matrix_cell_filters_the_pairs(watched):
+    watched.open("#matrix")
+    page = watched.page
+    cell = page.locator("button[aria-label*='between UNICEF and WFP'], button[aria-label*='between WFP and UNICEF']").first
+    expected = int(cell.inner_text())
+    cell.click()
+    page.wait_for_selector("#view-pairs:not([hidden])")
+    assert watched.rows().count() == expected
+    for text in watched.rows().all_inner_texts():
+        assert "UNICEF" in text and "WFP" in text
+    assert "UNICEF" in page.inner_text("#filter-chips")
+    page.click("#filter-chips button")
+    assert watched.rows().count() > expected
+
+
+def test_print_shows_the_confirmed_pairs(watched):
+    watched.open("#pairs")
+    page = watched.page
+    watched.rows().first.click()
+    page.click("button[data-decision='confirmed']")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#print-view").is_visible()
+    assert not page.locator("main").is_visible()
+    assert page.locator("#print-view .print-pair").count() == 1
