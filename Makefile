@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SHARED := ../shared/data
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test lint bench eval clean browser
+.PHONY: setup run test lint bench eval train-scorer clean browser
 
 setup: $(STAMP)
 
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Debian's Chromium for the browser tests and screenshots (never a downloaded browser).
 browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing chromium for the browser tests"; \
@@ -26,14 +28,29 @@ browser:
 		|| echo "could not install chromium: browser tests will skip"; \
 	fi
 
-run: setup
+run: setup browser
 	$(BIN)/overlap run data/samples/ --exclude expected.csv --out reports/sample
+	@if [ -x /usr/bin/chromium ]; then \
+		$(BIN)/python scripts/screenshots.py reports/sample/report.html reports/sample/screenshots; \
+	else echo "no chromium: screenshots skipped"; fi
 
 test: setup browser
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/neighbours.py
+	$(BIN)/python benchmarks/nightly.py
+
+eval: setup
+	$(BIN)/python benchmarks/eval.py
+
+# The shipped scorer: trained on the IATI dev links (needs ../shared).
+train-scorer: setup
+	$(BIN)/overlap train --truth $(SHARED)/iati/links-dev.csv $(SHARED)/iati/activities.csv \
+		--out models/pair-scorer.json
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

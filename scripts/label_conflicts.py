@@ -11,6 +11,10 @@ the labels file: one row per conflict with ids and axis only (never any text, so
 that labels of third-party data can be kept in the repository). Labels already in
 the file are kept; fill the empty ones with real / complementary / unrelated and
 run again to get the share that are real.
+
+--embedding-only TOPICAL MARGIN measures the alternative that overlap does not use:
+positions from the embedding alone (pole b when the text is at least MARGIN closer
+to pole b's phrases than to pole a's, and at least TOPICAL close to one of them).
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ import numpy as np
 import pandas as pd
 
 from overlap.config import EmbedConfig, load_config
-from overlap.conflicts import find_conflicts, load_axes
+from overlap.conflicts import (
+    AxisPositions,
+    _axis_conflicts,
+    _periods,
+    _pole_similarity,
+    find_conflicts,
+    load_axes,
+)
 from overlap.embed import get_embedder
 from overlap.pipeline import load_activities
 from overlap.text import activity_texts
@@ -52,6 +63,22 @@ def show(activities: pd.DataFrame, rank: int, row) -> None:
         print(textwrap.indent(textwrap.fill(text, 100), "      "))
 
 
+def embedding_only(activities: pd.DataFrame, vectors, embedder, topical: float,
+                   margin: float) -> pd.DataFrame:
+    """Conflicts with positions from pole-phrase similarity alone, same pairing rules."""
+    frames = []
+    for axis in load_axes():
+        near_a = _pole_similarity(vectors, embedder, axis.a)
+        near_b = _pole_similarity(vectors, embedder, axis.b)
+        decided = (np.maximum(near_a, near_b) >= topical) & (np.abs(near_b - near_a) >= margin)
+        evidence = [(f"pole similarity {x:.2f} vs {y:.2f}",) for x, y in zip(near_a, near_b)]
+        positions = AxisPositions(axis, np.where(decided, np.sign(near_b - near_a), np.nan),
+                                  decided.astype(float), evidence)
+        frames.append(_axis_conflicts(activities, vectors, positions, 0.5, _periods(activities)))
+    found = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    return found.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def merge_labels(found: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The labels file for these conflicts, keeping labels given earlier."""
     if path.exists():
@@ -69,14 +96,20 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--min-confidence", type=float, default=None)
     parser.add_argument("--labels", type=Path, default=None)
+    parser.add_argument("--embedding-only", nargs=2, type=float, metavar=("TOPICAL", "MARGIN"))
     args = parser.parse_args()
 
     activities = load_activities(args.inputs, load_config())[1].activities
     embedder = get_embedder(EmbedConfig(embedder="use"))
     vectors = vectors_for(activities, embedder, args.vectors)
     options = {} if args.min_confidence is None else {"min_confidence": args.min_confidence}
-    conflicts = find_conflicts(activities, vectors, embedder, load_axes(), **options)
-    print(f"{len(conflicts)} conflicts; per axis:\n{conflicts['axis'].value_counts().to_string()}")
+    if args.embedding_only:
+        conflicts = embedding_only(activities, vectors, embedder, *args.embedding_only)
+    else:
+        conflicts = find_conflicts(activities, vectors, embedder, load_axes(), **options)
+    print(f"{len(conflicts)} conflicts")
+    for axis, count in conflicts["axis"].value_counts().items():
+        print(f"  {axis}: {count}")
     top = conflicts.head(args.top)
     for rank, row in enumerate(top.itertuples()):
         show(activities, rank, row)

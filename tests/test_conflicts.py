@@ -16,6 +16,7 @@ from overlap.conflicts import (
     MAX_GROUP,
     Corpus,
     _fold_term,
+    all_positions,
     default_axes_path,
     find_conflicts,
     load_axes,
@@ -241,3 +242,29 @@ def test_pairing_is_bounded_per_country_and_pole():
     conflicts = find_conflicts(activities, vectors, None, load_axes())
     assert 0 < len(conflicts) <= MAX_GROUP * MAX_GROUP
     assert time.perf_counter() - started < 60
+
+
+def test_neutral_terms_and_balanced_texts_take_no_side(write):
+    text = AXIS.replace('name = "one vs other"\n',
+                        'name = "one vs other"\nneutral.en = ["first term and second term"]\n')
+    axes = load_axes(write("axes.toml", text))
+    assert axes[0].neutral == ("first term and second term",)
+    base = {"actor": "X", "actor_key": "x", "description": "", "countries": ("TN",),
+            "locations": (), "sectors": (), "start_date": "", "end_date": "", "language": "en"}
+    activities = pd.DataFrame([
+        {**base, "id": "1", "title": "first term and second term"},
+        {**base, "id": "2", "title": "first term, then second term"},
+        {**base, "id": "3", "title": "first term"},
+    ])
+    positions = all_positions(activities, np.ones((3, 2)), None, axes)[0]
+    assert np.isnan(positions.position[0]) and np.isnan(positions.position[1])
+    assert positions.position[2] == -1.0
+    assert positions.evidence[2] == ("first term",)
+
+
+def test_iati_labels_hold_ids_and_labels_only():
+    labels = pd.read_csv(FIXTURES / "iati-top30-labels.csv", dtype=str, keep_default_na=False)
+    assert list(labels.columns) == ["id_a", "id_b", "axis", "label"]
+    assert len(labels) == 30
+    assert set(labels["label"]) <= {"real", "complementary", "unrelated"}
+    assert set(labels["axis"]) <= {axis.name for axis in load_axes()}

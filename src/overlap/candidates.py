@@ -139,6 +139,8 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) 
     one names the other: among the named organisation's activities, the ones
     closest in title and text are the likely counterpart.
     """
+    if per_actor < 1:
+        return pd.DataFrame({"a": [], "b": []}, dtype=np.int64)
     holders: dict[str, list[int]] = {}
     for position, keys in enumerate(activities["actor_keys"]):
         for key in keys:

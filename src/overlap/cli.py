@@ -6,13 +6,17 @@ import logging
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from overlap import __version__
-from overlap.config import DEFAULT_TOML, load_config
+from overlap.config import DEFAULT_TOML, Config, load_config
 from overlap.errors import OverlapError
 from overlap.outputs import write_text_atomic
+
+if TYPE_CHECKING:  # the pipeline's imports are heavy: `overlap --help` stays fast
+    from overlap.pipeline import RunResult
 
 
 def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -111,7 +115,7 @@ def _crash(error: Exception, log_file: Path | None) -> None:
     sys.exit(1)
 
 
-def _run_summary(result) -> list[str]:
+def _run_summary(result: RunResult) -> list[str]:
     """What a run found and what changed since the last one, as lines for stderr and the log."""
     counts, changes = result.counts, result.changes
     lines = [
@@ -206,7 +210,7 @@ def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_sam
     sys.exit(code)
 
 
-def _run_and_tell(inputs: list[Path], config, quiet: bool, log: logging.Logger) -> int:
+def _run_and_tell(inputs: list[Path], config: Config, quiet: bool, log: logging.Logger) -> int:
     """One locked run, published; its summary to the log and stderr; the exit code."""
     from overlap.nightly import run_nightly
 

@@ -50,10 +50,10 @@ class NeighboursConfig:
     #: candidates per activity: its k most similar activities of other actors
     k: int = 10
     #: and its k_title activities of other actors with the most similar titles
-    k_title: int = 5
+    k_title: int = 10
     #: and, for each organisation it names (funder, implementer, partner), that
     #: organisation's per_named_actor activities most similar to it
-    per_named_actor: int = 3
+    per_named_actor: int = 10
     include_same_actor: bool = False
     #: rows compared at once; memory is about chunk_rows x N x 4 bytes
     chunk_rows: int = 1024
@@ -134,7 +134,6 @@ class Config:
                 raise ConfigError(f"{name} must be above 0 and at most 1, got {value}")
         for name, value in (
             ("neighbours.k", self.neighbours.k),
-            ("neighbours.k_title", self.neighbours.k_title),
             ("neighbours.chunk_rows", self.neighbours.chunk_rows),
             ("embed.batch_size", self.embed.batch_size),
             ("embed.window_words", self.embed.window_words),
@@ -144,6 +143,10 @@ class Config:
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
+        for name, value in (("neighbours.k_title", self.neighbours.k_title),
+                            ("neighbours.per_named_actor", self.neighbours.per_named_actor)):
+            if value < 0:
+                raise ConfigError(f"{name} must be 0 (off) or more, got {value}")
 
 
 def _same_kind(current: Any, value: Any) -> bool:
@@ -229,10 +232,10 @@ progress_min_texts = 200
 # Candidates per activity: its k most similar activities of other actors,
 # its k_title activities of other actors with the most similar titles, and for
 # each organisation it names as funder/implementer/partner, that organisation's
-# per_named_actor activities most similar to it.
+# per_named_actor activities most similar to it (0 turns a source off).
 k = 10
-k_title = 5
-per_named_actor = 3
+k_title = 10
+per_named_actor = 10
 include_same_actor = false
 # Rows compared at once: memory is about chunk_rows x activities x 4 bytes.
 chunk_rows = 1024

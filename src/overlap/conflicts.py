@@ -42,9 +42,9 @@ MIN_SIMILARITY = 0.35
 #: the same floor for TF-IDF vectors, whose cosines run much lower (about the 90th
 #: percentile of all pairs in the samples; cross-lingual pairs fall below it)
 MIN_SIMILARITY_SPARSE = 0.05
-#: an activity is topical for an axis when its text is at least this close to a pole phrase
+#: a text whose highest cosine to the axis' phrases is at most this is off topic (confidence 0)
 MIN_TOPICAL = 0.25
-#: full topicality this far above MIN_TOPICAL; linear below
+#: ... and fully on topic this far above it, linearly in between
 TOPICAL_RANGE = 0.2
 #: a text with terms of both poles has a position only when one pole weighs this much
 #: more: (b - a) / (a + b) at least 0.5 means three times as much
@@ -199,10 +199,10 @@ def _folding_table(texts: list[str]) -> dict[int, str]:
     table: dict[int, str] = {}
     for ch in set("".join(texts)):
         plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        plain = plain.lower() if len(plain) == 1 else ch.lower()
-        if len(plain) != 1:
-            plain = ch
-        table[ord(ch)] = plain if plain.isalnum() else " "
+        single = plain.lower() if len(plain) == 1 else ch
+        if len(single) != 1:  # a few characters lengthen in lower case; keep them as they are
+            single = ch
+        table[ord(ch)] = single if single.isalnum() else " "
     return table
 
 
@@ -353,6 +353,16 @@ COLUMNS = ["a", "b", "axis", "position_a", "position_b", "evidence_a", "evidence
            "similarity", "confidence", "reasons"]
 
 
+def _no_conflicts() -> pd.DataFrame:
+    """An empty result with the column types of a full one."""
+    return pd.DataFrame({
+        "a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "axis": np.zeros(0, object),
+        "position_a": np.zeros(0), "position_b": np.zeros(0),
+        "evidence_a": np.zeros(0, object), "evidence_b": np.zeros(0, object),
+        "similarity": np.zeros(0), "confidence": np.zeros(0), "reasons": np.zeros(0, object),
+    })
+
+
 def _periods(activities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Start and end as day numbers, NaN when unknown; one known date stands for a year."""
     start = pd.to_datetime(activities["start_date"].replace("", None), errors="coerce")
@@ -482,7 +492,7 @@ def _axis_conflicts(activities: pd.DataFrame, vectors, positions: AxisPositions,
                     min_confidence: float, periods) -> pd.DataFrame:
     pairs = _cross_pole_pairs(activities, positions, min_confidence)
     if len(pairs) == 0:
-        return pd.DataFrame(columns=COLUMNS)
+        return _no_conflicts()
     keep, similarity = _same_target(activities, vectors, pairs, periods)
     pairs, similarity = pairs[keep], similarity[keep]
     chosen = _closest_partners(pairs, similarity)
@@ -512,7 +522,9 @@ def find_conflicts(
 
     ``vectors`` are the run's L2-normalised embeddings (row i = activity i);
     ``embedder`` embeds the pole phrases in the same space (None, or sparse TF-IDF
-    vectors, mean lexical positions only). Side ``a`` of each row is at the axis'
+    vectors, mean lexical positions only). Each side must be at least
+    ``min_confidence`` sure of its pole: 0.6 takes two distinct pole terms, or one in
+    the title, in a text on the axis' topic. Side ``a`` of each row is at the axis'
     first pole. Sorted by confidence x similarity, most telling first.
     """
     periods = _periods(activities)
@@ -522,7 +534,7 @@ def find_conflicts(
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame(columns=COLUMNS)
+        return _no_conflicts()
     found = pd.concat(frames, ignore_index=True)
     rank = found["confidence"] * found["similarity"]
     return found.iloc[np.argsort(-rank.to_numpy(), kind="stable")].reset_index(drop=True)

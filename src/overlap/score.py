@@ -36,6 +36,9 @@ FEATURES = (
     "role_link",  # +1 one side names the other's actor as funder/implementer/partner
     "best_match", # 1 when each side is the other's closest activity of that actor, 0.5 one way
     "start_near", # exp(-days between the start dates / 90): a grant and its project start together
+    # a named partner's activity that also looks like this one: the role link
+    # matters most when the texts, periods or best-match agree
+    "role_title", "role_text", "role_dates", "role_best",
 )
 
 
@@ -299,6 +302,10 @@ def evidence(
     ]
     out["best_match"] = _best_match(activities, pairs, out["text"] + out["title"])
     out["start_near"] = _start_near(first, a, b)
+    out["role_title"] = out["role_link"] * out["title"]
+    out["role_text"] = out["role_link"] * out["text"]
+    out["role_dates"] = out["role_link"] * out["dates"].clip(lower=0)
+    out["role_best"] = out["role_link"] * out["best_match"]
     shared = {
         "countries": shared_countries, "locations": shared_locations,
         "orgs": shared_orgs, "overlap_start": lo, "overlap_end": hi,
@@ -365,7 +372,10 @@ def pair_contributions(pairs: pd.DataFrame, scorer: PairScorer) -> pd.DataFrame:
     contributions = scorer.contributions(features).reindex(columns=list(FEATURES), fill_value=0.0)
     short = pairs["short_text"].to_numpy(dtype=bool) if "short_text" in pairs else None
     if short is not None and short.any():
-        contributions.loc[short] = SHORT_TEXT.contributions(features.loc[short]).to_numpy()
+        contributions.loc[short] = (
+            SHORT_TEXT.contributions(features.loc[short])
+            .reindex(columns=list(FEATURES), fill_value=0.0).to_numpy()
+        )
     return contributions
 
 

@@ -83,31 +83,74 @@ def _ranking_metrics(scores: np.ndarray, labels: np.ndarray, total: int) -> dict
     return metrics
 
 
-def train(data: TrainingData, *, folds: int = 5, seed: int = 0, c: float = 1.0) -> tuple[PairScorer, dict]:
-    """Cross-validated figures on held-out folds, then a model fitted on all pairs."""
-    from sklearn.linear_model import LogisticRegression
+def _sample_negatives(labels: np.ndarray, similarity: np.ndarray, ratio: int, rng) -> np.ndarray:
+    """Rows to fit on: every positive, and ``ratio`` negatives per positive, half of
+    them the most text-similar (the hard cases), half drawn at random."""
+    positives = np.flatnonzero(labels)
+    negatives = np.flatnonzero(~labels)
+    wanted = min(len(negatives), ratio * len(positives))
+    hard = negatives[np.argsort(-similarity[negatives], kind="stable")[: wanted // 2]]
+    rest = np.setdiff1d(negatives, hard)
+    drawn = rng.choice(rest, size=min(len(rest), wanted - len(hard)), replace=False)
+    return np.concatenate([positives, hard, drawn])
+
+
+def fit_monotone(x: np.ndarray, y: np.ndarray, penalty: float = 1.0) -> tuple[np.ndarray, float]:
+    """Logistic regression whose weights are all >= 0.
+
+    Every feature is evidence *for* the same effort (more similar text, a shared
+    country, overlapping dates), so a weight below zero would only fit quirks of
+    an incomplete truth; bounding them keeps the model sensible on other data.
+    """
+    from scipy.optimize import minimize
+
+    def loss(params):
+        weights, bias = params[:-1], params[-1]
+        z = x @ weights + bias
+        probability = 1.0 / (1.0 + np.exp(-z))
+        value = np.sum(np.logaddexp(0, z) - y * z) + 0.5 * penalty * weights @ weights
+        gradient = x.T @ (probability - y) + penalty * weights
+        return value, np.append(gradient, np.sum(probability - y))
+
+    start = np.zeros(x.shape[1] + 1)
+    bounds = [(0.0, None)] * x.shape[1] + [(None, None)]
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:-1], float(result.x[-1])
+
+
+def train(data: TrainingData, *, folds: int = 5, seed: int = 0, ratio: int = 20) -> tuple[PairScorer, dict]:
+    """Held-out figures from a stratified k-fold split, then a model fitted on all pairs.
+
+    Each fold's model is fitted on its training rows (positives plus sampled
+    negatives) and ranks *every* candidate of the held-out fold, so the figures
+    are those of a real run.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     x = data.features.to_numpy(dtype=float)
-    y = data.labels.astype(int)
-    if y.sum() < folds:
-        raise InputError(f"only {int(y.sum())} truth pairs among the candidates: need at least {folds}")
-    held_out = np.zeros(len(y))
-    for train_rows, test_rows in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        model = LogisticRegression(C=c, max_iter=5000).fit(x[train_rows], y[train_rows])
-        held_out[test_rows] = model.predict_proba(x[test_rows])[:, 1]
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    fitted = model.predict_proba(x)[:, 1]
+    labels = data.labels.astype(bool)
+    similarity = data.features["text"].to_numpy(dtype=float)
+    if labels.sum() < folds:
+        raise InputError(f"only {int(labels.sum())} truth pairs among the candidates: need at least {folds}")
+    rng = np.random.default_rng(seed)
+    held_out = np.zeros(len(labels))
+    for train_rows, test_rows in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, labels):
+        rows = train_rows[_sample_negatives(labels[train_rows], similarity[train_rows], ratio, rng)]
+        weights, bias = fit_monotone(x[rows], labels[rows].astype(float))
+        held_out[test_rows] = x[test_rows] @ weights + bias
+    rows = _sample_negatives(labels, similarity, ratio, rng)
+    weights, bias = fit_monotone(x[rows], labels[rows].astype(float))
     metrics = {
-        "held_out": _ranking_metrics(held_out, data.labels, data.truth_in_data),
-        "training": _ranking_metrics(fitted, data.labels, data.truth_in_data),
+        "held_out": _ranking_metrics(held_out, labels, data.truth_in_data),
+        "training": _ranking_metrics(x @ weights + bias, labels, data.truth_in_data),
         "folds": folds,
-        "positives": int(y.sum()),
-        "negatives": int(len(y) - y.sum()),
+        "positives": int(labels.sum()),
+        "negatives": int(len(labels) - labels.sum()),
+        "negatives_per_positive_fitted": ratio,
     }
     scorer = PairScorer(
-        weights={name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0])},
-        bias=round(float(model.intercept_[0]), 4),
+        weights={name: round(float(w), 4) for name, w in zip(FEATURES, weights)},
+        bias=round(bias, 4),
         name="trained",
     )
     return scorer, metrics
@@ -142,7 +185,11 @@ weight x feature). Trained {trained_at} with overlap {__version__}.
 - Inputs: {', '.join(f'`{s}`' for s in sources.get('inputs', []))} ({data.activities} activities).
 - Candidates: every pair the run would score ({metrics['positives']} truth pairs,
   {metrics['negatives']} others, taken as negatives: the truth is incomplete, so some
-  real duplicates are among them).
+  real duplicates are among them). The model is fitted on every truth pair and
+  {metrics['negatives_per_positive_fitted']} negatives per truth pair, half the most
+  text-similar, half drawn at random: scores read as probabilities under that 1 in
+  {metrics['negatives_per_positive_fitted'] + 1} prior, not the real (much rarer) base rate.
+- Weights are bounded at zero or above: every feature is evidence for the same effort.
 - Embedder: `{data.embedder}` (the text feature depends on it: retrain when changing it).
 
 ## Metrics
