@@ -90,3 +90,11 @@ def test_bad_config_value_exits_2(write, tmp_path):
     config = write("bad.toml", "[neighbours]\nk = 0\n")
     result = CliRunner().invoke(main, ["run", str(folder), "--config", str(config)])
     assert result.exit_code == 2 and "neighbours.k must be at least 1" in result.output
+
+
+def test_quiet_keeps_the_chosen_embedder(write, tmp_path):
+    folder = _inputs(write)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--embedder", "tfidf", "-q"])
+    assert result.exit_code in (0, 10), result.output
+    assert json.loads((out / "run.json").read_text())["model"]["embedder"].startswith("scikit-learn:tfidf")

@@ -169,13 +169,15 @@ def main() -> None:
               help="Call pairs scoring at least this duplicates [default: 0.8].")
 @click.option("--scorer", type=click.Path(dir_okay=False, path_type=Path),
               help="A trained pair scorer (JSON) instead of the built-in weights.")
+@click.option("--axes", type=click.Path(dir_okay=False, path_type=Path),
+              help="A TOML file of strategy axes for conflicts [default: the shipped axes].")
 @state_option
 @decisions_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_same_actor,
-        threshold, duplicate_threshold, scorer, state_dir, decisions, quiet, log_file,
+        threshold, duplicate_threshold, scorer, axes, state_dir, decisions, quiet, log_file,
         debug) -> None:
     """Read INPUTS (files or folders), find overlapping activities, write the report.
 
@@ -191,8 +193,10 @@ def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_sam
                                        ("duplicate_threshold", duplicate_threshold),
                                        ("model", str(scorer) if scorer else None)) if v is not None},
         "report": {"out": str(out)} if out else {},
-        **_nightly_overrides(state_dir, decisions, quiet),
+        "conflicts": {"axes": str(axes)} if axes else {},
     }
+    for section, values in _nightly_overrides(state_dir, decisions, quiet).items():
+        overrides[section] = {**overrides.get(section, {}), **values}
     log, handler = _open_log(log_file)
     try:
         config = load_config(config_path, {s: v for s, v in overrides.items() if v})

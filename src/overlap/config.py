@@ -107,6 +107,16 @@ class ChangesConfig:
 
 
 @dataclass
+class ConflictsConfig:
+    #: look for activities pursuing opposite strategies for the same target
+    enabled: bool = True
+    #: a TOML file of strategy axes ("" = the shipped axes for migration and displacement)
+    axes: str = ""
+    #: how sure each side's position on an axis must be (0..1)
+    min_confidence: float = 0.6
+
+
+@dataclass
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
@@ -117,6 +127,7 @@ class Config:
     state: StateConfig = field(default_factory=StateConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     changes: ChangesConfig = field(default_factory=ChangesConfig)
+    conflicts: ConflictsConfig = field(default_factory=ConflictsConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -276,4 +287,14 @@ score_change = 0.05
 # A cluster keeps the last run's id when their members overlap at least this much
 # (Jaccard: shared members / all members of both).
 cluster_match = 0.5
+
+[conflicts]
+# Report activities of different actors aimed at the same country, place and
+# period from opposite poles of a strategy axis (e.g. return vs local integration).
+enabled = true
+# A TOML file of axes ("" = the shipped axes; see src/overlap/data/axes.toml).
+axes = ""
+# How sure each side's position must be (0..1): two distinct pole terms, or one
+# in the title, reach 0.6.
+min_confidence = 0.6
 '''

@@ -30,13 +30,14 @@ from overlap.changes import (
 )
 from overlap.cluster import assign_clusters, summarise_clusters
 from overlap.config import Config
+from overlap.conflicts import find_conflicts, load_axes
 from overlap.decisions import load_decisions
 from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
 from overlap.normalise import Normalised, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
-from overlap.score import PairScorer, TextIndex, load_scorer, score_pairs
+from overlap.score import PairScorer, TextIndex, add_conflicts, load_scorer, score_pairs
 from overlap.state import State
 from overlap.text import activity_texts
 
@@ -73,6 +74,10 @@ class RunResult:
         default_factory=lambda: pd.DataFrame(columns=STORED_DECISION_COLUMNS))
     #: the state folder used (None without one): folder, run number, repairs, cache use
     state: dict[str, object] | None = None
+    #: the activities' embeddings, row for row (for evaluation and the 2-D map)
+    vectors: object = None
+    #: conflict pairs found per strategy axis
+    conflicts_per_axis: dict[str, int] = field(default_factory=dict)
 
     @property
     def new_alerts(self) -> int:
@@ -101,6 +106,7 @@ class RunResult:
             "counts": self.counts,
             "clusters": int(len(self.clusters)),
             "links": self.links,
+            "conflicts_per_axis": self.conflicts_per_axis,
             "changes": self.changes,
             "decisions": self.decisions,
             "state": self.state,
@@ -213,10 +219,13 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         candidates, link_stats = generate_candidates(
             activities, vectors, read.links, config.neighbours, index
         )
+    with timer.stage("conflicts"):
+        conflicts = _conflicts(activities, vectors, embedder, config)
     with timer.stage("score"):
         candidates = _orient(candidates, keys)
         scorer = load_scorer(config.score)
         pairs = score_pairs(activities, candidates, config.score, scorer, index)
+        pairs = add_conflicts(activities, pairs, conflicts, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
         pairs = _with_sides(pairs, keys, activities["text_hash"].to_numpy())
     with timer.stage("review"):
@@ -247,8 +256,19 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         seconds=timer.seconds, command=command or [], projection=projection,
         links=link_stats, changes=changes, changed_pairs=changed_pairs,
         decisions=decision_counts, stored_decisions=stored_decisions,
-        state=_state_summary(state, embedder),
+        state=_state_summary(state, embedder), vectors=vectors,
+        conflicts_per_axis={str(k): int(v) for k, v in conflicts["axis"].value_counts().items()}
+        if not conflicts.empty else {},
     )
+
+
+def _conflicts(activities: pd.DataFrame, vectors, embedder, config: Config) -> pd.DataFrame:
+    """Opposite strategies for the same target (see overlap.conflicts)."""
+    if not config.conflicts.enabled:
+        return pd.DataFrame()
+    axes = load_axes(Path(config.conflicts.axes) if config.conflicts.axes else None)
+    return find_conflicts(activities, vectors, embedder, axes,
+                          min_confidence=config.conflicts.min_confidence)
 
 
 def _state_summary(state: State | None, embedder) -> dict[str, object] | None:

@@ -71,6 +71,7 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
     for name in DECISION_PAIR_COLUMNS:
         if name in pairs:
             table[name] = pairs[name].to_numpy()
+    table["axis"] = pairs["axis"].fillna("").to_numpy() if "axis" in pairs else ""
     for name in FEATURES:
         table[f"feature_{name}"] = pairs[name].astype(float).round(4)
     return table

@@ -425,3 +425,27 @@ def score_pairs(
     reported = reported.sort_values(["score", "similarity"], ascending=False, kind="stable")
     return reported.reset_index(drop=True)
 
+
+
+def add_conflicts(
+    activities: pd.DataFrame, pairs: pd.DataFrame, conflicts: pd.DataFrame, index: TextIndex
+) -> pd.DataFrame:
+    """Conflict pairs join the reported pairs, replacing the same pair of another kind.
+
+    Their score is the conflict's confidence; their evidence features are computed
+    like any pair's, so the report can show what the two activities share.
+    """
+    if conflicts.empty:
+        return pairs
+    rows = conflicts[["a", "b", "similarity"]].reset_index(drop=True)
+    features, _ = evidence(activities, rows, index)
+    rows = pd.concat([rows, features.reset_index(drop=True)], axis=1)
+    rows["score"] = conflicts["confidence"].round(4).to_numpy()
+    rows["kind"] = "conflict"
+    rows["short_text"] = False
+    rows["reasons"] = conflicts["reasons"].to_numpy()
+    rows["axis"] = conflicts["axis"].to_numpy()
+    taken = {frozenset(p) for p in zip(rows["a"], rows["b"])}
+    keep = [frozenset(p) not in taken for p in zip(pairs["a"], pairs["b"])]
+    merged = pd.concat([pairs.loc[keep], rows], ignore_index=True)
+    return merged.sort_values(["score", "similarity"], ascending=False, kind="stable").reset_index(drop=True)
