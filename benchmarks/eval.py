@@ -135,7 +135,12 @@ def main() -> int:
             )
             name = {"default": "overlap default"}.get(method, f"{method} raw cosine")
             table[name] = row
-            print(f"{name}: done", file=sys.stderr)
+            print(_format(table), file=sys.stderr, flush=True)
+    print(_format(table))
+    return 0
+
+
+def _format(table: dict) -> str:
     frame = pd.DataFrame(table).T
     percent = [c for c in frame.columns if c.startswith(("recall", "twin"))]
     shown = frame.copy()
@@ -144,8 +149,7 @@ def main() -> int:
     shown["AP"] = frame["AP"].map("{:.3f}".format)
     shown["pairs/activity"] = frame["pairs/activity"].map("{:.1f}".format)
     shown["run seconds"] = frame["run seconds"].map("{:.0f}".format)
-    print(shown.to_string())
-    return 0
+    return shown.to_string()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@
 
 var FEATURE_LABELS = {text: "Text similarity", title: "Title similarity", lexical: "Shared wording",
   country: "Country", location: "Place", sector: "Sector", dates: "Dates",
-  shared_org: "Shared funder or implementer", role_link: "Names the other as partner"};
+  shared_org: "Shared funder or implementer", role_link: "Names the other as partner",
+  best_match: "Each other's closest match", start_near: "Start dates close",
+  role_title: "Partner + similar title", role_text: "Partner + similar text",
+  role_dates: "Partner + same period", role_best: "Partner + closest match"};
 /* Word n-grams this long or longer, found in both records, are marked. */
 var PHRASE_WORDS = 3;
 var WORD_PATTERN = /[\p{L}\p{N}]+/gu;
