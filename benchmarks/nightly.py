@@ -42,10 +42,10 @@ def modified(rows: pd.DataFrame, pool: pd.DataFrame, share_changed: float, share
     changed = rng.choice(len(rows), size=max(1, round(len(rows) * share_changed)), replace=False)
     rows = rows.copy()
     column = rows.columns.get_loc("description")
-    for n, position in enumerate(changed):
+    title = rows.columns.get_loc("title")
+    for position in changed:  # a revision in the activity's own words: no new similarity
         rows.iat[position, column] = (
-            f"{rows.iat[position, column]} Revision {n}: the second phase extends the work to "
-            "three more districts and adds a monitoring and evaluation component."
+            f"{rows.iat[position, column]} Revised: {rows.iat[position, title]}, second phase."
         )
     wanted = max(1, round(len(rows) * share_new))
     new = pool.head(wanted).copy()

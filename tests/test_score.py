@@ -34,10 +34,11 @@ def test_metadata_agreement_raises_and_disagreement_lowers_the_score():
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.8, 0.8]})
     features, _ = evidence(activities, pairs, TextIndex.build(activities))
-    assert list(features["country"]) == [1.0, -1.0]
+    assert list(features["country"]) == [1.0, 0.0]
+    assert list(features["country_differs"]) == [0.0, 1.0]
     # 2020-06-01..2021-12-31 is 578 of the shorter period's 730 days
     assert features["dates"].iloc[0] == pytest.approx(578 / 730)
-    assert features["dates"].iloc[1] == -1.0
+    assert list(features["dates_disjoint"]) == [0.0, 1.0]
     scores = BUILT_IN.score(features)
     assert scores[0] > scores[1]
 
@@ -62,6 +63,20 @@ def test_role_link_through_the_initials_of_a_long_name():
     pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.5]})
     features, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["role_link"]) == [1.0]
+
+
+def test_a_text_match_without_metadata_is_still_reported():
+    """Missing countries and dates are no evidence either way (e.g. an activity
+    published in two languages, with no metadata)."""
+    activities = _frame(
+        {"title": "Disinfection materials for Bolivia",
+         "description": "Purchase of disinfectant and protective material for the streets of Tarija"},
+        {"actor": "B", "actor_key": "b", "title": "Desinfektionsmaterial für Bolivien",
+         "description": "Kauf von Desinfektionsmitteln und Schutzmaterial für die Straßen von Tarija"},
+    )
+    pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.9]})
+    reported = score_pairs(activities, pairs, ScoreConfig(), BUILT_IN)
+    assert len(reported) == 1
 
 
 def test_dac_codes_share_a_category():

@@ -156,6 +156,7 @@ def test_quiet_runs_print_nothing_and_log_what_they_did(tmp_path):
     log = tmp_path / "overlap.log"
     result = project.run("--quiet", "--log-file", str(log))
     assert result.exit_code == 0 and result.output == ""
+    assert json.loads((project.out / "run.json").read_text())["config"]["embed"]["embedder"] == "tfidf"
     logged = log.read_text()
     assert "run started: overlap" in logged and "wrote " in logged and "(exit code 0)" in logged
 

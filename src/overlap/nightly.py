@@ -33,7 +33,6 @@ log = logging.getLogger("overlap")
 class Outcome:
     result: RunResult
     paths: dict[str, Path]
-    state_dir: Path
 
 
 def state_dir_for(config: Config) -> Path:
@@ -168,4 +167,4 @@ def run_nightly(inputs: list[Path], config: Config, command: list[str]) -> Outco
         save_history(state, result.activities, result.pairs, result.stored_decisions)
     finally:
         lock.release()
-    return Outcome(result=result, paths=paths, state_dir=state_dir)
+    return Outcome(result=result, paths=paths)

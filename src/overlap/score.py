@@ -28,10 +28,12 @@ FEATURES = (
     "text",       # embedding cosine of the whole texts
     "title",      # character n-gram cosine of the titles
     "lexical",    # word TF-IDF cosine of the whole texts
-    "country",    # +1 a shared country, -1 both known and none shared
+    "country",    # 1 a shared country
+    "country_differs",  # 1 both sides name countries and none is shared
     "location",   # +1 a shared location name, -1 both known and none shared
     "sector",     # +1 a shared sector (or DAC category), -1 both DAC-coded and none shared
-    "dates",      # share of the shorter period that overlaps; -1 disjoint
+    "dates",      # share of the shorter period that overlaps
+    "dates_disjoint",   # 1 both periods known and they do not overlap
     "shared_org", # +1 a funder or implementer named on both sides
     "role_link",  # +1 one side names the other's actor as funder/implementer/partner
     "best_match", # 1 when each side is the other's closest activity of that actor, 0.5 one way
@@ -92,11 +94,11 @@ class PairScorer:
 
 BUILT_IN = PairScorer(
     weights={
-        "text": 9.0, "title": 3.0, "lexical": 3.0, "country": 2.0, "location": 0.5,
-        "sector": 0.5, "dates": 3.0, "shared_org": 1.0, "role_link": 2.5,
-        "best_match": 0.0, "start_near": 0.0,
+        "text": 12.0, "title": 2.0, "lexical": 2.0, "country": 1.5, "country_differs": -4.0,
+        "location": 0.5, "sector": 0.5, "dates": 2.0, "dates_disjoint": -4.0,
+        "shared_org": 1.0, "role_link": 1.5,
     },
-    bias=-10.5,
+    bias=-10.0,
 )
 
 
@@ -105,9 +107,9 @@ BUILT_IN = PairScorer(
 #: overlap, never a duplicate.
 SHORT_TEXT = PairScorer(
     weights={
-        "text": 2.0, "title": 1.0, "lexical": 1.0, "country": 1.0, "location": 3.0,
-        "sector": 2.0, "dates": 1.0, "shared_org": 1.0, "role_link": 2.0,
-        "best_match": 0.0, "start_near": 0.0,
+        "text": 2.0, "title": 1.0, "lexical": 1.0, "country": 1.0, "country_differs": -1.0,
+        "location": 3.0, "sector": 2.0, "dates": 1.0, "dates_disjoint": -1.0,
+        "shared_org": 1.0, "role_link": 2.0,
     },
     bias=-5.5,
     name="built-in short-text",
@@ -285,7 +287,9 @@ def evidence(
     out["lexical"] = _rowwise_cosine(index.words, a, b)
     countries = [frozenset(c) for c in activities["countries"]]
     sectors = [_sector_keys(s) for s in activities["sectors"]]
-    out["country"], shared_countries = _set_agreement(countries, a, b)
+    country, shared_countries = _set_agreement(countries, a, b)
+    out["country"] = (country > 0).astype(float)
+    out["country_differs"] = (country < 0).astype(float)
     out["location"], shared_locations = _place_agreement(activities["locations"].tolist(), a, b)
     out["sector"], _ = _set_agreement(sectors, a, b)
     # free-text sector labels differ between actors ("Labour mobility", "Migration de
@@ -293,7 +297,9 @@ def evidence(
     coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors])
     out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
     first, last = _periods(activities)
-    out["dates"], lo, hi = _date_agreement(first, last, a, b)
+    dates, lo, hi = _date_agreement(first, last, a, b)
+    out["dates"] = dates.clip(min=0)
+    out["dates_disjoint"] = (dates < 0).astype(float)
     named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
     out["shared_org"], shared_orgs = _set_agreement(named, a, b)
     out["shared_org"] = out["shared_org"].clip(lower=0)
@@ -304,7 +310,7 @@ def evidence(
     out["start_near"] = _start_near(first, a, b)
     out["role_title"] = out["role_link"] * out["title"]
     out["role_text"] = out["role_link"] * out["text"]
-    out["role_dates"] = out["role_link"] * out["dates"].clip(lower=0)
+    out["role_dates"] = out["role_link"] * out["dates"]
     out["role_best"] = out["role_link"] * out["best_match"]
     shared = {
         "countries": shared_countries, "locations": shared_locations,
@@ -331,7 +337,7 @@ def _reasons(records: list[dict], row, features, shared, position, index: TextIn
             parts.append(f"{right['actor']} names {left['actor']} as partner")
     if shared["countries"][position]:
         parts.append("same country: " + ", ".join(shared["countries"][position]))
-    elif features["country"] < 0:
+    elif features["country_differs"]:
         parts.append(
             f"different countries: {', '.join(left['countries'])} vs {', '.join(right['countries'])}"
         )
@@ -346,7 +352,7 @@ def _reasons(records: list[dict], row, features, shared, position, index: TextIn
             f"dates overlap {_month(shared['overlap_start'][position])}.."
             f"{_month(shared['overlap_end'][position])}"
         )
-    elif features["dates"] < 0:
+    elif features["dates_disjoint"]:
         parts.append(
             f"dates do not overlap ({left['start_date'][:7]}..{left['end_date'][:7]} vs "
             f"{right['start_date'][:7]}..{right['end_date'][:7]})"

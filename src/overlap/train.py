@@ -95,12 +95,17 @@ def _sample_negatives(labels: np.ndarray, similarity: np.ndarray, ratio: int, rn
     return np.concatenate([positives, hard, drawn])
 
 
-def fit_monotone(x: np.ndarray, y: np.ndarray, penalty: float = 1.0) -> tuple[np.ndarray, float]:
-    """Logistic regression whose weights are all >= 0.
+#: features that are evidence *against* the same effort: their weights stay <= 0
+AGAINST = ("country_differs", "dates_disjoint")
 
-    Every feature is evidence *for* the same effort (more similar text, a shared
-    country, overlapping dates), so a weight below zero would only fit quirks of
-    an incomplete truth; bounding them keeps the model sensible on other data.
+
+def fit_monotone(x: np.ndarray, y: np.ndarray, penalty: float = 1.0) -> tuple[np.ndarray, float]:
+    """Logistic regression whose weights point the way the evidence does.
+
+    Every feature but AGAINST is evidence *for* the same effort (more similar
+    text, a shared country, overlapping dates): its weight is >= 0; AGAINST
+    weights are <= 0. Another sign would only fit quirks of an incomplete truth;
+    bounding them keeps the model sensible on other data.
     """
     from scipy.optimize import minimize
 
@@ -113,7 +118,8 @@ def fit_monotone(x: np.ndarray, y: np.ndarray, penalty: float = 1.0) -> tuple[np
         return value, np.append(gradient, np.sum(probability - y))
 
     start = np.zeros(x.shape[1] + 1)
-    bounds = [(0.0, None)] * x.shape[1] + [(None, None)]
+    bounds = [(None, 0.0) if name in AGAINST else (0.0, None) for name in FEATURES]
+    bounds += [(None, None)]
     result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
     return result.x[:-1], float(result.x[-1])
 
@@ -189,7 +195,8 @@ weight x feature). Trained {trained_at} with overlap {__version__}.
   {metrics['negatives_per_positive_fitted']} negatives per truth pair, half the most
   text-similar, half drawn at random: scores read as probabilities under that 1 in
   {metrics['negatives_per_positive_fitted'] + 1} prior, not the real (much rarer) base rate.
-- Weights are bounded at zero or above: every feature is evidence for the same effort.
+- Weights are bounded to point the way their evidence does: at or above zero, except
+  `country_differs` and `dates_disjoint` (at or below zero).
 - Embedder: `{data.embedder}` (the text feature depends on it: retrain when changing it).
 
 ## Metrics
