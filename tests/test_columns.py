@@ -76,3 +76,11 @@ def test_month_without_year_is_one_warning_not_one_per_row(write):
     result = read_inputs([path])
     assert [p.message for p in result.problems if "without a year" in p.message] != []
     assert len(result.problems) == 1
+
+
+def test_hxl_acronym_stands_in_for_an_empty_organisation_name(write):
+    path = write("3w.csv", "Acronym,Name,Province,District,Cluster\n"
+                 "#org+acronym,#org+name,#adm1+name,#adm2+name,#sector+cluster+name\n"
+                 "WEWORLD,,Hirat,Kushk,FSAC\nOXF,Oxfam,Hirat,Kushk,FSAC\n")
+    result = read_inputs([path])
+    assert list(result.activities["actor"]) == ["WEWORLD", "Oxfam"]

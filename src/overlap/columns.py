@@ -321,7 +321,7 @@ _HXL_SKIPPED_ATTRIBUTES = {"type", "id", "code"}
 def map_hashtags(headers: list[str], tags: list[str]) -> ColumnPlan:
     """A plan from an HXL hashtag row: hashtags and attributes name the fields."""
     plan = ColumnPlan()
-    chosen: dict[str, tuple[int, str]] = {}
+    chosen: dict[str, list[tuple[int, str]]] = {}
     admin: dict[tuple[int, bool], str] = {}
     for header, tag in zip(headers, tags):
         if not _HASHTAG.match(str(tag)):
@@ -340,11 +340,16 @@ def map_hashtags(headers: list[str], tags: list[str]) -> ColumnPlan:
             if rule_tag == hashtag and (attribute is None or attribute in attributes) and name:
                 if name in MULTI_COLUMN_FIELDS:
                     plan.fields.setdefault(name, []).append(header)
-                elif name not in chosen or priority < chosen[name][0]:
-                    chosen[name] = (priority, header)
+                else:
+                    chosen.setdefault(name, []).append((priority, header))
                 break
-    for name, (_, header) in chosen.items():
-        plan.fields[name] = [header]
+    # the best-tagged column feeds the field; the others stand in where it is empty
+    # (e.g. #org+acronym where #org+name was left blank)
+    for name, options in chosen.items():
+        ranked = [header for _, header in sorted(options, key=lambda option: option[0])]
+        plan.fields[name] = ranked[:1]
+        if ranked[1:]:
+            plan.fallbacks[name] = ranked[1:]
     plan.admin_names = [admin[k] for k in sorted(admin) if not k[1] and k[0] > 0]
     plan.admin_codes = [admin[k] for k in sorted(admin) if k[1] and k[0] > 0]
     _text_from_sector(plan)

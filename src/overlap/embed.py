@@ -137,7 +137,9 @@ class SentenceTransformerEmbedder(_WindowedEmbedder):
 
     @property
     def identity(self) -> str:
-        return f"sentence-transformers:{self.model_path.name}"
+        if self.name == "minilm":
+            return "sentence-transformers:all-MiniLM-L6-v2"
+        return f"sentence-transformers:{self.model_path.resolve().name}"
 
     @property
     def model(self):
