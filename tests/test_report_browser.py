@@ -160,7 +160,11 @@ def test_a_decision_survives_a_reload_and_exports(watched, tmp_path):
     page.fill("#review-note", 'same wells, "same" place')
     page.fill("#review-reviewer", "Ana")
     page.press("#review-reviewer", "Tab")
-    page.wait_for_timeout(400)  # the note is saved 300 ms after the last keystroke
+    # the note is saved 300 ms after the last keystroke: wait until it is stored
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some(k => k.startsWith('overlap:decisions:')"
+        " && localStorage.getItem(k).includes('Ana'))"
+    )
     page.reload()
     page.wait_for_selector("html[data-ready]")
     assert page.get_attribute("button[data-decision='confirmed']", "aria-pressed") == "true"

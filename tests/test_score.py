@@ -12,7 +12,7 @@ def _activity(**fields):
     base = {
         "id": "x", "actor": "A", "actor_key": "a", "title": "", "description": "",
         "countries": (), "locations": (), "sectors": (), "start_date": "", "end_date": "",
-        "funders": (), "implementers": (), "participating_orgs": (),
+        "funders": (), "implementers": (), "participating_orgs": (), "language": "",
     }
     return base | fields
 
@@ -77,6 +77,10 @@ def test_a_text_match_without_metadata_is_still_reported():
     pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.9]})
     reported = score_pairs(activities, pairs, ScoreConfig(), BUILT_IN)
     assert len(reported) == 1
+    # across languages the embedding stands in for the words that cannot match
+    activities["language"] = ["en", "de"]
+    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    assert features.loc[0, "lexical"] == pytest.approx(0.9)
 
 
 def test_dac_codes_share_a_category():

@@ -283,8 +283,14 @@ def evidence(
     b = pairs["b"].to_numpy()
     out = pd.DataFrame(index=pairs.index)
     out["text"] = pairs["similarity"].to_numpy(dtype=float)
-    out["title"] = _rowwise_cosine(index.titles, a, b)
-    out["lexical"] = _rowwise_cosine(index.words, a, b)
+    out["title"] = _rowwise_cosine(index.titles, a, b).astype(float)
+    out["lexical"] = _rowwise_cosine(index.words, a, b).astype(float)
+    # words cannot match across languages: there, the (multilingual) embedding's
+    # similarity stands in for the lexical evidence
+    languages = activities["language"].to_numpy()
+    across = (languages[a] != languages[b]) & (languages[a] != "") & (languages[b] != "")
+    out.loc[across, "title"] = np.maximum(out.loc[across, "title"], out.loc[across, "text"])
+    out.loc[across, "lexical"] = np.maximum(out.loc[across, "lexical"], out.loc[across, "text"])
     countries = [frozenset(c) for c in activities["countries"]]
     sectors = [_sector_keys(s) for s in activities["sectors"]]
     country, shared_countries = _set_agreement(countries, a, b)
