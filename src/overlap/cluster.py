@@ -25,22 +25,34 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _split(members: np.ndarray, pairs: pd.DataFrame, max_size: int) -> list[np.ndarray]:
-    """Members of one component, split by dropping its weakest links until small enough."""
+    """Members of one component, split by dropping its weakest links until small enough.
+
+    Raising the threshold only ever splits components, so the lowest threshold that
+    brings every group under ``max_size`` is found by binary search.
+    """
     inside = pairs[pairs["a"].isin(members) & pairs["b"].isin(members)]
-    thresholds = np.unique(inside["score"].to_numpy())
-    for threshold in thresholds[1:]:
-        strong = inside[inside["score"] >= threshold]
-        local = {m: i for i, m in enumerate(members)}
-        labels = _components(
-            len(members), strong["a"].map(local).to_numpy(), strong["b"].map(local).to_numpy()
-        )
-        groups = [members[labels == label] for label in np.unique(labels)]
-        groups = [g for g in groups if len(g) > 1]
+    local = {m: i for i, m in enumerate(members)}
+    a = inside["a"].map(local).to_numpy()
+    b = inside["b"].map(local).to_numpy()
+    scores = inside["score"].to_numpy()
+    thresholds = np.unique(scores)
+
+    def groups_at(threshold: float) -> list[np.ndarray]:
+        strong = scores >= threshold
+        labels = _components(len(members), a[strong], b[strong])
+        sizes = np.bincount(labels)
+        return [members[labels == label] for label in np.flatnonzero(sizes > 1)]
+
+    low, high = 1, len(thresholds) - 1
+    best: list[np.ndarray] | None = None
+    while low <= high:
+        middle = (low + high) // 2
+        groups = groups_at(thresholds[middle])
         if groups and max(len(g) for g in groups) <= max_size:
-            return groups
-        if not groups:
-            break
-    return [members]
+            best, high = groups, middle - 1
+        else:
+            low = middle + 1
+    return best if best else [members]
 
 
 def cluster_id(keys: list[str]) -> str:
