@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import numpy as np
 
 from overlap.config import EmbedConfig
 from overlap.embed import Embedder, _WindowedEmbedder
-from overlap.outputs import write_json_atomic
+from overlap.outputs import atomic_file, write_json_atomic
 from overlap.state import State, StateDamaged
 
 #: bump when the cache's files change meaning; other formats are rebuilt
@@ -108,16 +106,8 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.save(stream, array)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "wb") as stream:
+        np.save(stream, array)
 
 
 class EmbeddingCache:
