@@ -72,3 +72,10 @@ def test_lists_are_split_and_countries_coded(write):
     assert row["countries"] == ("NE", "ML")
     assert row["funders"] == ("EU", "Sida")
     assert isinstance(result.activities, pd.DataFrame)
+
+
+def test_a_row_repeated_word_for_word_is_skipped_with_a_warning(write):
+    result = _normalise(write, "ID,Organisation,Title\n1,A,Wells\n1,A,Wells\n")
+    assert len(result.activities) == 1
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert result.skipped_rows[0].row == 3

@@ -288,7 +288,16 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normal
         result.skipped_rows.append(problem)
     frame = frame.loc[~no_text].copy()
 
-    # duplicate ids within one actor make pairs ambiguous: an error naming both rows
+    # duplicate ids within one actor make pairs ambiguous: an error naming both rows;
+    # a row that repeats another word for word is only a repeat: skipped, with a warning
+    content = [c for c in frame.columns if c not in ("source_file", "source_row")]
+    repeats = frame.duplicated(subset=content, keep="first")
+    for index in frame.index[repeats]:
+        problem = Problem("warning", "repeats an earlier row of the same activity; row skipped",
+                          frame.at[index, "source_file"], int(frame.at[index, "source_row"]))
+        result.problems.append(problem)
+        result.skipped_rows.append(problem)
+    frame = frame.loc[~repeats].copy()
     duplicated = frame.duplicated(subset=["actor_key", "id"], keep=False)
     for (_, activity_id), group in frame[duplicated].groupby(["actor_key", "id"], sort=False):
         first = group.iloc[0]

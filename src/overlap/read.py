@@ -373,6 +373,20 @@ def _admin_paths(frame: pd.DataFrame, plan: ColumnPlan) -> list[str]:
     return paths
 
 
+def _ids_per_place(out: pd.DataFrame, source: SourceFile) -> None:
+    """3W tables give a project one row per place: such a row is the project at that
+    place, so its id becomes 'Projet_5 @ CD5402ZS02' (the place's P-code or path)."""
+    ids = out["id"] if "id" in out else None
+    if ids is None or not ids.ne("").any():
+        return
+    repeated = ids.ne("") & ids.duplicated(keep=False)
+    if not repeated.any():
+        return
+    places = out["locations"].str.extract(r"\[([^\]]+)\]\s*$")[0].fillna(out["locations"])
+    out.loc[repeated, "id"] = ids[repeated] + " @ " + places[repeated]
+    source.details["ids"] = "a project's rows at several places are told apart by place"
+
+
 def _month_as_period(frame: pd.DataFrame, plan: ColumnPlan, source: SourceFile) -> pd.Series | None:
     """A reporting month with a year gives the period; without a year it cannot."""
     values = frame[plan.fields["month"][0]].astype(str)
@@ -421,6 +435,7 @@ def to_canonical(
                 out.loc[empty, name] = frame.loc[empty, column].astype(str).str.strip()
     if plan.admin_names or plan.admin_codes:
         out["locations"] = _admin_paths(frame, plan)
+        _ids_per_place(out, source)
     if "month" in plan.fields and "start_date" not in plan.fields:
         period = _month_as_period(frame, plan, source)
         if period is not None:
