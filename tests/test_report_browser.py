@@ -123,7 +123,7 @@ def test_filters_and_sorting(watched):
     scores = [float(s) for s in page.locator("#pair-rows .score > span:first-child").all_inner_texts()]
     assert scores and min(scores) >= 0.99 and rows.count() < total
     page.click("#f-clear")
-    page.wait_for_function(f"document.querySelectorAll('#pair-rows tr[data-p]').length === {total}")
+    page.wait_for_function(f"() => document.querySelectorAll('#pair-rows tr[data-p]').length === {total}")
     page.click("th[data-sort='score'] button")
     assert page.get_attribute("th[data-sort='score']", "aria-sort") == "ascending"
     scores = [float(s) for s in page.locator("#pair-rows .score > span:first-child").all_inner_texts()]
@@ -144,7 +144,7 @@ def test_keyboard_opens_a_pair_and_decides(watched):
     page.keyboard.press("1")
     assert page.get_attribute("button[data-decision='confirmed']", "aria-pressed") == "true"
     page.keyboard.press("k")
-    page.wait_for_function("document.querySelector('.pair-nav').innerText.includes('pair 1 of')")
+    page.wait_for_function("() => document.querySelector('.pair-nav').innerText.includes('pair 1 of')")
     page.keyboard.press("Escape")
     page.wait_for_selector("#view-pairs:not([hidden])")
     assert watched.rows().nth(1).locator(".decision.confirmed").count() == 1
@@ -192,7 +192,7 @@ def test_importing_decisions_marks_pairs(watched, tmp_path):
     path = tmp_path / "in.csv"
     path.write_text(f"pair_id,decision,note\n{pair_id},Not a duplicate,different wells\nPX,maybe,\n")
     page.set_input_files("#import-file", str(path))
-    page.wait_for_function("document.getElementById('review-message').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('review-message').textContent.length > 0")
     assert "Imported 1 decision" in page.inner_text("#review-message")
     assert "skipped 1 row" in page.inner_text("#review-message")
     assert watched.rows().first.locator(".decision.dismissed").count() == 1
