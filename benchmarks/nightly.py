@@ -125,6 +125,9 @@ def main() -> None:
     cache = figures["cache"] or {}
     print(f"rerun cache: {cache.get('hits')} hits, {cache.get('misses')} embedded; "
           f"pairs: {figures['changes']}")
+    if not cache.get("hits"):
+        print("warning: the rerun found nothing in the cache, so the ratio means nothing: did the "
+              "embedder's identity or window settings change between the two runs?")
     print("\n".join(stage_table(cold, rerun)))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

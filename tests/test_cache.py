@@ -102,7 +102,19 @@ def test_old_generations_of_files_are_removed(tmp_path):
         cached(tmp_path, run)[0].embed([f"text {run}"])
     folder = next((tmp_path / "cache").iterdir())
     assert sorted(p.name for p in folder.iterdir()) == [
-        "digests-000003.npy", "last-used-000003.npy", "meta.json", "vectors-000003.npy"]
+        "digests-000003.1.npy", "last-used-000003.1.npy", "meta.json", "vectors-000003.1.npy"]
+
+
+def test_later_calls_of_a_run_find_what_earlier_ones_embedded(tmp_path):
+    embedder, inner, _ = cached(tmp_path, 1)
+    embedder.embed(["wells", "roads"])
+    embedder.embed(["roads", "schools"])
+    embedder.embed(["schools", "wells"])
+    assert sorted(inner.encoded) == ["roads", "schools", "wells"]
+    assert embedder.cache.stats["entries"] == 3
+    again, inner, state = cached(tmp_path, 2)
+    again.embed(["wells", "roads", "schools"])
+    assert inner.encoded == [] and state.notes == []
 
 
 def _folder(tmp_path):

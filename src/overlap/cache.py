@@ -122,6 +122,8 @@ class EmbeddingCache:
         self.vectors: np.ndarray = np.zeros((0, 0), dtype=np.float16)
         self.last_used = np.zeros(0, dtype=np.uint32)
         self.files: dict[str, str] = {}
+        #: saves by this run so far: each writes files of a new generation
+        self.saves = 0
         self.new_digests: list[np.ndarray] = []
         self.new_vectors: list[np.ndarray] = []
         self.stats = {"hits": 0, "misses": 0, "entries": 0, "dropped": 0}
@@ -198,35 +200,43 @@ class EmbeddingCache:
         return _unit_rows(stored.astype(np.float32))
 
     def save(self) -> None:
-        """Write the merged cache (new generation of files, then meta.json) and prune."""
+        """Write the merged cache (new files, then meta.json pointing at them) and prune.
+
+        Called after every embedding call: new vectors are the expensive part of a
+        run, kept even if a later stage fails. The merged arrays become the ones in
+        memory, so a later call of the same run finds what an earlier one embedded.
+        """
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.saves += 1
+        generation = f"{self.run:06d}.{self.saves}"
         keep = (self.run - self.last_used.astype(np.int64)) < self.max_idle_runs
-        self.stats["dropped"] = int((~keep).sum())
+        self.stats["dropped"] += int((~keep).sum())
         files = dict(self.files)
         if self.new_digests or not keep.all() or not files:
-            digests = np.concatenate([self.digests[keep], *self.new_digests])
-            order = np.argsort(digests, kind="stable")
             width = self.new_vectors[0].shape[1] if self.new_vectors else self.vectors.shape[1]
             old = np.asarray(self.vectors[keep], dtype=np.float16).reshape(-1, width)
-            vectors = np.concatenate([old, *self.new_vectors])[order]
             fresh = np.full(sum(len(d) for d in self.new_digests), self.run, dtype=np.uint32)
-            last_used = np.concatenate([self.last_used[keep], fresh])[order]
-            digests = digests[order]
-            files["digests"] = f"digests-{self.run:06d}.npy"
-            files["vectors"] = f"vectors-{self.run:06d}.npy"
-            _save_npy(self.directory / files["digests"], digests)
-            _save_npy(self.directory / files["vectors"], vectors)
-        else:
-            last_used = self.last_used
-        files["last_used"] = f"last-used-{self.run:06d}.npy"
-        _save_npy(self.directory / files["last_used"], last_used)
+            digests, first = np.unique(np.concatenate([self.digests[keep], *self.new_digests]),
+                                       return_index=True)
+            self.vectors = np.concatenate([old, *self.new_vectors])[first]
+            self.last_used = np.concatenate([self.last_used[keep], fresh])[first]
+            self.digests = digests
+            self.new_digests, self.new_vectors = [], []
+            files["digests"] = f"digests-{generation}.npy"
+            files["vectors"] = f"vectors-{generation}.npy"
+            _save_npy(self.directory / files["digests"], self.digests)
+            _save_npy(self.directory / files["vectors"], self.vectors)
+        files["last_used"] = f"last-used-{generation}.npy"
+        _save_npy(self.directory / files["last_used"], self.last_used)
         write_json_atomic(self.directory / META_FILE, {
-            "key": self.key, "files": files, "entries": int(len(last_used)), "last_run": self.run,
+            "key": self.key, "files": files, "entries": int(len(self.digests)),
+            "last_run": self.run,
         })
+        self.files = files
         for path in self.directory.iterdir():
             if path.name != META_FILE and path.name not in files.values():
                 path.unlink(missing_ok=True)
-        self.stats["entries"] = int(len(last_used))
+        self.stats["entries"] = int(len(self.digests))
         _drop_idle_settings(self.directory.parent, self.directory.name, self.run, self.max_idle_runs)
 
 
