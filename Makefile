@@ -50,7 +50,7 @@ eval: setup
 # The shipped scorer: trained on the IATI dev links (needs ../shared).
 train-scorer: setup
 	$(BIN)/overlap train --truth $(SHARED)/iati/links-dev.csv $(SHARED)/iati/activities.csv \
-		--out models/pair-scorer.json
+		--state .overlap-eval --out models/pair-scorer.json
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

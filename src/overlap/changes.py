@@ -27,6 +27,7 @@ import pandas as pd
 from overlap.cache import text_digest
 from overlap.cluster import cluster_id
 from overlap.decisions import DECISION_COLUMNS, apply_decisions
+from overlap.normalise import activity_keys
 from overlap.outputs import write_csv_atomic, write_json_atomic
 from overlap.state import State, StateDamaged, now_utc
 
@@ -48,11 +49,6 @@ CHANGE_COLUMNS = ["pair_id", "status", "kind", "previous_kind", "score", "previo
 def text_hashes(texts: list[str]) -> list[str]:
     """The text hash stored per activity: a changed hash means a material text change."""
     return [f"{text_digest(t):016x}" for t in texts]
-
-
-def activity_keys(activities: pd.DataFrame) -> np.ndarray:
-    """(actor, id) as one string: what identifies an activity from run to run."""
-    return (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
 
 
 @dataclass

@@ -351,19 +351,33 @@ def schedule(inputs, out, config_path, state_dir, decisions, log_file, style, at
               default=Path("models/pair-scorer.json"), show_default=True,
               help="Where to save the scorer (its model card goes beside it).")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
-def train(truth_path: Path, inputs, config_path, embedder, out: Path, folds: int) -> None:
+@click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="A state folder whose embedding cache to use (e.g. a nightly run's).")
+def train(truth_path: Path, inputs, config_path, embedder, out: Path, folds: int,
+          state_dir: Path | None) -> None:
     """Fit the pair scorer on INPUTS labelled by --truth; report held-out figures."""
     from overlap.evaluate import load_truth
+    from overlap.state import acquire_lock, check_state_dir, open_state
     from overlap.train import save, training_data
     from overlap.train import train as fit
 
+    lock = None
     try:
         config = load_config(config_path, {"embed": {"embedder": embedder}} if embedder else None)
         truth = load_truth(truth_path)
-        data = training_data(list(inputs), truth, config)
+        state = None
+        if state_dir is not None:
+            check_state_dir(state_dir)
+            state_dir.mkdir(parents=True, exist_ok=True)
+            lock = acquire_lock(state_dir)
+            state = open_state(state_dir, lock)
+        data = training_data(list(inputs), truth, config, state)
         scorer, metrics = fit(data, folds=folds)
     except OverlapError as error:
         _fail(error)
+    finally:
+        if lock is not None:
+            lock.release()
     card = save(scorer, metrics, data, out, {"truth": str(truth_path), "inputs": [str(i) for i in inputs]})
     held = metrics["held_out"]
     click.echo(

@@ -16,6 +16,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import CountVectorizer
 
 from overlap.config import ClusterConfig
+from overlap.normalise import activity_keys
 from overlap.text import STOP_WORDS, activity_texts
 
 
@@ -71,7 +72,7 @@ def assign_clusters(
         return labels
     components = _components(n, pairs["a"].to_numpy(), pairs["b"].to_numpy())
     sizes = np.bincount(components)
-    keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
+    keys = activity_keys(activities)
     for component in np.flatnonzero(sizes > 1):
         members = np.flatnonzero(components == component)
         groups = [members] if len(members) <= config.max_size else _split(

@@ -94,6 +94,11 @@ def named_organisations(funders, implementers, participants) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
+def activity_keys(activities: pd.DataFrame) -> np.ndarray:
+    """(actor, id) as one string: what identifies an activity from run to run."""
+    return (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
+
+
 def add_org_keys(frame: pd.DataFrame, aliases: dict[str, str] | None = None) -> None:
     """Organisation keys, computed once: whom each activity names, and who it is."""
     aliases = aliases or {}

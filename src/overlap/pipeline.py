@@ -17,7 +17,6 @@ from overlap.candidates import generate_candidates
 from overlap.changes import (
     CHANGE_COLUMNS,
     STORED_DECISION_COLUMNS,
-    activity_keys,
     apply_review,
     changes_table,
     keep_cluster_ids,
@@ -35,7 +34,7 @@ from overlap.decisions import load_decisions
 from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
-from overlap.normalise import Normalised, fold, normalise
+from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.score import PairScorer, TextIndex, add_conflicts, load_scorer, score_pairs
 from overlap.state import State
@@ -209,9 +208,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     texts = activity_texts(normalised.activities)
     activities = normalised.activities.assign(text_hash=text_hashes(texts))
     keys = activity_keys(activities)
-    embedder = get_embedder(config.embed, activities["language"].tolist())
-    if state is not None:
-        embedder = with_cache(embedder, config.embed, state, config.state.cache_max_idle_runs)
+    embedder = run_embedder(activities, config, state)
     with timer.stage("embed"):
         vectors = embedder.embed(texts)
     with timer.stage("neighbours"):
@@ -269,6 +266,14 @@ def _conflicts(activities: pd.DataFrame, vectors, embedder, config: Config) -> p
     axes = load_axes(Path(config.conflicts.axes) if config.conflicts.axes else None)
     return find_conflicts(activities, vectors, embedder, axes,
                           min_confidence=config.conflicts.min_confidence)
+
+
+def run_embedder(activities: pd.DataFrame, config: Config, state: State | None):
+    """The embedder for these activities' languages, behind the state's cache if any."""
+    embedder = get_embedder(config.embed, activities["language"].tolist())
+    if state is not None:
+        embedder = with_cache(embedder, config.embed, state, config.state.cache_max_idle_runs)
+    return embedder
 
 
 def _state_summary(state: State | None, embedder) -> dict[str, object] | None:

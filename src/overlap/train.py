@@ -18,12 +18,13 @@ import pandas as pd
 from overlap import __version__
 from overlap.candidates import generate_candidates
 from overlap.config import Config
-from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.evaluate import Truth
+from overlap.normalise import activity_keys
 from overlap.outputs import write_json_atomic, write_text_atomic
-from overlap.pipeline import _orient, load_activities
+from overlap.pipeline import _orient, load_activities, run_embedder
 from overlap.score import FEATURES, PairScorer, TextIndex, evidence
+from overlap.state import State
 from overlap.text import activity_texts
 
 BUDGETS = (100, 500, 1000, 5000)
@@ -39,8 +40,11 @@ class TrainingData:
     activities: int
 
 
-def training_data(inputs: list[Path], truth: Truth, config: Config) -> TrainingData:
+def training_data(inputs: list[Path], truth: Truth, config: Config,
+                  state: State | None = None) -> TrainingData:
     """Every candidate pair of a run with its features, labelled by the truth.
+
+    With a state folder, embeddings come from (and go to) its cache, as in a run.
 
     Candidates not in the truth count as negatives: truth files are incomplete,
     so a few real duplicates are labelled negative and scores come out a little
@@ -48,12 +52,11 @@ def training_data(inputs: list[Path], truth: Truth, config: Config) -> TrainingD
     """
     read, normalised = load_activities(inputs, config)
     activities = normalised.activities
-    embedder = get_embedder(config.embed, activities["language"].tolist())
+    embedder = run_embedder(activities, config, state)
     vectors = embedder.embed(activity_texts(activities))
     index = TextIndex.build(activities)
     candidates, _ = generate_candidates(activities, vectors, read.links, config.neighbours, index)
-    keys = (activities["actor_key"] + "\x1f" + activities["id"]).to_numpy()
-    candidates = _orient(candidates, keys)
+    candidates = _orient(candidates, activity_keys(activities))
     features, _ = evidence(activities, candidates, index)
     ids = activities["id"].to_numpy()
     labels = np.array([
