@@ -25,6 +25,7 @@ VIEWS = {
     "overview": "overview",
     "pairs": "pairs",
     "clusters": "clusters",
+    "conflicts": "conflicts",
     "matrix": "matrix",
     "map": "map",
 }

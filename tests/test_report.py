@@ -3,17 +3,26 @@ import re
 from dataclasses import replace
 from importlib import resources
 
+import pandas as pd
 import pytest
 
 from overlap.config import load_config
+from overlap.conflicts import load_axes
 from overlap.decisions import apply_decisions, input_fingerprint, load_decisions
 from overlap.pipeline import run
-from overlap.report import json_for_script, pairs_table, render_html, report_data, write_outputs
-from tests.conftest import DATA
+from overlap.report import (
+    _shared_areas,
+    json_for_script,
+    pairs_table,
+    render_html,
+    report_data,
+    write_outputs,
+)
+from tests.conftest import DATA, SAMPLES
 
 FIXTURES = DATA / "report"
 ASSETS = ("report.css", "report-util.js", "report-review.js", "report-overview.js",
-          "report-pairs.js", "report-detail.js", "report-clusters.js", "report-matrix.js",
+          "report-pairs.js", "report-detail.js", "report-clusters.js", "report-conflicts.js", "report-matrix.js",
           "report-map.js", "report-print.js", "report-app.js")
 
 
@@ -25,6 +34,23 @@ def fixture_run(**report):
 @pytest.fixture(scope="module")
 def result():
     return fixture_run()
+
+
+#: The planted conflicts a TF-IDF run finds: every one of tests/data/conflicts/expected.csv
+#: but the two written in English on one side and French on the other, which only the
+#: multilingual encoder matches (test_conflicts checks those with USE vectors).
+CROSS_LINGUAL = {frozenset(("IOM-TN-RR-0623", "RMST-23-03")), frozenset(("T05-EUTF-SAH-NE-17", "RSM-22-02"))}
+
+
+def conflict_run():
+    """The samples and the conflict look-alikes, embedded with TF-IDF (a few seconds)."""
+    config = load_config(None, {"embed": {"embedder": "tfidf"}, "input": {"exclude": ["expected.csv"]}})
+    return run([SAMPLES, DATA / "conflicts" / "lookalikes.csv"], config)
+
+
+@pytest.fixture(scope="module")
+def conflicted():
+    return conflict_run()
 
 
 def embedded_data(html: str) -> dict:
@@ -145,3 +171,89 @@ def test_short_text_pairs_show_the_weights_they_were_scored_with(result):
     short = data["meta"]["scorers"][1]
     expected = [w * pairs.loc[0, f] for w, f in zip(short["weights"], data["meta"]["features"])]
     assert data["pairs"]["contributions"][:n] == pytest.approx(expected, abs=1e-3)
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def _conflict_rows(data: dict) -> list[dict]:
+    """Each conflict on the page as the view reads it: axis, sides in pole order, areas."""
+    acts, pairs, conflicts = data["activities"], data["pairs"], data["conflicts"]
+    rows = []
+    for c, p in enumerate(conflicts["pairs"]["p"]):
+        axis = conflicts["axes"][conflicts["pairs"]["axis"][c]]
+        side_a = (acts["id"][pairs["a"][p]], conflicts["pairs"]["phrases_a"][c])
+        side_b = (acts["id"][pairs["b"][p]], conflicts["pairs"]["phrases_b"][c])
+        first, second = (side_a, side_b) if conflicts["pairs"]["pole"][c] == 0 else (side_b, side_a)
+        rows.append({"p": p, "axis": axis["name"], "poles": (axis["a"], axis["b"]), "first": first,
+                     "second": second, "areas": [data["vocab"]["location"][k] for k in conflicts["pairs"]["areas"][c]]})
+    return rows
+
+
+def test_conflicts_reach_the_page_with_their_axis_poles_and_phrases(conflicted):
+    data = report_data(conflicted)
+    rows = _conflict_rows(data)
+    expected = pd.read_csv(DATA / "conflicts" / "expected.csv")
+    wanted = {(frozenset((r.id_a, r.id_b)), r.axis) for r in expected.itertuples()
+              if frozenset((r.id_a, r.id_b)) not in CROSS_LINGUAL}
+    assert {(frozenset((r["first"][0], r["second"][0])), r["axis"]) for r in rows} == wanted
+    kinds = data["meta"]["kinds"]
+    assert all(kinds[data["pairs"]["kind"][r["p"]]] == "conflict" for r in rows)
+    assert sorted(data["conflicts"]["pairs"]["p"]) == [
+        p for p, k in enumerate(data["pairs"]["kind"]) if kinds[k] == "conflict"]
+    by_axis = {r["axis"]: r for r in rows}
+    libya = by_axis["return vs integration"]
+    assert libya["poles"] == ("return", "integration")
+    assert libya["first"] == ("IOM-LY-RR-0322", ["voluntary return", "return home"])
+    assert libya["second"][0] == "DRC-LY-22-01" and "Local integration" in libya["second"][1]
+    care = by_axis["institutional vs family-based care"]
+    assert care["first"][0] == "UG-ORPH-01" and "orphanage" in care["first"][1]
+    assert care["second"][0] == "UG-CARE-02" and "foster care" in care["second"][1]
+    # every phrase the reasons quote is among the phrases shown for that side
+    for r in rows:
+        reasons = data["pairs"]["reasons"][r["p"]]
+        for phrase in r["first"][1][:4] + r["second"][1][:4]:
+            assert f"'{phrase}'" in reasons, (phrase, reasons)
+
+
+def test_conflicts_are_grouped_by_place_with_the_areas_both_sides_name(conflicted):
+    rows = {r["axis"]: r for r in _conflict_rows(report_data(conflicted))}
+    assert rows["institutional vs family-based care"]["areas"] == ["Jinja"]
+    assert rows["detention vs alternatives to detention"]["areas"] == ["Tapachula"]
+    # IOM names places in Libya and Nigeria, DRC none: the place is the country only
+    assert rows["return vs integration"]["areas"] == []
+    assert _shared_areas(("Amhara > North Wollo [ET0301]",), ("Amhara > North Wollo > Bugna [ET030101]",)) == [
+        "Amhara > North Wollo > Bugna [ET030101]"]
+    assert _shared_areas(("Tigray",), ("Amhara > North Wollo",)) == []
+    assert _shared_areas(("Amhara",), ("Amhara > North Wollo",)) == ["Amhara > North Wollo"]
+
+
+def test_the_page_lists_the_axes_checked_with_counts(conflicted, result):
+    names = [axis.name for axis in load_axes()]
+    axes = report_data(conflicted)["conflicts"]["axes"]
+    assert [a["name"] for a in axes] == names
+    assert {a["name"]: a["total"] for a in axes if a["total"]} == conflicted.conflicts_per_axis
+    assert axes[0]["a"] == "return" and axes[0]["b"] == "integration"
+    none = report_data(result)["conflicts"]
+    assert none["enabled"] and none["pairs"]["p"] == [] and [a["name"] for a in none["axes"]] == names
+    assert all(a["total"] == 0 for a in none["axes"])
+
+
+def test_conflicts_switched_off_or_from_another_axes_file(result, write):
+    config = result.config
+    off = replace(config, conflicts=replace(config.conflicts, enabled=False))
+    data = report_data(replace(result, config=off))["conflicts"]
+    assert data["enabled"] is False and data["axes"] == []
+    path = write("my-axes.toml", (resources.files("overlap") / "data" / "axes.toml").read_text(encoding="utf-8")
+                 .replace('name = "return vs integration"', 'name = "going home vs staying"'))
+    own = replace(config, conflicts=replace(config.conflicts, axes=str(path)))
+    data = report_data(replace(result, config=own))["conflicts"]
+    assert data["file"] == "my-axes.toml" and data["axes"][0]["name"] == "going home vs staying"
+
+
+def test_a_conflict_of_an_axis_no_longer_in_the_file_still_shows(conflicted):
+    pairs = conflicted.pairs.assign(axis=conflicted.pairs["axis"].replace("return vs integration", "old axis"))
+    data = report_data(replace(conflicted, pairs=pairs))
+    rows = {r["axis"]: r for r in _conflict_rows(data)}
+    assert rows["old axis"]["poles"] == ("", "") and rows["old axis"]["first"][1] == []
+    assert data["conflicts"]["axes"][-1] == {"name": "old axis", "a": "", "b": "", "total": 1}

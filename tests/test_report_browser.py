@@ -13,7 +13,7 @@ from overlap.config import load_config
 from overlap.decisions import DECISION_COLUMNS, load_decisions
 from overlap.pipeline import run
 from overlap.report import write_outputs
-from tests.conftest import DATA
+from tests.conftest import DATA, SAMPLES
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +30,14 @@ def report(tmp_path_factory) -> Path:
     config = load_config(None, {"embed": {"embedder": "tfidf"}})
     result = run([DATA / "report"], config)
     return write_outputs(result, tmp_path_factory.mktemp("report"))["report"]
+
+
+@pytest.fixture(scope="module")
+def conflict_report(tmp_path_factory) -> Path:
+    """The samples and the conflict look-alikes: 5 planted conflicts a TF-IDF run finds."""
+    config = load_config(None, {"embed": {"embedder": "tfidf"}, "input": {"exclude": ["expected.csv"]}})
+    result = run([SAMPLES, DATA / "conflicts" / "lookalikes.csv"], config)
+    return write_outputs(result, tmp_path_factory.mktemp("conflicts"))["report"]
 
 
 @pytest.fixture(scope="module")
@@ -92,15 +100,25 @@ def watched(context, report):
     assert not watched.dialogs, f"the page opened dialogs: {watched.dialogs}"
 
 
+@pytest.fixture
+def conflicts_page(context, conflict_report):
+    watched = Watched(context, conflict_report.resolve().as_uri())
+    yield watched
+    assert not watched.dialogs, f"the page opened dialogs: {watched.dialogs}"
+    assert watched.errors == []
+
+
 def test_loads_from_file_offline_without_errors(watched):
     watched.open()
     assert watched.page.locator(".card").first.is_visible()
     first_pair = watched.page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).pairs.id[0]")
-    for view in ("#overview", "#pairs", "#clusters", "#matrix", "#map", f"#pair/{first_pair}", "#activity/0"):
+    for view in ("#overview", "#pairs", "#clusters", "#conflicts", "#conflicts/place", "#matrix", "#map",
+                 f"#pair/{first_pair}", "#activity/0"):
         watched.go(view)
         assert watched.page.locator("main > .view:not([hidden])").count() == 1, view
     for odd in ("#pair/constructor", "#pair/__proto__", "#cluster/%E0%A4%A", "#activity/99999",
-                "#pairs/kind=%", "#pairs/actors=1", "#nonsense"):
+                "#pairs/kind=%", "#pairs/actors=1", "#pairs/actors=0,1&layer=constructor", "#conflicts/x",
+                "#nonsense"):
         watched.go(odd, settle=True)
     assert watched.errors == []
     assert watched.requests and all(u.startswith(LOCAL_SCHEMES) for u in watched.requests), watched.requests
@@ -250,3 +268,106 @@ def test_print_shows_the_confirmed_pairs(watched):
     assert page.locator("#print-view").is_visible()
     assert not page.locator("main").is_visible()
     assert page.locator("#print-view .print-pair").count() == 1
+
+
+# ---------------------------------------------------------------- conflicts
+
+#: The planted conflicts of tests/data/conflicts/expected.csv a TF-IDF run finds (the two
+#: written in English on one side and French on the other need the multilingual encoder).
+PLANTED = {
+    "return vs integration": ("IOM", "Danish Refugee Council", "voluntary return", "Local integration"),
+    "recruitment abroad vs retention": ("IOM", "Ghana Health Workforce Coalition", "skills partnership",
+                                        "retention incentives"),
+    "camp-based vs out-of-camp": ("EU Trust Fund for Africa", "Norwegian Refugee Council", "", "cash for rent"),
+    "detention vs alternatives to detention": ("Instituto de Cooperación Fronteriza", "Red de Acogida Chiapas",
+                                               "capacidad de detención", "Alternativas a la detención"),
+    "institutional vs family-based care": ("Hope Builders Foundation", "Family First Uganda", "orphanage",
+                                           "foster care"),
+}
+
+
+def test_the_conflicts_view_groups_the_planted_conflicts_by_axis(conflicts_page):
+    conflicts_page.open("#conflicts")
+    page = conflicts_page.page
+    groups = page.locator("#conflict-list .conflict-group")
+    headings = groups.locator("h3").all_inner_texts()
+    assert sorted(headings) == sorted(PLANTED)
+    assert "All 5 conflicts, in 5 axes." in page.inner_text("#conflict-status")
+    for axis, (first, second, phrase_a, phrase_b) in PLANTED.items():
+        group = groups.filter(has=page.locator("h3", has_text=axis))
+        assert group.locator(".conflict-count").inner_text() == "1 conflict"
+        poles = group.locator("thead .pole").all_inner_texts()
+        assert len(poles) == 2 and axis.startswith(poles[0].split()[0])
+        cells = group.locator("tbody tr[data-p] td.side")
+        assert cells.nth(0).locator(".actor").inner_text() == first
+        assert cells.nth(1).locator(".actor").inner_text() == second
+        assert phrase_a in cells.nth(0).inner_text() and phrase_b in cells.nth(1).inner_text()
+    uganda = groups.filter(has=page.locator("h3", has_text="institutional vs family-based care"))
+    assert "Uganda · Jinja" in uganda.locator("td.place").inner_text()
+    assert "2022-01 to 2023-12" in uganda.locator("td.period").inner_text()
+    checked = page.inner_text(".axes-checked")
+    assert "7 axes" in checked and "fossil-fuel expansion vs clean energy transition · none found" in checked
+
+
+def test_conflicts_by_place_search_and_open_a_pair_by_keyboard(conflicts_page):
+    conflicts_page.open("#conflicts")
+    page = conflicts_page.page
+    page.click("#conflict-filters label:has(input[value='place'])")
+    page.wait_for_function("() => location.hash === '#conflicts/place'")
+    headings = page.locator("#conflict-list .conflict-group h3").all_inner_texts()
+    assert {"Uganda › Jinja", "Mexico › Tapachula", "Libya", "Ghana", "Niger"} == set(headings)
+    page.fill("#k-search", "orphanage")
+    rows = page.locator("#conflict-list tr[data-p]")
+    assert rows.count() == 1 and "1 conflict of 5 match" in page.inner_text("#conflict-status")
+    rows.first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#view-pair:not([hidden])")
+    detail = page.inner_text(".conflict-detail")
+    assert "institutional vs family-based care" in detail and "orphanage" in detail and "foster care" in detail
+    assert page.inner_text("#h-pair").count("conflict") == 1
+    page.click(".pair-nav a:has-text('Conflicts')")
+    page.wait_for_selector("#view-conflicts:not([hidden])")
+    page.wait_for_function("() => document.activeElement && document.activeElement.matches('#conflict-list tr[data-p]')")
+    assert page.is_checked("input[name='k-by'][value='place']")
+
+
+def test_the_matrix_shows_conflicts_as_their_own_layer(conflicts_page):
+    conflicts_page.open("#matrix")
+    page = conflicts_page.page
+    similar = page.evaluate("""() => {
+      const d = JSON.parse(document.getElementById('overlap-data').textContent);
+      return d.pairs.kind.filter(k => d.meta.kinds[k] !== 'conflict').length;
+    }""")
+    assert "Conflicts (5)" in page.inner_text("#m-layers")
+    # each pair counts in its row and in its column (no run here pairs an actor with itself)
+    cells = page.locator("#matrix-body td.cell button")
+    assert sum(int(t) for t in cells.all_inner_texts()) == 2 * similar
+    page.click("#m-layers label:has(input[value='conflicts'])")
+    page.wait_for_selector("#matrix-body[data-layer='conflicts'] table.layer-conflicts")
+    assert sum(int(t) for t in cells.all_inner_texts()) == 2 * 5
+    assert "Conflicts:" in page.inner_text("#matrix-body .legend")
+    cell = page.locator("#matrix-body button[aria-label='1 conflict between IOM and Danish Refugee Council'],"
+                        " #matrix-body button[aria-label='1 conflict between Danish Refugee Council and IOM']").first
+    cell.click()
+    page.wait_for_selector("#view-pairs:not([hidden])")
+    rows = conflicts_page.rows()
+    assert rows.count() == 1
+    assert rows.first.locator(".kind").inner_text() == "conflict"
+    assert "IOM" in rows.first.inner_text() and "Danish Refugee Council" in rows.first.inner_text()
+    assert "Layer: conflicts" in page.inner_text("#filter-chips")
+    page.click("#filter-chips button[aria-label='Remove filter Layer: conflicts']")
+    page.wait_for_function("() => !document.getElementById('filter-chips').textContent.includes('Layer')")
+    assert rows.count() >= 1
+
+
+def test_a_run_without_conflicts_says_so_and_names_the_axes(watched):
+    watched.open("#conflicts")
+    page = watched.page
+    assert "This run found no conflicts" in page.inner_text("#no-conflicts")
+    assert "return vs integration" in page.inner_text(".axes-checked")
+    assert page.locator("#conflict-filters").is_hidden()
+    watched.go("#matrix")
+    page.click("#m-layers label:has(input[value='conflicts'])")
+    page.wait_for_function("() => document.getElementById('matrix-status').textContent.includes('No conflicts')")
+    assert page.locator("#matrix-body td.cell button").count() == 0
+    assert watched.errors == []

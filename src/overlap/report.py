@@ -18,12 +18,16 @@ import pycountry
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from overlap.candidates import location_key, places_overlap
+from overlap.conflicts import Axis, Corpus, axis_positions, load_axes
 from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import input_fingerprint
+from overlap.errors import ConfigError
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
 from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import FEATURES, SHORT_TEXT, PairScorer, pair_contributions
+from overlap.text import activity_texts
 
 #: Columns apply_decisions adds; pairs.csv carries them when a run applied decisions.
 DECISION_PAIR_COLUMNS = ["decision", "decision_note"]
@@ -33,6 +37,8 @@ OPTIONAL_PAIR_COLUMNS = {"decision": "decision", "decision_note": "note",
                          "review_note": "review_note", "status": "status", "why": "why"}
 #: Problems listed in the report; run.json lists them all.
 MAX_PROBLEMS_IN_HTML = 200
+#: Phrases quoted per side of a conflict in the report (pairs.csv's reasons quote fewer).
+MAX_CONFLICT_PHRASES = 8
 #: Map coordinates are integers in 0..MAP_SCALE: a tenth of a pixel on a 1000-pixel map.
 MAP_SCALE = 10000
 #: Where each list field's values are looked up: fields sharing a vocabulary share names.
@@ -170,6 +176,107 @@ def _clusters_data(clusters: pd.DataFrame, activities: pd.DataFrame) -> dict[str
     return data
 
 
+def _axes_checked(result: RunResult) -> list[Axis]:
+    """The strategy axes the run looked for conflicts on ([] when conflicts were off).
+
+    Loaded the way the pipeline loads them; a file that went missing since leaves the
+    page to say the axes are not known rather than failing the report.
+    """
+    conflicts = result.config.conflicts
+    if not conflicts.enabled:
+        return []
+    try:
+        return load_axes(Path(conflicts.axes) if conflicts.axes else None)
+    except ConfigError:
+        return []
+
+
+def _shared_areas(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
+    """The admin areas both sides work in: of each two nested areas, the smaller one."""
+    found: dict[str, None] = {}
+    for x in left:
+        for y in right:
+            kx, ky = location_key(x), location_key(y)
+            if kx and ky and places_overlap(kx, ky):
+                deeper = len(kx[0]) >= len(ky[0]) if kx[0].startswith("#") else len(kx) >= len(ky)
+                found[x if deeper else y] = None
+    return list(found)
+
+
+def _conflict_sides(activities: pd.DataFrame, pairs: list[tuple[int, int, Axis | None]]
+                    ) -> list[tuple[int, tuple[str, ...], tuple[str, ...]]]:
+    """Per conflict (a, b, axis): the pole of side a (0 or 1) and the phrases of each side.
+
+    The pipeline keeps only the reasons' words, so the positions are found again, with
+    the same function, on the few activities in conflicts: the pole terms are literal,
+    and without an embedder every topical weight is 1, so each side of a reported
+    conflict gets the pole (and the phrases) it was reported at.
+    """
+    members = sorted({i for a, b, _ in pairs for i in (a, b)})
+    local = {i: k for k, i in enumerate(members)}
+    subset = activities.iloc[members]
+    texts = Corpus.build(activity_texts(subset))
+    titles = Corpus.build(subset["title"].tolist())
+    placeholder = np.zeros((len(members), 1))
+    positions = {axis.name: axis_positions(texts, titles, placeholder, None, axis)
+                 for axis in {axis.name: axis for _, _, axis in pairs if axis is not None}.values()}
+    sides = []
+    for a, b, axis in pairs:
+        found = positions.get(axis.name) if axis is not None else None
+        if found is None:
+            sides.append((0, (), ()))
+            continue
+        where_a, where_b = found.position[local[a]], found.position[local[b]]
+        pole = 1 if where_a > 0 or where_b < 0 else 0
+        sides.append((pole, found.evidence[local[a]][:MAX_CONFLICT_PHRASES],
+                      found.evidence[local[b]][:MAX_CONFLICT_PHRASES]))
+    return sides
+
+
+def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabulary) -> dict[str, object]:
+    """What the conflicts view and the matrix's conflict layer need.
+
+    ``axes``: every axis checked (name, pole names, conflicts in the whole run), then
+    any axis named by a pair but not in the file. ``pairs``: one entry per conflict on
+    the page: its pair position ``p``, ``axis`` (index into ``axes``), ``pole`` of
+    side a (0: the axis' first pole; side b is at the other), each side's phrases,
+    and the admin ``areas`` (location codes) both sides work in. Countries, actors,
+    titles and dates are the activities' own.
+    """
+    checked = _axes_checked(result)
+    kinds = result.pairs["kind"].to_numpy()
+    run_axes = (result.pairs["axis"].fillna("").to_numpy()[kinds == "conflict"]
+                if "axis" in result.pairs else np.zeros(0, dtype=object))
+    totals = pd.Series(run_axes, dtype=object).value_counts().to_dict()
+    names = [axis.name for axis in checked]
+    names += [str(n) for n in dict.fromkeys(run_axes) if n and n not in names]
+    by_name = {axis.name: axis for axis in checked}
+    axes = [{"name": n, "a": by_name[n].a.name if n in by_name else "",
+             "b": by_name[n].b.name if n in by_name else "", "total": int(totals.get(n, 0))}
+            for n in names]
+    index = {n: k for k, n in enumerate(names)}
+    rows = np.flatnonzero(shown["kind"].to_numpy() == "conflict")
+    axis_of = shown["axis"].fillna("").to_numpy() if "axis" in shown else np.full(len(shown), "")
+    a, b = shown["a"].to_numpy(), shown["b"].to_numpy()
+    found = [(int(a[r]), int(b[r]), by_name.get(axis_of[r])) for r in rows]
+    sides = _conflict_sides(result.activities, found) if found else []
+    places = result.activities["locations"].to_numpy()
+    conflicts = result.config.conflicts
+    return {
+        "enabled": bool(conflicts.enabled),
+        "file": Path(conflicts.axes).name if conflicts.axes else "",
+        "axes": axes,
+        "pairs": {
+            "p": [int(r) for r in rows],
+            "axis": [index.get(axis_of[r], -1) for r in rows],
+            "pole": [pole for pole, _, _ in sides],
+            "phrases_a": [list(x) for _, x, _ in sides],
+            "phrases_b": [list(y) for _, _, y in sides],
+            "areas": [locations.codes(_shared_areas(places[x], places[y])) for x, y, _ in found],
+        },
+    }
+
+
 def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
     """The 2-D projection scaled to integers 0..MAP_SCALE, x and y as flat lists.
 
@@ -259,6 +366,7 @@ def report_data(result: RunResult) -> dict[str, object]:
     clusters = {c: i for i, c in enumerate(result.clusters["cluster_id"])}
     activities = _activities_data(result.activities, vocabularies, clusters)
     pairs = _pairs_data(result, shown, kinds, clusters)
+    conflicts = _conflicts_data(result, shown, vocabularies["location"])
     vocab = {name: v.names for name, v in vocabularies.items()}
     vocab["sector"] = [_sector_label(s) for s in vocab["sector"]]
     return {
@@ -268,6 +376,7 @@ def report_data(result: RunResult) -> dict[str, object]:
         "activities": activities,
         "pairs": pairs,
         "clusters": _clusters_data(result.clusters, result.activities),
+        "conflicts": conflicts,
         "map": _map_data(result.projection, len(result.activities)),
     }
 

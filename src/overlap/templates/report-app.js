@@ -1,9 +1,11 @@
 /* The page's views and its address: #overview, #pairs, #pair/<id>, #activity/<n>,
-   #clusters, #cluster/<id>, #matrix, #map. Links, the back button and bookmarks all go
-   through the address, and each view is drawn the first time it is shown. */
+   #clusters, #cluster/<id>, #conflicts (#conflicts/axis, #conflicts/place), #matrix,
+   #map. Links, the back button and bookmarks all go through the address, and each view
+   is drawn the first time it is shown. */
 
 var VIEW_OF_ROUTE = {overview: "overview", pairs: "pairs", pair: "pair", activity: "activity",
-                     clusters: "clusters", cluster: "clusters", matrix: "matrix", map: "map"};
+                     clusters: "clusters", cluster: "clusters", conflicts: "conflicts",
+                     matrix: "matrix", map: "map"};
 var TAB_OF_VIEW = {pair: "pairs", activity: null};
 var app = {view: null, drawn: {}, pairsScroll: 0, lastList: "#pairs"};
 
@@ -51,12 +53,22 @@ function drawView(name, arg, previous) {
     renderPairDetail(PAIR_INDEX[arg]);
   } else if (name === "activity") renderActivity(Number(arg));
   else if (name === "clusters" || name === "cluster") renderClusters();
+  else if (name === "conflicts") drawConflicts(arg, previous);
   else if (name === "map") drawMap();
   else if (!app.drawn[name]) {
     if (name === "overview") renderOverview();
     if (name === "matrix") renderMatrix();
   }
   app.drawn[name] = true;
+}
+
+/* #conflicts/place groups by place; coming back from a pair, its row takes the focus. */
+function drawConflicts(arg, previous) {
+  if (arg === "axis" || arg === "place") conflictView.by = arg;
+  renderConflicts();
+  var row = previous === "pair" && detail.pair !== null ?
+    document.querySelector("#conflict-list tr[data-p='" + detail.pair + "']") : null;
+  if (row) row.focus();
 }
 
 /* Coming back from a pair, the list is where it was, with that pair's row in focus. */
@@ -92,6 +104,7 @@ function setupReviewActions() {
 function start() {
   setupPairFilters();
   setupClusters();
+  setupConflicts();
   setupMatrix();
   setupMap();
   setupPrint();

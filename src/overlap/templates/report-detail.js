@@ -28,6 +28,7 @@ function renderPairDetail(p) {
     sinceLastRun(p)
   ]));
   body.appendChild(reviewPanel(p));
+  if (conflictOfPair(p) >= 0) body.appendChild(conflictPanel(conflictOfPair(p)));
   body.appendChild(el("div", {cls: "two-col"}, [whyPanel(p), timelinePanel([a, b])]));
   var marks = sharedPhrases(a, b);
   body.appendChild(el("div", {cls: "panel"}, [el("h3", {text: "The two records"}),
@@ -60,6 +61,7 @@ function pairNav(p) {
   };
   return el("nav", {cls: "pair-nav", attrs: {"aria-label": "Pair navigation"}}, [
     el("a", {cls: "button", text: "← All pairs", attrs: {href: "#pairs", "aria-keyshortcuts": "Escape"}}),
+    app.lastList === "#conflicts" ? el("a", {cls: "button", text: "← Conflicts", attrs: {href: "#conflicts"}}) : null,
     go("‹ Previous", n.previous, "K"),
     go("Next ›", n.next, "J"),
     el("span", {cls: "muted", text: n.position >= 0 ? "pair " + fmtInt(n.position + 1) + " of " +

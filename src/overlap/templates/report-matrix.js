@@ -1,17 +1,46 @@
-/* Actor x actor: how many reported pairs each two actors share, as a heatmap table.
-   Each cell is a button that lists those pairs. */
+/* Actor x actor: how many reported pairs each two actors share, as a heatmap table, one
+   layer at a time: similar work (duplicates, overlaps, funding chains) or conflicts,
+   each with its own counts and colours. Each cell is a button that lists those pairs. */
+
+/* Which kinds each layer counts, its colour ramp (light to dark) and what it counts. */
+var MATRIX_LAYERS = {
+  similar: {test: function (kind) { return kind !== "conflict"; }, light: [232, 240, 251],
+            dark: [16, 56, 122], one: "pair", many: "pairs"},
+  conflicts: {test: function (kind) { return kind === "conflict"; }, light: [245, 237, 252],
+              dark: [79, 27, 125], one: "conflict", many: "conflicts"},
+  all: {test: function () { return true; }, light: [232, 240, 251], dark: [16, 56, 122],
+        one: "pair", many: "pairs"}
+};
 
 function setupMatrix() {
-  fillSelect(byId("m-kind"), META.kinds.map(function (k, i) { return [String(i), k]; }));
+  var perLayer = {similar: 0, conflicts: 0, all: N_PAIRS};
+  for (var p = 0; p < N_PAIRS; p++) perLayer[kindOf(p) === "conflict" ? "conflicts" : "similar"]++;
+  byId("m-layer-similar").textContent = similarKindsLabel() + " (" + fmtInt(perLayer.similar) + ")";
+  byId("m-layer-conflicts").textContent = "Conflicts (" + fmtInt(perLayer.conflicts) + ")";
+  byId("m-layer-all").textContent = "All pairs (" + fmtInt(perLayer.all) + ")";
   byId("matrix-filters").addEventListener("change", renderMatrix);
   byId("matrix-filters").addEventListener("submit", function (e) { e.preventDefault(); });
 }
 
+/* "Duplicates and overlaps", "Duplicates, overlaps and funding chains": the kinds of this run. */
+function similarKindsLabel() {
+  var names = META.kinds.filter(function (k) { return k !== "conflict"; }).map(function (k) {
+    return k.replace(/-/g, " ") + "s";
+  });
+  var text = names.length > 1 ? names.slice(0, -1).join(", ") + " and " + names[names.length - 1] : names.join("");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function matrixLayer() {
+  var checked = document.querySelector("#m-layers input:checked");
+  return checked && own(MATRIX_LAYERS, checked.value) ? checked.value : "similar";
+}
+
 /* counts["x,y"] for actor codes x < y (and x = y when a run pairs an actor with itself). */
-function matrixCounts(kind) {
-  var counts = {}, totals = {};
+function matrixCounts(layer) {
+  var counts = {}, totals = {}, test = MATRIX_LAYERS[layer].test;
   for (var p = 0; p < N_PAIRS; p++) {
-    if (kind !== "" && PAIRS.kind[p] !== Number(kind)) continue;
+    if (!test(kindOf(p))) continue;
     var x = ACT.actor[PAIRS.a[p]], y = ACT.actor[PAIRS.b[p]];
     var key = Math.min(x, y) + "," + Math.max(x, y);
     counts[key] = (counts[key] || 0) + 1;
@@ -22,8 +51,8 @@ function matrixCounts(kind) {
 }
 
 function renderMatrix() {
-  var kind = byId("m-kind").value, limit = Number(byId("m-limit").value);
-  var data = matrixCounts(kind);
+  var layer = matrixLayer(), limit = Number(byId("m-limit").value), spec = MATRIX_LAYERS[layer];
+  var data = matrixCounts(layer);
   var actors = Object.keys(data.totals).map(Number).sort(function (x, y) {
     return data.totals[y] - data.totals[x] || VOCAB.actor[x].localeCompare(VOCAB.actor[y]);
   });
@@ -31,52 +60,58 @@ function renderMatrix() {
   var max = 1;
   for (var key in data.counts) max = Math.max(max, data.counts[key]);
   byId("matrix-status").textContent = actors.length ?
-    (shown.length < actors.length ? "The " + shown.length + " actors with the most pairs, of " + actors.length + ". " : "") +
-    "Darker cells: more pairs. Rows and columns are in order of pairs per actor." :
-    "No pairs to count.";
+    (shown.length < actors.length ? "The " + shown.length + " actors with the most " + spec.many + ", of " + actors.length + ". " : "") +
+    "Darker cells: more " + spec.many + ". Rows and columns are in order of " + spec.many + " per actor." :
+    (layer === "conflicts" ? "No conflicts to count: this run found none on this page (see Conflicts)." :
+      "No pairs to count.");
   var body = clear(byId("matrix-body"));
+  body.setAttribute("data-layer", layer);
   if (!shown.length) return;
-  body.appendChild(matrixTable(shown, data, max));
-  body.appendChild(matrixLegend(max));
+  body.appendChild(matrixTable(shown, data, max, layer));
+  body.appendChild(matrixLegend(max, layer));
 }
 
-function matrixTable(actors, data, max) {
+function matrixTable(actors, data, max, layer) {
+  var spec = MATRIX_LAYERS[layer];
   var head = el("tr", null, [el("td", {cls: "corner"})].concat(actors.map(function (y) {
     return el("th", {cls: "col-head", attrs: {scope: "col", title: VOCAB.actor[y]}},
       [dataText("span", truncate(VOCAB.actor[y], 34))]);
-  })).concat([el("th", {cls: "col-head total", attrs: {scope: "col"}}, [el("span", {text: "all pairs"})])]));
+  })).concat([el("th", {cls: "col-head total", attrs: {scope: "col"}}, [el("span", {text: "all " + spec.many})])]));
   var rows = actors.map(function (x) {
     return el("tr", null, [el("th", {cls: "row-head", attrs: {scope: "row", title: VOCAB.actor[x]}},
       [dataText("span", truncate(VOCAB.actor[x], 40))])].concat(actors.map(function (y) {
-      return matrixCell(x, y, data.counts[Math.min(x, y) + "," + Math.max(x, y)] || 0, max);
+      return matrixCell(x, y, data.counts[Math.min(x, y) + "," + Math.max(x, y)] || 0, max, layer);
     })).concat([el("td", {cls: "num total", text: fmtInt(data.totals[x])})]));
   });
-  return el("table", {cls: "matrix", attrs: {"aria-label": "Pairs per two actors"}},
-    [el("thead", null, [head]), el("tbody", null, rows)]);
+  return el("table", {cls: "matrix layer-" + layer, attrs: {"aria-label": spec.many.charAt(0).toUpperCase() +
+    spec.many.slice(1) + " per two actors"}}, [el("thead", null, [head]), el("tbody", null, rows)]);
 }
 
-function matrixCell(x, y, n, max) {
+function matrixCell(x, y, n, max, layer) {
   if (!n) return el("td", {cls: "cell empty"});
-  var level = Math.sqrt(n / max);
-  var label = plural(n, "pair") + " between " + VOCAB.actor[x] + " and " + VOCAB.actor[y];
+  var spec = MATRIX_LAYERS[layer], level = Math.sqrt(n / max);
+  var label = plural(n, spec.one, spec.many) + " between " + VOCAB.actor[x] + " and " + VOCAB.actor[y];
+  var link = "#pairs/actors=" + x + "," + y + (layer === "all" ? "" : "&layer=" + layer);
   return el("td", {cls: "cell"}, [el("button", {text: n, attrs: {type: "button", title: label,
     "aria-label": label, "data-actors": x + "," + y},
-    style: {"background-color": heat(level), color: level > 0.45 ? "#fff" : "#1b2430"},
-    on: {click: function () { location.hash = "#pairs/actors=" + x + "," + y; }}})]);
+    style: {"background-color": heat(level, layer), color: level > 0.45 ? "#fff" : "#1b2430"},
+    on: {click: function () { location.hash = link; }}})]);
 }
 
-/* Light to dark blue; level in 0..1 (square root of the share, so small counts still show). */
-function heat(level) {
-  var light = [232, 240, 251], dark = [16, 56, 122];
+/* Light to dark in the layer's colour; level in 0..1 (square root of the share, so small
+   counts still show). */
+function heat(level, layer) {
+  var spec = MATRIX_LAYERS[layer || "similar"], light = spec.light, dark = spec.dark;
   return "rgb(" + light.map(function (c, i) { return Math.round(c + (dark[i] - c) * level); }).join(",") + ")";
 }
 
-function matrixLegend(max) {
+function matrixLegend(max, layer) {
+  var spec = MATRIX_LAYERS[layer];
   var steps = [1, Math.max(1, Math.round(max / 4)), Math.max(1, Math.round(max / 2)), max]
     .filter(function (v, i, all) { return all.indexOf(v) === i; });
-  return el("p", {cls: "legend"}, ["Pairs: "].concat(steps.map(function (v) {
+  return el("p", {cls: "legend"}, [spec.many.charAt(0).toUpperCase() + spec.many.slice(1) + ": "].concat(steps.map(function (v) {
     var level = Math.sqrt(v / max);
-    return el("span", {cls: "swatch", text: fmtInt(v), style: {"background-color": heat(level),
+    return el("span", {cls: "swatch", text: fmtInt(v), style: {"background-color": heat(level, layer),
       color: level > 0.45 ? "#fff" : "#1b2430"}});
   })));
 }

@@ -43,7 +43,8 @@ function howToRead() {
       "weighs how alike the texts are with what the two records share: country, place, " +
       "sector, dates, funders and implementers."}),
     el("ul", null, META.kinds.map(function (kind) {
-      return el("li", null, [kindBadge(kind), " ", kindExplanation(kind, t)]);
+      return el("li", null, [kindBadge(kind), " ", kindExplanation(kind, t),
+        kind === "conflict" ? " " : null, kind === "conflict" ? viewLink("conflicts", "See them by axis and place.") : null]);
     })),
     el("p", {text: "A pair is a lead for a person to check, not a verdict. Open a pair to read " +
       "both records side by side with their shared phrases marked, then record a decision. " +
@@ -57,6 +58,7 @@ function howToRead() {
 function kindExplanation(kind, t) {
   if (kind === "duplicate") return "score at least " + t.duplicate + ": likely one effort reported twice.";
   if (kind === "overlap") return "score from " + t.report + " to " + t.duplicate + ": the same theme, place or time; worth coordinating.";
+  if (kind === "conflict") return "opposite strategies (e.g. return vs local integration) for the same people, place and time; the score is how sure both sides' poles are.";
   return "pairs the run labelled " + kind + ".";
 }
 

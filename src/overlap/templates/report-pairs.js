@@ -14,7 +14,7 @@ var pairView = {
 
 function emptyFilters() {
   return {q: "", kind: "", actor: "", country: "", sector: "", min: null, max: null,
-          decision: "", status: "", cluster: null, actors: null};
+          decision: "", status: "", cluster: null, actors: null, layer: ""};
 }
 
 /* ------------------------------------------------------------ filter controls */
@@ -102,22 +102,32 @@ function showPairFilters() {
   byId("f-status").value = f.status;
 }
 
-/* A link like #pairs/actors=3,5 or #pairs/kind=duplicate: start from no filters. */
+/* Layers of the actor matrix: similar work (every kind but conflict), or conflicts. */
+var PAIR_LAYERS = {similar: "duplicates and overlaps", conflicts: "conflicts"};
+
+/* A link like #pairs/actors=3,5, #pairs/kind=duplicate or #pairs/actors=3,5&layer=conflicts:
+   start from no filters. */
 function setPairFilterFromLink(param) {
-  var match = /^(kind|actors|cluster|decision|status)=(.*)$/.exec(param);
-  if (!match) return;
-  var value = decoded(match[2]);
-  pairView.filters = emptyFilters();
-  if (match[1] === "kind") pairView.filters.kind = String(META.kinds.indexOf(value));
-  if (match[1] === "decision") pairView.filters.decision = value;
-  if (match[1] === "status") pairView.filters.status = value;
-  if (match[1] === "cluster") pairView.filters.cluster = CLUSTERS.id.indexOf(value);
-  if (match[1] === "actors") {
-    pairView.filters.actors = value.split(",").map(Number).filter(function (n) {
-      return n >= 0 && n < VOCAB.actor.length;
-    }).slice(0, 2);
-    if (pairView.filters.actors.length !== 2) pairView.filters.actors = null;
-  }
+  var f = emptyFilters(), any = false;
+  param.split("&").forEach(function (part) {
+    var match = /^(kind|actors|cluster|decision|status|layer)=(.*)$/.exec(part);
+    if (!match) return;
+    any = true;
+    var value = decoded(match[2]);
+    if (match[1] === "kind") f.kind = String(META.kinds.indexOf(value));
+    if (match[1] === "decision") f.decision = value;
+    if (match[1] === "status") f.status = value;
+    if (match[1] === "cluster") f.cluster = CLUSTERS.id.indexOf(value);
+    if (match[1] === "layer") f.layer = own(PAIR_LAYERS, value) ? value : "";
+    if (match[1] === "actors") {
+      f.actors = value.split(",").map(Number).filter(function (n) {
+        return n >= 0 && n < VOCAB.actor.length;
+      }).slice(0, 2);
+      if (f.actors.length !== 2) f.actors = null;
+    }
+  });
+  if (!any) return;
+  pairView.filters = f;
   pairView.page = 0;
   showPairFilters();
   pairView.stale = true;
@@ -141,6 +151,7 @@ function pairHaystack() {
 function pairMatches(p, f, haystack) {
   var a = PAIRS.a[p], b = PAIRS.b[p];
   if (f.kind !== "" && PAIRS.kind[p] !== Number(f.kind)) return false;
+  if (f.layer !== "" && (kindOf(p) === "conflict") !== (f.layer === "conflicts")) return false;
   if (f.min !== null && PAIRS.score[p] < f.min) return false;
   if (f.max !== null && PAIRS.score[p] > f.max) return false;
   if (f.actor !== "" && ACT.actor[a] !== Number(f.actor) && ACT.actor[b] !== Number(f.actor)) return false;
@@ -224,6 +235,10 @@ function renderPairChips() {
   if (f.cluster !== null && f.cluster >= 0) {
     chips.appendChild(chip("Cluster: " + (CLUSTERS.label[f.cluster] || CLUSTERS.id[f.cluster]),
       function () { f.cluster = null; }));
+  }
+  if (f.layer !== "") {
+    chips.appendChild(chip("Layer: " + (f.layer === "similar" ? similarKindsLabel().toLowerCase() : PAIR_LAYERS[f.layer]),
+      function () { f.layer = ""; }));
   }
 }
 
