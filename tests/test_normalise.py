@@ -79,3 +79,41 @@ def test_a_row_repeated_word_for_word_is_skipped_with_a_warning(write):
     assert len(result.activities) == 1
     assert [p.severity for p in result.problems] == ["warning"]
     assert result.skipped_rows[0].row == 3
+
+
+def test_a_publisher_under_two_names_is_one_actor(write):
+    """IATI ids begin with the publisher's identifier: its German and English names merge."""
+    result = _normalise(write, (
+        "id,organisation,title\n"
+        "XM-DAC-5-7-100,Deutschland - Auswärtiges Amt,Hilfe für Tunesien\n"
+        "XM-DAC-5-7-101,Deutschland - Auswärtiges Amt,Hilfe für Jordanien\n"
+        "XM-DAC-5-7-200,Germany - Federal Foreign Office,Aid to Tunisia\n"
+        "XM-DAC-5-7-201,Germany - Federal Foreign Office,Aid to Jordan\n"
+        "XM-DAC-5-7-202,Germany - Federal Foreign Office,Aid to Iraq\n"
+        "XI-IATI-EC_NEAR-1,EC NEAR,Support to Ukraine\n"
+        "XI-IATI-EC_NEAR-2,EC NEAR,Support to Georgia\n"
+        "XI-IATI-EC_INTPA-1,EC INTPA,Support to Chad\n"
+        "XI-IATI-EC_INTPA-2,EC INTPA,Support to Niger\n"
+        "2021-001,Local NGO,Food parcels\n"
+        "2021-002,Local NGO,School meals\n"
+        "2021-003,Other NGO,Cash for work\n"
+        "2021-004,Other NGO,Water points\n"
+    ))
+    keys = result.activities.set_index("id")["actor_key"]
+    assert keys["XM-DAC-5-7-100"] == keys["XM-DAC-5-7-200"] == actor_key("Germany - Federal Foreign Office")
+    assert result.activities.set_index("id").at["XM-DAC-5-7-100", "actor"] == "Deutschland - Auswärtiges Amt"
+    # a registration agency alone (XI-IATI) is not an organisation; nor are plain numbers
+    assert keys["XI-IATI-EC_NEAR-1"] != keys["XI-IATI-EC_INTPA-1"]
+    assert keys["2021-001"] != keys["2021-003"]
+    merged = [p for p in result.problems if "one organisation identifier" in p.message]
+    assert len(merged) == 1 and "XM-DAC-5-7" in merged[0].message
+
+
+def test_publisher_merging_can_be_turned_off(write):
+    read = read_inputs([write("a.csv", (
+        "id,organisation,title\n"
+        "CA-3-1,Canada (DFATD),Health\nCA-3-2,Canada (DFATD),Water\n"
+        "CA-3-3,Canada (MAECD),Santé\nCA-3-4,Canada (MAECD),Eau\n"
+    ))])
+    assert normalise(read).activities["actor_key"].nunique() == 1
+    assert normalise(read, publisher_ids=False).activities["actor_key"].nunique() == 2

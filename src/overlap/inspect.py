@@ -15,7 +15,7 @@ def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
     read = read_inputs(inputs, config.input.map, config.input.exclude)
     problems = list(read.problems)
     if not any(p.severity == "error" for p in problems):
-        normalised = normalise(read, load_aliases(config.input.aliases))
+        normalised = normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases)
         problems += normalised.problems
         activities = normalised.activities
     else:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import functools
 from collections import Counter
 
-#: languages the multilingual encoder knows (USE multilingual v3), plus Swedish,
-#: which IATI publishers use; detection is limited to these to stay precise
-LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru",
-             "sv", "th", "tr", "zh")
+#: languages the multilingual encoder (USE multilingual v3) was trained to align
+USE_LANGUAGES = frozenset(("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt",
+                           "ru", "th", "tr", "zh"))
+#: the languages detected: the encoder's, plus Swedish, which IATI publishers use;
+#: detection is limited to these to stay precise
+LANGUAGES = tuple(sorted(USE_LANGUAGES | {"sv"}))
 #: a run is multilingual when its second language has at least this many activities
 MIN_SECOND_LANGUAGE = 3
 #: ... and at least this share of them

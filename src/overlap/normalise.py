@@ -87,6 +87,54 @@ def org_keys(name: str) -> frozenset[str]:
     return frozenset(k for k in keys if len(k) >= 2)
 
 
+#: an IATI organisation identifier: country or agency prefix, then a code with a digit
+#: ('CA-3', 'XM-DAC-5-7', 'GB-CHC-285908'; not 'XI-IATI', a registration agency alone)
+_PUBLISHER_PREFIX = re.compile(r"^[A-Z]{2}-[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
+
+
+def publisher_prefix(ids: list[str]) -> str:
+    """The identifier all of an actor's activity ids begin with, if it names an organisation.
+
+    IATI activity ids start with the publisher's organisation identifier, whatever
+    name the publisher goes by in a given file or language.
+    """
+    if len(ids) < 2:
+        return ""
+    parts = [i.split("-")[:-1] for i in ids]
+    common: list[str] = []
+    for segments in zip(*parts):
+        if len(set(segments)) > 1:
+            break
+        common.append(segments[0])
+    prefix = "-".join(common)
+    if not _PUBLISHER_PREFIX.match(prefix) or not any(c.isdigit() for c in prefix):
+        return ""
+    return prefix
+
+
+def publisher_aliases(actor_keys: pd.Series, ids: pd.Series) -> dict[str, tuple[str, str]]:
+    """Actor keys that publish under one organisation identifier -> (canonical key, prefix).
+
+    'Deutschland - Auswärtiges Amt' and 'Germany - Federal Foreign Office' publish
+    under XM-DAC-5-7: one organisation in two languages, so one actor. The
+    canonical key is the one with most activities.
+    """
+    groups = ids.groupby(actor_keys.to_numpy(), sort=True)
+    prefixes = {key: publisher_prefix(group.tolist()) for key, group in groups}
+    sizes = groups.size()
+    by_prefix: dict[str, list[str]] = {}
+    for key, prefix in prefixes.items():
+        if prefix:
+            by_prefix.setdefault(prefix, []).append(key)
+    merged: dict[str, tuple[str, str]] = {}
+    for prefix, keys in by_prefix.items():
+        if len(keys) < 2:
+            continue
+        canonical = max(keys, key=lambda k: (sizes[k], k))
+        merged.update({k: (canonical, prefix) for k in keys if k != canonical})
+    return merged
+
+
 def named_organisations(funders, implementers, participants) -> list[str]:
     """Names of the organisations an activity names; participants are 'role:name'."""
     names = [*funders, *implementers]
@@ -246,8 +294,13 @@ def parse_budget(value: str) -> float | None:
         return None
 
 
-def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normalised:
-    """Clean every field; collect errors and warnings with their file, row and column."""
+def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
+              publisher_ids: bool = True) -> Normalised:
+    """Clean every field; collect errors and warnings with their file, row and column.
+
+    ``publisher_ids``: actors whose activity ids share one organisation identifier
+    are one actor (see ``publisher_aliases``).
+    """
     aliases = aliases or {}
     frame = read.activities.copy()
     result = Normalised(activities=frame)
@@ -282,6 +335,8 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normal
     ]
 
     frame["actor_key"] = [actor_key(a, aliases) for a in frame["actor"]]
+    if publisher_ids:
+        _merge_publishers(frame, result)
 
     # rows without any text are skipped, with a warning
     no_text = (frame["title"] == "") & (frame["description"] == "")
@@ -362,6 +417,24 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None) -> Normal
 
     result.activities = frame.reset_index(drop=True)
     return result
+
+
+def _merge_publishers(frame: pd.DataFrame, result: Normalised) -> None:
+    """One actor per publisher identifier, with a warning naming the names merged."""
+    merged = publisher_aliases(frame["actor_key"], frame["id"])
+    if not merged:
+        return
+    names = frame.drop_duplicates("actor_key").set_index("actor_key")
+    for key, (canonical, prefix) in merged.items():
+        first = names.loc[key]
+        result.problems.append(Problem(
+            "warning",
+            f"actors {first['actor']!r} and {names.at[canonical, 'actor']!r} publish under one "
+            f"organisation identifier ({prefix}); counted as one actor "
+            "(input.publisher_aliases = false keeps them apart)",
+            first["source_file"],
+        ))
+    frame["actor_key"] = frame["actor_key"].map(lambda k: merged.get(k, (k, ""))[0])
 
 
 def _stem(file: str) -> str:

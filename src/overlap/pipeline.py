@@ -176,7 +176,7 @@ def load_activities(inputs: list[Path], config: Config) -> tuple[ReadResult, Nor
     """Read and normalise; raises InputError listing every error found."""
     read = read_inputs(inputs, config.input.map, config.input.exclude)
     raise_for_errors(read.problems)
-    normalised = normalise(read, load_aliases(config.input.aliases))
+    normalised = normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases)
     raise_for_errors(normalised.problems)
     if normalised.activities.empty:
         raise InputError(
@@ -212,7 +212,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     with timer.stage("embed"):
         vectors = embedder.embed(texts)
     with timer.stage("neighbours"):
-        index = TextIndex.build(activities)
+        index = TextIndex.build(activities, embedder.aligned_languages)
         candidates, link_stats = generate_candidates(
             activities, vectors, read.links, config.neighbours, index
         )

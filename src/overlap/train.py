@@ -54,7 +54,7 @@ def training_data(inputs: list[Path], truth: Truth, config: Config,
     activities = normalised.activities
     embedder = run_embedder(activities, config, state)
     vectors = embedder.embed(activity_texts(activities))
-    index = TextIndex.build(activities)
+    index = TextIndex.build(activities, embedder.aligned_languages)
     candidates, _ = generate_candidates(activities, vectors, read.links, config.neighbours, index)
     candidates = _orient(candidates, activity_keys(activities))
     features, _ = evidence(activities, candidates, index)
