@@ -128,7 +128,7 @@ def test_new_pairs_exit_10_and_resolved_pairs_say_why(project):
 
 def test_raising_the_threshold_resolves_pairs_as_below_threshold(project):
     project.run()
-    result = project.run("--threshold", "0.99", "--duplicate-threshold", "0.99")
+    result = project.run("--threshold", "0.9999", "--duplicate-threshold", "0.9999")
     assert result.exit_code == 0, result.output
     changes = project.changes()
     assert set(changes["status"]) == {"resolved"}

@@ -96,7 +96,7 @@ BUILT_IN = PairScorer(
     weights={
         "text": 12.0, "title": 2.0, "lexical": 2.0, "country": 1.5, "country_differs": -4.0,
         "location": 0.5, "sector": 0.5, "dates": 2.0, "dates_disjoint": -4.0,
-        "shared_org": 1.0, "role_link": 1.5, "best_match": 1.5, "start_near": 3.0,
+        "shared_org": 1.0, "role_link": 1.5, "best_match": 5.0, "start_near": 3.0,
         # a grant and the project it pays for: one names the other, they start
         # together, and each is the other's closest activity of that actor
         "role_dates": 4.0, "role_best": 4.0,
@@ -285,8 +285,8 @@ class TextIndex:
 #: a translation's embedding cosine to its original (multilingual USE): about 0.6
 #: to 0.86 on real bilingual IATI activities, where two texts in one language
 #: share most words only above about 0.85; so a cosine is mapped onto the word
-#: overlap scale before it stands in for it (0.6 -> 0, 0.9 and above -> 1)
-STANDIN_FLOOR, STANDIN_CEILING = 0.6, 0.9
+#: overlap scale before it stands in for it (0.5 -> 0, 0.8 and above -> 1)
+STANDIN_FLOOR, STANDIN_CEILING = 0.5, 0.8
 
 
 def crosslingual_standin(similarity: np.ndarray) -> np.ndarray:
