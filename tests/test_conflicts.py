@@ -16,6 +16,8 @@ from overlap.conflicts import (
     MAX_GROUP,
     Corpus,
     _fold_term,
+    _fold_terms,
+    _term_pattern,
     all_positions,
     default_axes_path,
     find_conflicts,
@@ -164,6 +166,27 @@ def test_gap_wildcard_spans_a_few_words_only():
 def test_same_term_twice_is_one_piece_of_evidence():
     assert _hits("Voluntary return. voluntary return again", "voluntary return") == (
         "Voluntary return",)
+
+
+@pytest.mark.parametrize("terms", [
+    ("return*", "voluntary return*", "return home"),
+    ("de institutionali*", "de la", "in and out of camp*", "out of camp*"),
+    ("* home", "relocat* ... camp"),  # a leading wildcard: the plain regex scan
+])
+def test_matches_found_from_first_words_are_those_of_a_full_scan(terms):
+    texts = ["The voluntary returns, xreturn home; return   home. Returnees",
+             "de institutionalisation de  la famille, dela", "camp and out of camps",
+             "relocation of people to the camp; relocated home"]
+    corpus = Corpus.build(texts)
+    folded = _fold_terms(terms)
+    scanned = [[] for _ in texts]
+    for match in _term_pattern(folded).finditer(corpus.folded):
+        row = int(np.searchsorted(corpus.starts, match.start(), side="right")) - 1
+        phrase = " ".join(corpus.original[match.start():match.end()].split())
+        if phrase.lower() not in [p.lower() for p in scanned[row]]:
+            scanned[row].append(phrase)
+    assert term_hits(corpus, folded) == [tuple(found) for found in scanned]
+    assert any(scanned)
 
 
 # ---------------------------------------------------------------- conflicts

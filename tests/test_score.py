@@ -149,3 +149,15 @@ def test_the_embedding_stands_in_for_words_only_between_languages_it_aligns():
     assert aligned["lexical"].iloc[1] < 0.1
     english_only, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert english_only["lexical"].iloc[0] < 0.8
+
+
+def test_shared_terms_of_many_pairs_match_each_pair_on_its_own():
+    texts = ["water sanitation hygiene in camps", "camp water and sanitation services",
+             "hygiene kits for displaced families", "school meals", "water trucking to camps"]
+    activities = pd.DataFrame({"title": ["", "", "", "", ""], "description": texts})
+    index = TextIndex.build(activities)
+    a, b = np.array([0, 0, 2, 3, 4]), np.array([1, 4, 0, 1, 1])
+    batch = index.shared_terms(a, b)
+    alone = [index.shared_terms(a[i:i + 1], b[i:i + 1])[0] for i in range(len(a))]
+    assert batch == alone
+    assert "water" in " ".join(batch[0]) and batch[3] == []

@@ -151,7 +151,7 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) 
             if key in holders:
                 naming.setdefault(key, []).append(position)
     actors = activities["actor_key"].to_numpy()
-    found: set[tuple[int, int]] = set()
+    found = [np.zeros((0, 2), dtype=np.int64)]
     for key, sources in naming.items():
         targets = np.unique(holders[key])
         sources = np.asarray(sources)
@@ -160,12 +160,12 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) 
         similarity[actors[sources][:, None] == actors[targets][None, :]] = -np.inf
         take = min(per_actor, len(targets))
         best = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
-        for row, columns in enumerate(best):
-            for column in columns:
-                if np.isfinite(similarity[row, column]):
-                    x, y = int(sources[row]), int(targets[column])
-                    found.add((min(x, y), max(x, y)))
-    return pd.DataFrame(sorted(found), columns=["a", "b"], dtype=np.int64)
+        keep = np.isfinite(np.take_along_axis(similarity, best, axis=1))
+        x = np.broadcast_to(sources[:, None], best.shape)[keep]
+        y = targets[best[keep]]
+        found.append(np.column_stack([np.minimum(x, y), np.maximum(x, y)]))
+    pairs = np.unique(np.concatenate(found).astype(np.int64), axis=0)
+    return pd.DataFrame(pairs, columns=["a", "b"], dtype=np.int64)
 
 
 def _dense(matrix) -> np.ndarray:

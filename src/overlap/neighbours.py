@@ -11,8 +11,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 
-def _similarities(vectors, rows: slice) -> np.ndarray:
-    block = vectors[rows] @ vectors.T
+def _similarities(vectors, transposed, rows: slice) -> np.ndarray:
+    block = vectors[rows] @ transposed
     if sp.issparse(block):
         block = block.toarray()
     return np.asarray(block, dtype=np.float32)
@@ -41,9 +41,11 @@ def top_k_pairs(
     codes = pd.factorize(np.asarray(groups))[0]
     k = min(k, n - 1)
     sources, targets, scores = [], [], []
+    # a sparse matrix's transpose is converted to CSR once, not once per chunk
+    transposed = vectors.T.tocsr() if sp.issparse(vectors) else vectors.T
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
-        block = _similarities(vectors, slice(start, stop))
+        block = _similarities(vectors, transposed, slice(start, stop))
         local = np.arange(stop - start)
         block[local, start + local] = -np.inf
         if not include_same_group:
