@@ -6,9 +6,12 @@ from overlap.candidates import (
     label_like,
     location_key,
     merge_candidates,
+    named_actor_pairs,
     places_overlap,
     structural_pairs,
 )
+from overlap.normalise import add_org_keys
+from overlap.score import TextIndex
 
 
 def _activities(rows):
@@ -72,3 +75,21 @@ def test_merge_keeps_one_row_per_pair_with_its_declaration():
     assert merged.loc[(0, 1), "declared"] == "d1"
     assert merged.loc[(0, 2), "declared"] == "d2"
     assert len(merged) == 2
+
+
+def test_a_named_organisations_activity_in_the_same_country_is_preferred():
+    """A donor's grant names its implementer; of the implementer's many look-alike
+    projects, the one in the grant's country is the counterpart to compare."""
+    base = {"description": "", "locations": (), "funders": (), "implementers": (),
+            "participating_orgs": ()}
+    grant = base | {"actor": "Donor", "actor_key": "donor", "title": "Cash assistance grant",
+                    "countries": ("SO",), "implementers": ("NGO",)}
+    elsewhere = [base | {"actor": "NGO", "actor_key": "ngo", "title": "Cash assistance grant",
+                         "countries": (country,)} for country in ("KE", "ET", "UG")]
+    here = base | {"actor": "NGO", "actor_key": "ngo", "title": "Cash assistance project",
+                   "countries": ("SO",)}
+    activities = pd.DataFrame([grant, *elsewhere, here])
+    add_org_keys(activities)
+    vectors = np.ones((5, 2), dtype=np.float32) / np.sqrt(2)
+    pairs = named_actor_pairs(activities, vectors, TextIndex.build(activities), per_actor=1)
+    assert list(zip(pairs["a"], pairs["b"])) == [(0, 4)]

@@ -55,7 +55,7 @@ class NeighboursConfig:
     k_title: int = 10
     #: and, for each organisation it names (funder, implementer, partner), that
     #: organisation's per_named_actor activities most similar to it
-    per_named_actor: int = 40
+    per_named_actor: int = 20
     include_same_actor: bool = False
     #: rows compared at once; memory is about chunk_rows x N x 4 bytes
     chunk_rows: int = 1024
@@ -251,7 +251,7 @@ progress_min_texts = 200
 # per_named_actor activities most similar to it (0 turns a source off).
 k = 10
 k_title = 10
-per_named_actor = 40
+per_named_actor = 20
 include_same_actor = false
 # Rows compared at once: memory is about chunk_rows x activities x 4 bytes.
 chunk_rows = 1024
