@@ -32,6 +32,8 @@ def test_samples_every_planted_duplicate_found_and_above_every_near_miss(samples
     near = [ranks[k][0] for k in (frozenset((r.id_a, r.id_b)) for r in near_misses.itertuples())
             if k in ranks]
     assert max(rank for rank, _ in found) < min(near, default=len(samples_run.pairs))
+    # the same theme in another country or another period is not reported at all
+    assert near == []
 
 
 def test_samples_mix_languages_so_auto_picks_the_multilingual_encoder(samples_run):

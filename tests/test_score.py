@@ -161,3 +161,16 @@ def test_shared_terms_of_many_pairs_match_each_pair_on_its_own():
     alone = [index.shared_terms(a[i:i + 1], b[i:i + 1])[0] for i in range(len(a))]
     assert batch == alone
     assert "water" in " ".join(batch[0]) and batch[3] == []
+
+
+def test_being_each_others_closest_counts_only_where_place_and_time_agree():
+    """The same theme in another country is each other's closest activity too: no credit."""
+    activities = _frame(
+        {"title": "Diaspora matching grants", "countries": ("GH",)},
+        {"actor": "B", "actor_key": "b", "title": "Diaspora matching grants", "countries": ("GH",)},
+        {"actor": "C", "actor_key": "c", "title": "Diaspora matching grants", "countries": ("SN",)},
+    )
+    pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.9, 0.9]})
+    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    assert features["best_match"].iloc[0] > 0
+    assert features["best_match"].iloc[1] == 0

@@ -38,9 +38,10 @@ FEATURES = (
     "shared_org", # +1 a funder or implementer named on both sides
     "role_link",  # +1 one side names the other's actor as funder/implementer/partner
     "best_match", # 1 when each side is the other's closest activity of that actor, 0.5 one way
+                  # (0 when countries differ or periods are disjoint)
     "start_near", # exp(-days between the start dates / 90): a grant and its project start together
     # a named partner's activity that also looks like this one: the role link
-    # matters most when the texts, periods or best-match agree (and countries do not differ)
+    # matters most when the texts, periods or best-match agree (and place and time do not contradict)
     "role_title", "role_text", "role_dates", "role_best",
 )
 
@@ -100,9 +101,9 @@ BUILT_IN = PairScorer(
         "shared_org": 1.0, "role_link": 1.5, "best_match": 5.0, "start_near": 3.0,
         # a grant and the project it pays for: one names the other, they start
         # together, and each is the other's closest activity of that actor
-        "role_dates": 4.0, "role_best": 4.0,
+        "role_dates": 2.0, "role_best": 6.0,
     },
-    bias=-12.0,
+    bias=-13.0,
 )
 
 
@@ -345,11 +346,13 @@ def evidence(
     out["role_link"] = [
         1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
     ]
-    out["best_match"] = _best_match(activities, pairs, out["text"] + out["title"])
+    # being each other's closest activity says "the same effort" only where place
+    # and time do not contradict it (the same theme elsewhere is each other's
+    # closest too); likewise a grant and the project it pays for
+    consistent = (1.0 - out["country_differs"]) * (1.0 - out["dates_disjoint"])
+    out["best_match"] = _best_match(activities, pairs, out["text"] + out["title"]) * consistent
     out["start_near"] = _start_near(first, a, b)
-    # a grant and the project it pays for are in one place: the interactions hold
-    # only where the countries do not differ
-    same_place = out["role_link"] * (1.0 - out["country_differs"])
+    same_place = out["role_link"] * consistent
     out["role_title"] = same_place * out["title"]
     out["role_text"] = same_place * out["text"]
     out["role_dates"] = same_place * out["dates"]
