@@ -174,3 +174,21 @@ def test_being_each_others_closest_counts_only_where_place_and_time_agree():
     features, _ = evidence(activities, pairs, TextIndex.build(activities))
     assert features["best_match"].iloc[0] > 0
     assert features["best_match"].iloc[1] == 0
+
+
+def test_pairs_whose_scores_round_alike_are_ranked_by_their_evidence():
+    """Many scores round to 1.0000: the stronger evidence comes first, not the higher cosine."""
+    long_text = "a description long enough to be read as one effort, not a label"
+    activities = _frame(
+        {"title": "a", "description": long_text, "countries": ("NG",),
+         "start_date": "2020-01-01", "end_date": "2020-12-31"},
+        {"actor": "B", "actor_key": "b", "title": "b", "description": long_text + " too",
+         "countries": ("NG",), "start_date": "2020-01-01", "end_date": "2020-12-31"},
+        {"actor": "C", "actor_key": "c", "title": "c", "description": long_text + " also",
+         "countries": ("NG",)},
+    )
+    pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.9]})
+    scorer = PairScorer(weights={"country": 12.0, "dates": 12.0}, bias=0.0)
+    reported = score_pairs(activities, pairs, ScoreConfig(), scorer)
+    assert list(reported["score"]) == [1.0, 1.0]
+    assert list(reported["b"]) == [1, 2]

@@ -98,7 +98,7 @@ BUILT_IN = PairScorer(
     weights={
         "text": 12.0, "title": 2.0, "lexical": 2.0, "country": 1.5, "country_differs": -4.0,
         "location": 0.5, "sector": 0.5, "dates": 2.0, "dates_disjoint": -4.0,
-        "shared_org": 1.0, "role_link": 1.5, "best_match": 5.0, "start_near": 3.0,
+        "shared_org": 1.0, "role_link": 1.5, "best_match": 6.0, "start_near": 3.0,
         # a grant and the project it pays for: one names the other, they start
         # together, and each is the other's closest activity of that actor
         "role_dates": 2.0, "role_best": 6.0,
@@ -452,7 +452,10 @@ def score_pairs(
     features, shared = evidence(activities, candidates, index)
     scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
     short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
-    scored["score"] = np.where(short, SHORT_TEXT.score(features), scorer.score(features)).round(4)
+    # ranked by the unrounded logit: many scores round to 1.0000, and among those the
+    # stronger evidence must come first, not the higher text similarity
+    strength = np.where(short, SHORT_TEXT.linear(features), scorer.linear(features))
+    scored["score"] = (1.0 / (1.0 + np.exp(-strength))).round(4)
     scored["short_text"] = short
     declared = scored["declared"].to_numpy() != "" if "declared" in scored else np.zeros(len(scored), bool)
     scored["kind"] = np.select(
@@ -474,8 +477,8 @@ def score_pairs(
         has = reported["declared"] != ""
         reported.loc[has, "reasons"] = reported.loc[has, "declared"] + "; " + reported.loc[has, "reasons"]
         reported = reported.drop(columns="declared")
-    reported = reported.sort_values(["score", "similarity"], ascending=False, kind="stable")
-    return reported.reset_index(drop=True)
+    order = np.lexsort((-reported["similarity"].to_numpy(), -strength[positions]))
+    return reported.iloc[order].reset_index(drop=True)
 
 
 
@@ -500,4 +503,5 @@ def add_conflicts(
     taken = {frozenset(p) for p in zip(rows["a"], rows["b"])}
     keep = [frozenset(p) not in taken for p in zip(pairs["a"], pairs["b"])]
     merged = pd.concat([pairs.loc[keep], rows], ignore_index=True)
-    return merged.sort_values(["score", "similarity"], ascending=False, kind="stable").reset_index(drop=True)
+    # stable: pairs of equal rounded score keep their order (by unrounded strength)
+    return merged.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
