@@ -166,7 +166,7 @@ def main() -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1),
               help="Report pairs scoring at least this [default: 0.5].")
 @click.option("--duplicate-threshold", type=click.FloatRange(0, 1),
-              help="Call pairs scoring at least this duplicates [default: 0.8].")
+              help="Call pairs scoring at least this duplicates [default: 0.99].")
 @click.option("--scorer", type=click.Path(dir_okay=False, path_type=Path),
               help="A trained pair scorer (JSON) instead of the built-in weights.")
 @click.option("--axes", type=click.Path(dir_okay=False, path_type=Path),

@@ -66,7 +66,7 @@ class ScoreConfig:
     #: pairs scoring below this are not reported
     report_threshold: float = 0.5
     #: pairs scoring at least this are reported as duplicates, the rest as overlaps
-    duplicate_threshold: float = 0.8
+    duplicate_threshold: float = 0.99
     #: a trained pair scorer (JSON) to use instead of the built-in weights ("" = built-in)
     model: str = ""
 
@@ -260,7 +260,7 @@ chunk_rows = 1024
 # Pairs below report_threshold are not reported; at or above
 # duplicate_threshold they are duplicates, otherwise overlaps.
 report_threshold = 0.5
-duplicate_threshold = 0.8
+duplicate_threshold = 0.99
 # A trained pair scorer (JSON written by `overlap train`); "" = built-in weights.
 model = ""
 
