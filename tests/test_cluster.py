@@ -3,6 +3,7 @@ import pandas as pd
 
 from overlap.cluster import assign_clusters, cluster_id, summarise_clusters
 from overlap.config import ClusterConfig
+from overlap.score import TextIndex
 
 
 def _activities(n):
@@ -44,7 +45,8 @@ def test_a_large_component_is_split_on_its_weak_links():
 def test_summary_has_a_distinctive_label():
     activities = _activities(6)
     labels = np.array(["C1", "C1", "C1", "C2", "C2", ""], dtype=object)
-    summary = summarise_clusters(activities, labels, ClusterConfig()).set_index("cluster_id")
+    summary = summarise_clusters(activities, labels, ClusterConfig(),
+                                 TextIndex.build(activities)).set_index("cluster_id")
     assert "wells" in summary.loc["C1", "label"] or "borehole" in summary.loc["C1", "label"]
     assert "reintegration" in summary.loc["C2", "label"] or "grants" in summary.loc["C2", "label"]
     assert summary.loc["C1", "size"] == 3

@@ -13,11 +13,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import CountVectorizer
 
 from overlap.config import ClusterConfig
 from overlap.normalise import activity_keys
-from overlap.text import STOP_WORDS, activity_texts
+from overlap.score import TextIndex
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -83,36 +82,35 @@ def assign_clusters(
     return labels
 
 
-def label_clusters(activities: pd.DataFrame, labels: np.ndarray, terms: int) -> dict[str, str]:
+def label_clusters(labels: np.ndarray, counts: sp.csr_matrix, vocabulary: np.ndarray,
+                   terms: int) -> dict[str, str]:
     """Each cluster's most distinctive terms, c-TF-IDF style.
 
-    All texts of a cluster form one document; a term weighs by its frequency in
-    the cluster times log(1 + average cluster size in words / its frequency
-    across clusters), so words every cluster uses fall away.
+    All texts of a cluster form one document (the sum of its activities' word
+    counts, which the run's TextIndex already holds); a term weighs by its
+    frequency in the cluster times log(1 + average cluster size in words / its
+    frequency across clusters), so words every cluster uses fall away.
     """
-    clustered = labels != ""
-    if not clustered.any():
+    clustered = np.flatnonzero(labels != "")
+    if len(clustered) == 0:
         return {}
     names = sorted(set(labels[clustered]))
-    texts = np.asarray(activity_texts(activities), dtype=object)
-    documents = [" ".join(texts[labels == name]) for name in names]
-    vectorizer = CountVectorizer(
-        ngram_range=(1, 2), stop_words=sorted(STOP_WORDS), strip_accents="unicode",
-        token_pattern=r"(?u)\b[^\W\d_][^\W_]{2,}\b",
+    row_of = {name: row for row, name in enumerate(names)}
+    membership = sp.csr_matrix(
+        (np.ones(len(clustered)), ([row_of[name] for name in labels[clustered]], clustered)),
+        shape=(len(names), len(labels)),
     )
-    try:
-        counts = vectorizer.fit_transform(documents).astype(np.float64)
-    except ValueError:
+    counts = sp.csr_matrix(membership @ counts.astype(np.float64))
+    if counts.sum() == 0:
         return dict.fromkeys(names, "")
-    vocabulary = vectorizer.get_feature_names_out()
     term_frequency = sp.csr_matrix(counts.multiply(1.0 / np.maximum(counts.sum(axis=1), 1)))
     average_words = counts.sum() / len(names)
-    idf = np.log1p(average_words / np.asarray(counts.sum(axis=0)).ravel())
+    idf = np.log1p(average_words / np.maximum(np.asarray(counts.sum(axis=0)).ravel(), 1e-12))
     weights = sp.csr_matrix(term_frequency.multiply(idf))
     result = {}
     for row, name in enumerate(names):
         line = weights.getrow(row)
-        order = np.argsort(-line.data)
+        order = np.argsort(-line.data, kind="stable")
         chosen: list[str] = []
         for term in vocabulary[line.indices[order]]:
             if any(term in c or c in term for c in chosen):
@@ -134,11 +132,11 @@ def _joined(values) -> str:
 
 
 def summarise_clusters(
-    activities: pd.DataFrame, labels: np.ndarray, config: ClusterConfig
+    activities: pd.DataFrame, labels: np.ndarray, config: ClusterConfig, index: TextIndex
 ) -> pd.DataFrame:
     """One row per cluster: label, size, actors, countries, sectors, activity ids."""
     columns = ["cluster_id", "label", "size", "actors", "countries", "sectors", "activity_ids"]
-    names = label_clusters(activities, labels, config.label_terms)
+    names = label_clusters(labels, index.counts, index.vocabulary, config.label_terms)
     rows = []
     for name, members in activities.groupby(labels, sort=False):
         if not name:

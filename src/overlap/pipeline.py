@@ -236,7 +236,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
                                                   config.changes.cluster_match)
         activities = activities.assign(cluster_id=labels)
         pairs["cluster_id"] = labels[pairs["a"].to_numpy()]
-        clusters = summarise_clusters(activities, labels, config.cluster)
+        clusters = summarise_clusters(activities, labels, config.cluster, index)
         clusters["status"] = clusters["cluster_id"].map(cluster_status)
     with timer.stage("changes"):
         pairs = pairs.join(pair_statuses(pairs, history.previous, reopened,

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from overlap.candidates import label_like, location_key, places_overlap
 from overlap.config import ScoreConfig
@@ -236,6 +236,8 @@ class TextIndex:
     words: sp.csr_matrix
     titles: sp.csr_matrix
     vocabulary: np.ndarray
+    #: the word (1-2-gram) counts behind ``words``, which cluster labels reuse
+    counts: sp.csr_matrix
     #: languages the run's embedder places in one space: between two of them, the
     #: embedding stands in for the words the texts cannot share
     aligned_languages: frozenset[str] = frozenset()
@@ -244,8 +246,9 @@ class TextIndex:
     def build(cls, activities: pd.DataFrame,
               aligned_languages: frozenset[str] = frozenset()) -> TextIndex:
         texts = activity_texts(activities)
-        words = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
+        # counts, then TF-IDF: what TfidfVectorizer does, keeping the counts
+        words = CountVectorizer(
+            ngram_range=(1, 2), strip_accents="unicode",
             stop_words=sorted(STOP_WORDS), token_pattern=r"(?u)\b[^\W\d_][^\W_]{2,}\b",
             max_df=0.3 if len(texts) > 50 else 1.0, dtype=np.float32,
         )
@@ -255,17 +258,18 @@ class TextIndex:
         )
         title_texts = [t or d[:200] for t, d in zip(activities["title"], activities["description"])]
         try:
-            word_matrix = words.fit_transform(texts).tocsr()
+            counts = words.fit_transform(texts).tocsr()
             vocabulary = words.get_feature_names_out()
+            word_matrix = TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=True)
         except ValueError:
-            word_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
+            counts = word_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
             vocabulary = np.array([""])
         try:
             title_matrix = titles.fit_transform(title_texts).tocsr()
         except ValueError:
             title_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
-        return cls(words=word_matrix, titles=title_matrix, vocabulary=vocabulary,
-                   aligned_languages=frozenset(aligned_languages))
+        return cls(words=word_matrix.tocsr(), titles=title_matrix, vocabulary=vocabulary,
+                   counts=counts, aligned_languages=frozenset(aligned_languages))
 
     def shared_terms(self, a: np.ndarray, b: np.ndarray, limit: int = 5) -> list[list[str]]:
         """Per pair, the terms weighing most in both texts, bigrams preferred over their words.
