@@ -37,8 +37,10 @@ def clean_text(value: str) -> str:
     return _WHITESPACE.sub(" ", value or "").strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces: for comparing names."""
+    """Lower case, no accents, punctuation as spaces: for comparing names (cached:
+    the same few thousand organisation names are folded again and again)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _WHITESPACE.sub(" ", re.sub(r"[^\w]+", " ", text)).strip()
