@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from overlap.candidates import location_key, places_overlap
-from overlap.conflicts import Axis, Corpus, axis_positions, load_axes
+from overlap.conflicts import Axis, load_axes
 from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import input_fingerprint
 from overlap.errors import ConfigError
@@ -27,7 +27,6 @@ from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atom
 from overlap.pipeline import RunResult
 from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import FEATURES, SHORT_TEXT, PairScorer, pair_contributions
-from overlap.text import activity_texts
 
 #: Columns apply_decisions adds; pairs.csv carries them when a run applied decisions.
 DECISION_PAIR_COLUMNS = ["decision", "decision_note"]
@@ -203,34 +202,14 @@ def _shared_areas(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
     return list(found)
 
 
-def _conflict_sides(activities: pd.DataFrame, pairs: list[tuple[int, int, Axis | None]]
-                    ) -> list[tuple[int, tuple[str, ...], tuple[str, ...]]]:
-    """Per conflict (a, b, axis): the pole of side a (0 or 1) and the phrases of each side.
-
-    The pipeline keeps only the reasons' words, so the positions are found again, with
-    the same function, on the few activities in conflicts: the pole terms are literal,
-    and without an embedder every topical weight is 1, so each side of a reported
-    conflict gets the pole (and the phrases) it was reported at.
-    """
-    members = sorted({i for a, b, _ in pairs for i in (a, b)})
-    local = {i: k for k, i in enumerate(members)}
-    subset = activities.iloc[members]
-    texts = Corpus.build(activity_texts(subset))
-    titles = Corpus.build(subset["title"].tolist())
-    placeholder = np.zeros((len(members), 1))
-    positions = {axis.name: axis_positions(texts, titles, placeholder, None, axis)
-                 for axis in {axis.name: axis for _, _, axis in pairs if axis is not None}.values()}
-    sides = []
-    for a, b, axis in pairs:
-        found = positions.get(axis.name) if axis is not None else None
-        if found is None:
-            sides.append((0, (), ()))
-            continue
-        where_a, where_b = found.position[local[a]], found.position[local[b]]
-        pole = 1 if where_a > 0 or where_b < 0 else 0
-        sides.append((pole, found.evidence[local[a]][:MAX_CONFLICT_PHRASES],
-                      found.evidence[local[b]][:MAX_CONFLICT_PHRASES]))
-    return sides
+def _phrases(column: pd.Series | None, rows: np.ndarray, known: np.ndarray) -> list[list[str]]:
+    """The pole phrases the pipeline found on one side of each conflict; none where
+    the axis is no longer in the axes file (its poles cannot be named)."""
+    if column is None:
+        return [[] for _ in rows]
+    values = column.to_numpy()
+    return [list(values[r])[:MAX_CONFLICT_PHRASES] if known[r] and isinstance(values[r], tuple)
+            else [] for r in rows]
 
 
 def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabulary) -> dict[str, object]:
@@ -258,8 +237,10 @@ def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabula
     rows = np.flatnonzero(shown["kind"].to_numpy() == "conflict")
     axis_of = shown["axis"].fillna("").to_numpy() if "axis" in shown else np.full(len(shown), "")
     a, b = shown["a"].to_numpy(), shown["b"].to_numpy()
-    found = [(int(a[r]), int(b[r]), by_name.get(axis_of[r])) for r in rows]
-    sides = _conflict_sides(result.activities, found) if found else []
+    found = [(int(a[r]), int(b[r])) for r in rows]
+    known = np.array([name in by_name for name in axis_of], dtype=bool)
+    # side a of a conflict sits at the axis' first pole (position < 0), as found
+    position_a = shown["position_a"].to_numpy() if "position_a" in shown else np.full(len(shown), -1.0)
     places = result.activities["locations"].to_numpy()
     conflicts = result.config.conflicts
     return {
@@ -269,10 +250,10 @@ def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabula
         "pairs": {
             "p": [int(r) for r in rows],
             "axis": [index.get(axis_of[r], -1) for r in rows],
-            "pole": [pole for pole, _, _ in sides],
-            "phrases_a": [list(x) for _, x, _ in sides],
-            "phrases_b": [list(y) for _, _, y in sides],
-            "areas": [locations.codes(_shared_areas(places[x], places[y])) for x, y, _ in found],
+            "pole": [int(position_a[r] > 0) for r in rows],
+            "phrases_a": _phrases(shown.get("evidence_a"), rows, known),
+            "phrases_b": _phrases(shown.get("evidence_b"), rows, known),
+            "areas": [locations.codes(_shared_areas(places[x], places[y])) for x, y in found],
         },
     }
 

@@ -504,6 +504,9 @@ def add_conflicts(
     rows["short_text"] = False
     rows["reasons"] = conflicts["reasons"].to_numpy()
     rows["axis"] = conflicts["axis"].to_numpy()
+    # each side's position and pole phrases, which the report's conflicts view quotes
+    for column in ("position_a", "evidence_a", "evidence_b"):
+        rows[column] = conflicts[column].to_numpy()
     taken = {frozenset(p) for p in zip(rows["a"], rows["b"])}
     keep = [frozenset(p) not in taken for p in zip(pairs["a"], pairs["b"])]
     merged = pd.concat([pairs.loc[keep], rows], ignore_index=True)
