@@ -1,7 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from overlap.neighbours import top_k_pairs
+from overlap.neighbours import nearest_lists, top_k_pairs, update_lists
 
 
 def _brute_force(vectors, groups, k):
@@ -51,3 +51,72 @@ def test_sparse_vectors_are_supported():
 
 def test_tiny_inputs():
     assert top_k_pairs(np.ones((1, 3), dtype=np.float32), np.array([0]), k=3).empty
+
+
+def _unit(rng, n, d=16):
+    vectors = rng.normal(size=(n, d)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _rerun(rng, vectors, groups, changed, removed, added):
+    """The next run's rows: some changed, some removed, some added; and where each was."""
+    keep = np.setdiff1d(np.arange(len(vectors)), removed)
+    carried = keep.copy()
+    vectors = vectors[keep].copy()
+    groups = groups[keep]
+    changed_now = np.flatnonzero(np.isin(keep, changed))
+    d = vectors.shape[1]
+    vectors[changed_now] = _unit(rng, len(changed_now), d)
+    carried[changed_now] = -1
+    vectors = np.vstack([vectors, _unit(rng, added, d)])
+    groups = np.concatenate([groups, rng.integers(0, 7, size=added)])
+    carried = np.concatenate([carried, np.full(added, -1)])
+    return vectors, groups, carried
+
+
+def test_updated_lists_equal_a_full_search():
+    """A rerun compares only new and changed rows, and every row still gets its exact top k."""
+    rng = np.random.default_rng(3)
+    vectors = _unit(rng, 400)
+    groups = rng.integers(0, 7, size=400)
+    previous = nearest_lists(vectors, groups, 10, chunk_rows=64)
+    changed = rng.choice(400, 20, replace=False)
+    removed = rng.choice(np.setdiff1d(np.arange(400), changed), 15, replace=False)
+    new_vectors, new_groups, carried = _rerun(rng, vectors, groups, changed, removed, 25)
+    updated = update_lists(previous, carried, new_vectors, new_groups, 5, chunk_rows=64)
+    full = top_k_pairs(new_vectors, new_groups, 5)
+    got = updated.pairs(5)
+    assert set(zip(got["a"], got["b"])) == set(zip(full["a"], full["b"]))
+    assert np.allclose(np.sort(got["similarity"]), np.sort(full["similarity"]), atol=1e-5)
+
+
+def test_rows_that_lost_most_neighbours_are_searched_again():
+    """When more of a row's neighbours changed than its list's margin, its top k stays exact."""
+    rng = np.random.default_rng(4)
+    vectors = _unit(rng, 120, d=4)
+    groups = np.arange(120) % 5
+    previous = nearest_lists(vectors, groups, 4)
+    target = 0
+    changed = previous.neighbours[target][:4]  # every listed neighbour of row 0 changes
+    new_vectors, new_groups, carried = _rerun(rng, vectors, groups, changed, np.array([], int), 0)
+    updated = update_lists(previous, carried, new_vectors, new_groups, 3)
+    full = nearest_lists(new_vectors, new_groups, 4)
+    assert list(updated.neighbours[target][:3]) == list(full.neighbours[target][:3])
+
+
+def test_sparse_lists_update_like_dense_ones():
+    rng = np.random.default_rng(5)
+    dense = rng.random((150, 30)).astype(np.float32)
+    dense[dense < 0.7] = 0
+    dense /= np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-9)
+    groups = rng.integers(0, 4, size=150)
+    previous = nearest_lists(sp.csr_matrix(dense), groups, 6)
+    carried = np.arange(150)
+    carried[:10] = -1
+    fresh = rng.random((10, 30)).astype(np.float32)
+    fresh[fresh < 0.7] = 0
+    dense[:10] = fresh / np.maximum(np.linalg.norm(fresh, axis=1, keepdims=True), 1e-9)
+    updated = update_lists(previous, carried, sp.csr_matrix(dense), groups, 3)
+    full = top_k_pairs(dense, groups, 3)
+    got = updated.pairs(3)
+    assert set(zip(got["a"], got["b"])) == set(zip(full["a"], full["b"]))

@@ -33,7 +33,7 @@ def test_metadata_agreement_raises_and_disagreement_lowers_the_score():
          "start_date": "2014-01-01", "end_date": "2015-01-01"},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.8, 0.8]})
-    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    features = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["country"]) == [1.0, 0.0]
     assert list(features["country_differs"]) == [0.0, 1.0]
     # 2020-06-01..2021-12-31 is 578 of the shorter period's 730 days
@@ -50,7 +50,7 @@ def test_role_link_when_one_side_names_the_other_actor():
         {"actor": "Other", "actor_key": "other", "title": "Water grant"},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
-    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    features = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["role_link"]) == [1.0, 0.0]
 
 
@@ -61,7 +61,7 @@ def test_role_link_through_the_initials_of_a_long_name():
          "title": "Shelter grant"},
     )
     pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.5]})
-    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    features = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["role_link"]) == [1.0]
 
 
@@ -79,7 +79,7 @@ def test_a_text_match_without_metadata_is_still_reported():
     assert len(reported) == 1
     # across languages the (multilingual) embedding stands in for the words that cannot match
     activities["language"] = ["en", "de"]
-    features, _ = evidence(activities, pairs, TextIndex.build(activities, frozenset({"en", "de"})))
+    features = evidence(activities, pairs, TextIndex.build(activities, frozenset({"en", "de"})))
     assert features.loc[0, "lexical"] == pytest.approx(1.0)
 
 
@@ -90,7 +90,7 @@ def test_dac_codes_share_a_category():
         {"actor": "C", "actor_key": "c", "title": "c", "sectors": ("12220",)},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.5]})
-    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    features = evidence(activities, pairs, TextIndex.build(activities))
     assert list(features["sector"]) == [1.0, -1.0]
 
 
@@ -143,11 +143,11 @@ def test_the_embedding_stands_in_for_words_only_between_languages_it_aligns():
         {"actor": "D", "actor_key": "d", "title": "Humanitärt stöd", "language": "sv"},
     )
     pairs = pd.DataFrame({"a": [0, 2], "b": [1, 3], "similarity": [0.74, 0.74]})
-    aligned, _ = evidence(activities, pairs, TextIndex.build(activities, frozenset({"en", "fr"})))
+    aligned = evidence(activities, pairs, TextIndex.build(activities, frozenset({"en", "fr"})))
     # a cosine of 0.74 across languages is as strong as most words shared (0.8)
     assert aligned["lexical"].iloc[0] == pytest.approx(0.8)
     assert aligned["lexical"].iloc[1] < 0.1
-    english_only, _ = evidence(activities, pairs, TextIndex.build(activities))
+    english_only = evidence(activities, pairs, TextIndex.build(activities))
     assert english_only["lexical"].iloc[0] < 0.8
 
 
@@ -171,7 +171,7 @@ def test_being_each_others_closest_counts_only_where_place_and_time_agree():
         {"actor": "C", "actor_key": "c", "title": "Diaspora matching grants", "countries": ("SN",)},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.9, 0.9]})
-    features, _ = evidence(activities, pairs, TextIndex.build(activities))
+    features = evidence(activities, pairs, TextIndex.build(activities))
     assert features["best_match"].iloc[0] > 0
     assert features["best_match"].iloc[1] == 0
 

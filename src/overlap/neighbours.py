@@ -2,20 +2,123 @@
 
 Rows are compared a chunk at a time (chunk x N similarities), so memory grows with
 N, never with N x N, and the result equals a brute-force search.
+
+A nightly rerun need not search again: each row's list is kept deeper than k
+(``NeighbourLists``), with a floor under which every unlisted row lies, so
+``update_lists`` only compares the new and changed rows with everyone and still
+gives every row its exact top k.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 
-def _similarities(vectors, transposed, rows: slice) -> np.ndarray:
+@dataclass
+class NeighbourLists:
+    """Each row's most similar rows of other groups, best first, ``width`` deep.
+
+    ``neighbours`` holds row positions (-1 pads a short list), ``similarity`` their
+    similarities (-inf pads); every row a list leaves out is at most ``floor``
+    similar to that row (-inf when nothing was left out).
+    """
+
+    neighbours: np.ndarray
+    similarity: np.ndarray
+    floor: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int, width: int) -> NeighbourLists:
+        return cls(neighbours=np.full((n, width), -1, dtype=np.int64),
+                   similarity=np.full((n, width), -np.inf, dtype=np.float32),
+                   floor=np.full(n, -np.inf, dtype=np.float32))
+
+    @property
+    def width(self) -> int:
+        return self.neighbours.shape[1]
+
+    def __len__(self) -> int:
+        return self.neighbours.shape[0]
+
+    def pairs(self, k: int) -> pd.DataFrame:
+        """Each row's first k neighbours as unique pairs: columns ``a < b, similarity``,
+        sorted by similarity descending then (a, b)."""
+        k = min(k, self.width)
+        top = self.neighbours[:, :k]
+        keep = top >= 0
+        source = np.broadcast_to(np.arange(len(self))[:, None], top.shape)[keep]
+        target = top[keep]
+        pairs = pd.DataFrame({"a": np.minimum(source, target), "b": np.maximum(source, target),
+                              "similarity": self.similarity[:, :k][keep].astype(np.float32)})
+        pairs = pairs.drop_duplicates(subset=["a", "b"])
+        return pairs.sort_values(
+            ["similarity", "a", "b"], ascending=[False, True, True], kind="stable"
+        ).reset_index(drop=True)
+
+
+def _similarities(vectors, transposed, rows) -> np.ndarray:
     block = vectors[rows] @ transposed
     if sp.issparse(block):
         block = block.toarray()
     return np.asarray(block, dtype=np.float32)
+
+
+def _best(block: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of the block: the ``width`` best columns, best first, their values, and
+    the best value left out (-inf when none)."""
+    columns = block.shape[1]
+    if columns > width:
+        # the (width+1)-th best lands at index ``width``, the better ones before it
+        parted = np.argpartition(-block, width, axis=1)[:, :width + 1]
+        chosen = parted[:, :width]
+        left_out = np.take_along_axis(block, parted[:, width:], axis=1)[:, 0]
+    else:
+        chosen = np.broadcast_to(np.arange(columns), block.shape).copy()
+        left_out = np.full(block.shape[0], -np.inf, dtype=np.float32)
+    values = np.take_along_axis(block, chosen, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    chosen = np.take_along_axis(chosen, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    if columns < width:
+        pad = width - columns
+        chosen = np.pad(chosen, ((0, 0), (0, pad)), constant_values=-1)
+        values = np.pad(values, ((0, 0), (0, pad)), constant_values=-np.inf)
+    chosen = np.where(np.isfinite(values), chosen, -1)
+    return chosen, values.astype(np.float32), left_out.astype(np.float32)
+
+
+def nearest_lists(
+    vectors: np.ndarray | sp.csr_matrix,
+    groups: np.ndarray,
+    width: int,
+    *,
+    include_same_group: bool = False,
+    chunk_rows: int = 1024,
+    rows: np.ndarray | None = None,
+) -> NeighbourLists:
+    """The neighbour lists of ``rows`` (default: every row), by brute force in chunks."""
+    n = vectors.shape[0]
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    lists = NeighbourLists.empty(len(rows), width)
+    if n < 2 or width < 1 or len(rows) == 0:
+        return lists
+    codes = pd.factorize(np.asarray(groups))[0]
+    # a sparse matrix's transpose is converted to CSR once, not once per chunk
+    transposed = vectors.T.tocsr() if sp.issparse(vectors) else vectors.T
+    for start in range(0, len(rows), chunk_rows):
+        chunk = rows[start:start + chunk_rows]
+        block = _similarities(vectors, transposed, chunk)
+        block[np.arange(len(chunk)), chunk] = -np.inf
+        if not include_same_group:
+            block[codes[chunk, None] == codes[None, :]] = -np.inf
+        found = _best(block, width)
+        part = slice(start, start + len(chunk))
+        lists.neighbours[part], lists.similarity[part], lists.floor[part] = found
+    return lists
 
 
 def top_k_pairs(
@@ -33,34 +136,71 @@ def top_k_pairs(
     Returns columns ``a, b, similarity`` with ``a < b``, one row per unordered pair,
     sorted by similarity descending then (a, b).
     """
+    lists = nearest_lists(vectors, groups, k, include_same_group=include_same_group,
+                          chunk_rows=chunk_rows)
+    return lists.pairs(k)
+
+
+def update_lists(
+    previous: NeighbourLists,
+    carried: np.ndarray,
+    vectors: np.ndarray | sp.csr_matrix,
+    groups: np.ndarray,
+    k: int,
+    *,
+    include_same_group: bool = False,
+    chunk_rows: int = 1024,
+) -> NeighbourLists:
+    """This run's lists from the last run's, comparing only what changed.
+
+    ``carried[i]`` is row i's position in the last run when its vector is unchanged,
+    else -1 (a new or changed row). New and changed rows are searched in full; an
+    unchanged row keeps its unchanged neighbours and gains the changed rows above
+    its floor. Where that leaves fewer than k known neighbours (too many of them
+    changed or went away) the row is searched again, so every row's first k equal
+    a full search's.
+    """
     n = vectors.shape[0]
-    if n < 2 or k < 1:
-        return pd.DataFrame({"a": [], "b": [], "similarity": []}).astype(
-            {"a": np.int64, "b": np.int64, "similarity": np.float32}
-        )
+    width = previous.width
+    carried = np.asarray(carried, dtype=np.int64)
+    moved = np.full(len(previous), -1, dtype=np.int64)
+    kept = np.flatnonzero(carried >= 0)
+    moved[carried[kept]] = kept
+    dirty = np.flatnonzero(carried < 0)
+    lists = NeighbourLists.empty(n, width)
+    options = {"include_same_group": include_same_group, "chunk_rows": chunk_rows}
+    fresh = nearest_lists(vectors, groups, width, rows=dirty, **options)
+    lists.neighbours[dirty], lists.similarity[dirty], lists.floor[dirty] = (
+        fresh.neighbours, fresh.similarity, fresh.floor)
     codes = pd.factorize(np.asarray(groups))[0]
-    k = min(k, n - 1)
-    sources, targets, scores = [], [], []
-    # a sparse matrix's transpose is converted to CSR once, not once per chunk
-    transposed = vectors.T.tocsr() if sp.issparse(vectors) else vectors.T
-    for start in range(0, n, chunk_rows):
-        stop = min(start + chunk_rows, n)
-        block = _similarities(vectors, transposed, slice(start, stop))
-        local = np.arange(stop - start)
-        block[local, start + local] = -np.inf
+    dirty_vectors = vectors[dirty]
+    again = []
+    for start in range(0, len(kept), chunk_rows):
+        rows = kept[start:start + chunk_rows]
+        old = carried[rows]
+        # the unchanged neighbours, at their new positions, with their known similarity
+        neighbours = previous.neighbours[old]
+        neighbours = np.where(neighbours >= 0, moved[np.maximum(neighbours, 0)], -1)
+        similarity = np.where(neighbours >= 0, previous.similarity[old], -np.inf)
+        floor = previous.floor[old]
+        # the changed rows that now rank above the floor
+        gained = _similarities(dirty_vectors, vectors[rows].T, slice(None)).T
         if not include_same_group:
-            block[codes[start:stop, None] == codes[None, :]] = -np.inf
-        best = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        best_scores = np.take_along_axis(block, best, axis=1)
-        keep = np.isfinite(best_scores)
-        sources.append(np.repeat(np.arange(start, stop), k)[keep.ravel()])
-        targets.append(best[keep])
-        scores.append(best_scores[keep])
-    a = np.concatenate(sources)
-    b = np.concatenate(targets)
-    score = np.concatenate(scores).astype(np.float32)
-    pairs = pd.DataFrame({"a": np.minimum(a, b), "b": np.maximum(a, b), "similarity": score})
-    pairs = pairs.drop_duplicates(subset=["a", "b"])
-    return pairs.sort_values(
-        ["similarity", "a", "b"], ascending=[False, True, True], kind="stable"
-    ).reset_index(drop=True)
+            gained[codes[rows, None] == codes[None, dirty]] = -np.inf
+        gained[gained <= floor[:, None]] = -np.inf
+        candidates = np.concatenate([similarity, gained], axis=1)
+        positions = np.concatenate([neighbours, np.broadcast_to(dirty, gained.shape)], axis=1)
+        best, values, left_out = _best(candidates, width)
+        taken = np.take_along_axis(positions, np.maximum(best, 0), axis=1)
+        lists.neighbours[rows] = np.where(best >= 0, taken, -1)
+        lists.similarity[rows] = values
+        lists.floor[rows] = np.maximum(floor, left_out)
+        known = (lists.neighbours[rows] >= 0).sum(axis=1)
+        # fewer than k known, while rows were left out: the k-th could be among them
+        again.append(rows[(known < min(k, width)) & np.isfinite(lists.floor[rows])])
+    again = np.concatenate(again) if again else np.zeros(0, dtype=np.int64)
+    if len(again):
+        redo = nearest_lists(vectors, groups, width, rows=again, **options)
+        lists.neighbours[again], lists.similarity[again], lists.floor[again] = (
+            redo.neighbours, redo.similarity, redo.floor)
+    return lists

@@ -17,13 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from overlap.candidates import label_like, location_key, places_overlap
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
+from overlap.lexical import TextIndex
 from overlap.normalise import fold, named_organisations, org_keys
-from overlap.text import STOP_WORDS, activity_texts
 
 FEATURES = (
     "text",       # embedding cosine of the whole texts
@@ -134,20 +133,6 @@ def _rowwise_cosine(matrix: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.n
     return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
 
 
-def _set_agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
-    values = np.zeros(len(a))
-    shared: list[tuple] = []
-    for i, (x, y) in enumerate(zip(a, b)):
-        left, right = sets[x], sets[y]
-        common = left & right
-        shared.append(tuple(sorted(common)))
-        if common:
-            values[i] = 1.0
-        elif left and right:
-            values[i] = -1.0
-    return values, shared
-
-
 def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: pd.Series) -> np.ndarray:
     """Among the candidates of A from B's actor, is B the closest (and the other way)?
 
@@ -229,75 +214,6 @@ def _date_agreement(first, last, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return value, lo, hi
 
 
-@dataclass
-class TextIndex:
-    """Sparse lexical views of the activities, fitted once per run."""
-
-    words: sp.csr_matrix
-    titles: sp.csr_matrix
-    vocabulary: np.ndarray
-    #: the word (1-2-gram) counts behind ``words``, which cluster labels reuse
-    counts: sp.csr_matrix
-    #: languages the run's embedder places in one space: between two of them, the
-    #: embedding stands in for the words the texts cannot share
-    aligned_languages: frozenset[str] = frozenset()
-
-    @classmethod
-    def build(cls, activities: pd.DataFrame,
-              aligned_languages: frozenset[str] = frozenset()) -> TextIndex:
-        texts = activity_texts(activities)
-        # counts, then TF-IDF: what TfidfVectorizer does, keeping the counts
-        words = CountVectorizer(
-            ngram_range=(1, 2), strip_accents="unicode",
-            stop_words=sorted(STOP_WORDS), token_pattern=r"(?u)\b[^\W\d_][^\W_]{2,}\b",
-            max_df=0.3 if len(texts) > 50 else 1.0, dtype=np.float32,
-        )
-        titles = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True,
-            strip_accents="unicode", lowercase=True, dtype=np.float32,
-        )
-        title_texts = [t or d[:200] for t, d in zip(activities["title"], activities["description"])]
-        try:
-            counts = words.fit_transform(texts).tocsr()
-            vocabulary = words.get_feature_names_out()
-            word_matrix = TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=True)
-        except ValueError:
-            counts = word_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
-            vocabulary = np.array([""])
-        try:
-            title_matrix = titles.fit_transform(title_texts).tocsr()
-        except ValueError:
-            title_matrix = sp.csr_matrix((len(texts), 1), dtype=np.float32)
-        return cls(words=word_matrix.tocsr(), titles=title_matrix, vocabulary=vocabulary,
-                   counts=counts, aligned_languages=frozenset(aligned_languages))
-
-    def shared_terms(self, a: np.ndarray, b: np.ndarray, limit: int = 5) -> list[list[str]]:
-        """Per pair, the terms weighing most in both texts, bigrams preferred over their words.
-
-        One sparse product for all pairs: a product per pair costs about a millisecond.
-        """
-        if len(a) == 0:
-            return []
-        product = self.words[a].multiply(self.words[b]).tocsr()
-        bounds = product.indptr
-        return [self._top_terms(product.data[lo:hi], product.indices[lo:hi], limit)
-                for lo, hi in zip(bounds[:-1], bounds[1:])]
-
-    def _top_terms(self, weights: np.ndarray, columns: np.ndarray, limit: int) -> list[str]:
-        if len(weights) == 0:
-            return []
-        order = np.argsort(-weights)
-        chosen: list[str] = []
-        for term in self.vocabulary[columns[order]]:
-            if any(term in c.split() or term in c for c in chosen):
-                continue
-            chosen = [c for c in chosen if c not in term.split()]
-            chosen.append(term)
-            if len(chosen) >= limit:
-                break
-        return chosen
-
-
 #: a translation's embedding cosine to its original (multilingual USE): about 0.6
 #: to 0.86 on real bilingual IATI activities, where two texts in one language
 #: share most words only above about 0.85; so a cosine is mapped onto the word
@@ -309,11 +225,26 @@ def crosslingual_standin(similarity: np.ndarray) -> np.ndarray:
     return np.clip((similarity - STANDIN_FLOOR) / (STANDIN_CEILING - STANDIN_FLOOR), 0.0, 1.0)
 
 
-def evidence(
-    activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex
-) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Feature columns for each candidate pair (a, b are row positions), and what is
-    shared (countries, places, organisations, the common period) for the reasons."""
+#: features that depend on the two activities alone: a rerun reuses them for the
+#: pairs of unchanged activities (the others depend on every candidate of a side)
+PAIRWISE = ("text", "title", "lexical", "country", "country_differs", "location", "sector",
+            "dates", "dates_disjoint", "shared_org", "role_link", "start_near")
+
+
+def _agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """+1 when the two sets share an element, -1 when both are non-empty and do not."""
+    values = np.zeros(len(a))
+    for i, (x, y) in enumerate(zip(a, b)):
+        left, right = sets[x], sets[y]
+        if not left.isdisjoint(right):
+            values[i] = 1.0
+        elif left and right:
+            values[i] = -1.0
+    return values
+
+
+def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex) -> pd.DataFrame:
+    """The PAIRWISE feature columns for each pair (a, b are row positions)."""
     a = pairs["a"].to_numpy()
     b = pairs["b"].to_numpy()
     out = pd.DataFrame(index=pairs.index)
@@ -331,41 +262,68 @@ def evidence(
     out.loc[across, "lexical"] = np.maximum(out.loc[across, "lexical"], standin)
     countries = [frozenset(c) for c in activities["countries"]]
     sectors = [_sector_keys(s) for s in activities["sectors"]]
-    country, shared_countries = _set_agreement(countries, a, b)
+    country = _agreement(countries, a, b)
     out["country"] = (country > 0).astype(float)
     out["country_differs"] = (country < 0).astype(float)
-    out["location"], shared_locations = _place_agreement(activities["locations"].tolist(), a, b)
-    out["sector"], _ = _set_agreement(sectors, a, b)
+    out["location"], _ = _place_agreement(activities["locations"].tolist(), a, b)
+    out["sector"] = _agreement(sectors, a, b)
     # free-text sector labels differ between actors ("Labour mobility", "Migration de
     # travail"): only coded sectors can disagree
     coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors])
     out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
     first, last = _periods(activities)
-    dates, lo, hi = _date_agreement(first, last, a, b)
+    dates, _, _ = _date_agreement(first, last, a, b)
     out["dates"] = dates.clip(min=0)
     out["dates_disjoint"] = (dates < 0).astype(float)
     named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
-    out["shared_org"], shared_orgs = _set_agreement(named, a, b)
-    out["shared_org"] = out["shared_org"].clip(lower=0)
+    out["shared_org"] = _agreement(named, a, b).clip(min=0)
     out["role_link"] = [
         1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
     ]
+    out["start_near"] = _start_near(first, a, b)
+    return out
+
+
+def evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex,
+             known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Feature columns for each candidate pair (a, b are row positions).
+
+    ``known`` holds PAIRWISE values already computed (rows aligned with ``pairs``,
+    NaN where unknown): only the other pairs are compared.
+    """
+    if known is None:
+        out = pairwise_evidence(activities, pairs, index)
+    else:
+        out = known.reindex(columns=list(PAIRWISE)).set_axis(pairs.index).astype(float)
+        todo = out.isna().any(axis=1).to_numpy()
+        if todo.any():
+            out.loc[todo] = pairwise_evidence(activities, pairs.loc[todo], index).to_numpy()
     # being each other's closest activity says "the same effort" only where place
     # and time do not contradict it (the same theme elsewhere is each other's
     # closest too); likewise a grant and the project it pays for
     consistent = (1.0 - out["country_differs"]) * (1.0 - out["dates_disjoint"])
     out["best_match"] = _best_match(activities, pairs, out["text"] + out["title"]) * consistent
-    out["start_near"] = _start_near(first, a, b)
     same_place = out["role_link"] * consistent
     out["role_title"] = same_place * out["title"]
     out["role_text"] = same_place * out["text"]
     out["role_dates"] = same_place * out["dates"]
     out["role_best"] = same_place * out["best_match"]
-    shared = {
-        "countries": shared_countries, "locations": shared_locations,
-        "orgs": shared_orgs, "overlap_start": lo, "overlap_end": hi,
+    return out[list(FEATURES)]
+
+
+def shared_details(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, object]:
+    """What each pair shares (countries, places, organisations, the common period): the reasons' facts."""
+    countries = [frozenset(c) for c in activities["countries"]]
+    named = activities["named_keys"].tolist()
+    _, shared_locations = _place_agreement(activities["locations"].tolist(), a, b)
+    first, last = _periods(activities)
+    _, lo, hi = _date_agreement(first, last, a, b)
+    return {
+        "countries": [tuple(sorted(countries[x] & countries[y])) for x, y in zip(a, b)],
+        "locations": shared_locations,
+        "orgs": [tuple(sorted(named[x] & named[y])) for x, y in zip(a, b)],
+        "overlap_start": lo, "overlap_end": hi,
     }
-    return out, shared
 
 
 # ---------------------------------------------------------------- scoring and reasons
@@ -446,14 +404,16 @@ def score_pairs(
     config: ScoreConfig,
     scorer: PairScorer,
     index: TextIndex | None = None,
+    known: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score every candidate; keep those at or above the reporting threshold.
 
     Returns the candidates with the feature columns, ``score``, ``kind`` and
-    ``reasons``, sorted by score descending.
+    ``reasons``, sorted by score descending. ``known`` holds features already
+    computed (see ``evidence``).
     """
     index = index or TextIndex.build(activities)
-    features, shared = evidence(activities, candidates, index)
+    features = evidence(activities, candidates, index, known)
     scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
     short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
     # ranked by the unrounded logit: many scores round to 1.0000, and among those the
@@ -472,10 +432,12 @@ def score_pairs(
     reported = scored.loc[keep].copy()
     feature_rows = features.iloc[positions].to_dict("records")
     records = activities.to_dict("records")
-    terms = index.shared_terms(reported["a"].to_numpy(), reported["b"].to_numpy())
+    a, b = reported["a"].to_numpy(), reported["b"].to_numpy()
+    terms = index.shared_terms(a, b)
+    shared = shared_details(activities, a, b)
     reported["reasons"] = [
-        _reasons(records, row, feature_rows[i], shared, p, terms[i])
-        for i, (p, row) in enumerate(zip(positions, reported.itertuples()))
+        _reasons(records, row, feature_rows[i], shared, i, terms[i])
+        for i, row in enumerate(reported.itertuples())
     ]
     if "declared" in reported:
         has = reported["declared"] != ""
@@ -497,7 +459,7 @@ def add_conflicts(
     if conflicts.empty:
         return pairs
     rows = conflicts[["a", "b", "similarity"]].reset_index(drop=True)
-    features, _ = evidence(activities, rows, index)
+    features = evidence(activities, rows, index)
     rows = pd.concat([rows, features.reset_index(drop=True)], axis=1)
     rows["score"] = conflicts["confidence"].round(4).to_numpy()
     rows["kind"] = "conflict"

@@ -57,7 +57,7 @@ def training_data(inputs: list[Path], truth: Truth, config: Config,
     index = TextIndex.build(activities, embedder.aligned_languages)
     candidates, _ = generate_candidates(activities, vectors, read.links, config.neighbours, index)
     candidates = _orient(candidates, activity_keys(activities))
-    features, _ = evidence(activities, candidates, index)
+    features = evidence(activities, candidates, index)
     ids = activities["id"].to_numpy()
     labels = np.array([
         frozenset((ids[a], ids[b])) in truth.positives
