@@ -173,7 +173,7 @@ def test_a_nightly_rerun_embeds_only_new_and_changed_texts(tmp_path, monkeypatch
 
     monkeypatch.setattr("overlap.pipeline.get_embedder", counting)
     # the conflict finder embeds its axes' phrases too; this test counts activity texts
-    monkeypatch.setattr("overlap.pipeline._conflicts", lambda *args: pd.DataFrame())
+    monkeypatch.setattr("overlap.pipeline._conflicts", lambda *args: (pd.DataFrame(), None, ""))
     project = Project(tmp_path)
     assert project.run().exit_code == 0
     assert len(embedders[-1].encoded) == 6

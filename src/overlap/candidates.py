@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from overlap.config import NeighboursConfig
-from overlap.neighbours import top_k_pairs
+from overlap.neighbours import NeighbourLists, nearest_lists, update_lists
 from overlap.normalise import fold
 
 #: link type -> how it reads in a reason
@@ -195,30 +196,75 @@ def _dense(matrix) -> np.ndarray:
     return np.asarray(matrix.toarray() if sp.issparse(matrix) else matrix, dtype=np.float32)
 
 
-def pair_similarity(vectors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if len(a) == 0:
-        return np.zeros(0, dtype=np.float32)
-    if sp.issparse(vectors):
-        return np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel().astype(np.float32)
-    return np.einsum("ij,ij->i", vectors[a], vectors[b]).astype(np.float32)
+def pair_similarity(vectors, a: np.ndarray, b: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """Row-wise cosine of unit vectors, a chunk of pairs at a time (gathering every
+    pair's two rows at once would copy gigabytes)."""
+    out = np.zeros(len(a), dtype=np.float32)
+    for start in range(0, len(a), chunk):
+        x, y = a[start:start + chunk], b[start:start + chunk]
+        if sp.issparse(vectors):
+            out[start:start + chunk] = np.asarray(vectors[x].multiply(vectors[y]).sum(axis=1)).ravel()
+        else:
+            out[start:start + chunk] = np.einsum("ij,ij->i", vectors[x], vectors[y])
+    return out
 
 
 def merge_candidates(neighbours: pd.DataFrame, vectors, *extra: pd.DataFrame) -> pd.DataFrame:
-    """Union of neighbour pairs and extra pairs, one row per pair, with a ``declared`` reason."""
+    """Union of neighbour pairs and extra pairs, one row per pair, with a ``declared`` reason.
+
+    A pair found twice keeps its declared reason; similarities are computed only
+    for the pairs that lack one.
+    """
     frames = [neighbours.assign(declared="")]
     for frame in extra:
         if frame.empty:
             continue
-        frame = frame.copy()
-        frame["a"], frame["b"] = np.minimum(frame["a"], frame["b"]), np.maximum(frame["a"], frame["b"])
-        frame["similarity"] = pair_similarity(vectors, frame["a"].to_numpy(), frame["b"].to_numpy())
-        if "declared" not in frame:
-            frame["declared"] = ""
-        frames.append(frame[["a", "b", "similarity", "declared"]])
+        a, b = frame["a"].to_numpy(), frame["b"].to_numpy()
+        frames.append(pd.DataFrame({
+            "a": np.minimum(a, b), "b": np.maximum(a, b), "similarity": np.nan,
+            "declared": frame["declared"].to_numpy() if "declared" in frame else "",
+        }))
     merged = pd.concat(frames, ignore_index=True)
     merged = merged.sort_values("declared", ascending=False, kind="stable")
     merged = merged.drop_duplicates(subset=["a", "b"], keep="first")
+    missing = merged["similarity"].isna().to_numpy()
+    merged.loc[missing, "similarity"] = pair_similarity(
+        vectors, merged["a"].to_numpy()[missing], merged["b"].to_numpy()[missing])
+    merged = merged.astype({"a": np.int64, "b": np.int64, "similarity": np.float32})
     return merged.sort_values(["similarity", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+#: neighbour lists are kept this many times k deep, so that a rerun can lose some
+#: of a row's neighbours to changes and still know its top k without a new search
+LIST_DEPTH = 2
+
+
+@dataclass
+class SearchLists:
+    """A run's text and title neighbour lists, which the next run updates."""
+
+    text: NeighbourLists
+    title: NeighbourLists
+
+
+@dataclass
+class PreviousLists:
+    """The last run's lists, for the rows whose ``carried`` position is not -1
+    (a list is None when it cannot be reused: vectors or vocabularies changed)."""
+
+    carried: np.ndarray
+    text: NeighbourLists | None
+    title: NeighbourLists | None
+
+
+def _search(vectors, groups, k: int, config: NeighboursConfig, carried: np.ndarray | None,
+            previous: NeighbourLists | None) -> NeighbourLists:
+    if k < 1:
+        return NeighbourLists.empty(vectors.shape[0], 0)
+    options = {"include_same_group": config.include_same_actor, "chunk_rows": config.chunk_rows}
+    if previous is not None and carried is not None and previous.width == LIST_DEPTH * k:
+        return update_lists(previous, carried, vectors, groups, k, **options)
+    return nearest_lists(vectors, groups, LIST_DEPTH * k, **options)
 
 
 def generate_candidates(
@@ -227,27 +273,30 @@ def generate_candidates(
     links: pd.DataFrame,
     config: NeighboursConfig,
     index,
-) -> tuple[pd.DataFrame, dict]:
+    previous: PreviousLists | None = None,
+) -> tuple[pd.DataFrame, dict, SearchLists]:
     """Every pair worth scoring: text neighbours, declared links, shared structure.
 
-    ``index`` is the run's TextIndex (sparse lexical views of the activities).
-    Returns columns ``a, b, similarity, declared`` and the declared-link counts.
+    ``index`` is the run's TextIndex (sparse lexical views of the activities);
+    ``previous`` the last run's neighbour lists, updated instead of searched again.
+    Returns columns ``a, b, similarity, declared``, the declared-link counts, and
+    this run's neighbour lists.
     """
     groups = (
         np.arange(len(activities)) if config.include_same_actor
         else activities["actor_key"].to_numpy()
     )
-    neighbours = top_k_pairs(
-        vectors, groups, config.k,
-        include_same_group=config.include_same_actor, chunk_rows=config.chunk_rows,
-    )
-    titles = top_k_pairs(
-        index.titles, groups, config.k_title,
-        include_same_group=config.include_same_actor, chunk_rows=config.chunk_rows,
+    carried = previous.carried if previous is not None else None
+    lists = SearchLists(
+        text=_search(vectors, groups, config.k, config, carried,
+                     previous.text if previous is not None else None),
+        title=_search(index.titles, groups, config.k_title, config, carried,
+                      previous.title if previous is not None else None),
     )
     named = named_actor_pairs(activities, vectors, index, config.per_named_actor)
     declared, link_stats = declared_pairs(activities, links)
     candidates = merge_candidates(
-        neighbours, vectors, titles[["a", "b"]], named, declared, structural_pairs(activities)
+        lists.text.pairs(config.k), vectors, lists.title.pairs(config.k_title)[["a", "b"]],
+        named, declared, structural_pairs(activities),
     )
-    return candidates, link_stats
+    return candidates, link_stats, lists

@@ -92,6 +92,9 @@ class StateConfig:
     dir: str = ""
     #: cached embeddings no run has used for this many runs are dropped
     cache_max_idle_runs: int = 30
+    #: a rerun fits the word and title vocabularies again once the texts counted since
+    #: the last fit exceed this share of the texts fitted (until then it reuses them)
+    refit_share: float = 0.1
 
 
 @dataclass
@@ -142,7 +145,8 @@ class Config:
                 "score.duplicate_threshold must be between report_threshold and 1"
             )
         for name, value in (("changes.score_change", self.changes.score_change),
-                            ("changes.cluster_match", self.changes.cluster_match)):
+                            ("changes.cluster_match", self.changes.cluster_match),
+                            ("state.refit_share", self.state.refit_share)):
             if not 0 < value <= 1:
                 raise ConfigError(f"{name} must be above 0 and at most 1, got {value}")
         for name, value in (
@@ -280,6 +284,10 @@ max_pairs_in_html = 5000
 dir = ""
 # Cached embeddings that no run used for this many runs are dropped.
 cache_max_idle_runs = 30
+# A rerun reuses the last run's vocabularies, counts, neighbour lists and pair
+# evidence for unchanged activities; it fits the vocabularies again once the new
+# or changed texts since the last fit exceed this share of the texts fitted.
+refit_share = 0.1
 
 [review]
 # decisions.csv files exported from the report. Decisions are remembered in the

@@ -349,24 +349,42 @@ def _weight(hits: list[tuple[str, ...]], title_hits: list[tuple[str, ...]]) -> n
     return np.array([len(h) + 2 * len(t) for h, t in zip(hits, title_hits)], dtype=float)
 
 
-def axis_positions(texts: Corpus, titles: Corpus, vectors, embedder, axis: Axis) -> AxisPositions:
+#: what the term search of one axis records per activity: the phrases of each pole
+#: found in the text and in the title, and the neutral terms found in the text
+HIT_KINDS = ("a", "a_title", "b", "b_title", "neutral")
+
+
+def axis_hits(texts: Corpus, titles: Corpus, axis: Axis) -> dict[str, list[tuple[str, ...]]]:
+    """Per HIT_KINDS, per activity, the distinct phrases found."""
+    return {
+        "a": term_hits(texts, axis.a.terms), "a_title": term_hits(titles, axis.a.terms),
+        "b": term_hits(texts, axis.b.terms), "b_title": term_hits(titles, axis.b.terms),
+        "neutral": term_hits(texts, axis.neutral) if axis.neutral else [()] * len(texts),
+    }
+
+
+def all_hits(activities: pd.DataFrame, axes: list[Axis]) -> dict[str, dict[str, list[tuple[str, ...]]]]:
+    """The term searches of every axis (keyed by axis key): the costly part of positions,
+    which depends on each activity's own text alone, so a rerun keeps it for unchanged ones."""
+    texts = Corpus.build(activity_texts(activities))
+    titles = Corpus.build(activities["title"].tolist())
+    return {axis.key: axis_hits(texts, titles, axis) for axis in axes}
+
+
+def axis_positions(hits: dict[str, list[tuple[str, ...]]], vectors, embedder, axis: Axis) -> AxisPositions:
     """Position from the pole terms found; confidence from their weight and the topicality.
 
     Terms of both poles in one text (an integration project that criticises
     returns) leave it a position only when one pole weighs at least three times
     the other.
     """
-    hits = {}
-    weight = {}
-    for side, pole in (("a", axis.a), ("b", axis.b)):
-        hits[side] = term_hits(texts, pole.terms)
-        weight[side] = _weight(hits[side], term_hits(titles, pole.terms))
+    weight = {side: _weight(hits[side], hits[side + "_title"]) for side in ("a", "b")}
     total = weight["a"] + weight["b"]
     with np.errstate(invalid="ignore", divide="ignore"):
         position = np.where(total > 0, (weight["b"] - weight["a"]) / total, np.nan)
     decided = np.abs(position) >= MIN_DOMINANCE
     if axis.neutral:
-        decided &= np.array([not hits for hits in term_hits(texts, axis.neutral)])
+        decided &= np.array([not found for found in hits["neutral"]])
     # each term weighs half of what is left: 1 term 0.5, 2 terms 0.75, a title term 0.875
     strength = 1.0 - 0.5 ** np.maximum(weight["a"], weight["b"])
     confidence = np.where(decided, np.abs(position) * strength, 0.0)
@@ -379,11 +397,11 @@ def axis_positions(texts: Corpus, titles: Corpus, vectors, embedder, axis: Axis)
     return AxisPositions(axis=axis, position=position, confidence=confidence, evidence=evidence)
 
 
-def all_positions(activities: pd.DataFrame, vectors, embedder, axes: list[Axis]) -> list[AxisPositions]:
-    """Every activity's position on every axis."""
-    texts = Corpus.build(activity_texts(activities))
-    titles = Corpus.build(activities["title"].tolist())
-    return [axis_positions(texts, titles, vectors, embedder, axis) for axis in axes]
+def all_positions(activities: pd.DataFrame, vectors, embedder, axes: list[Axis],
+                  hits: dict | None = None) -> list[AxisPositions]:
+    """Every activity's position on every axis (``hits``: ``all_hits`` already done)."""
+    hits = hits if hits is not None else all_hits(activities, axes)
+    return [axis_positions(hits[axis.key], vectors, embedder, axis) for axis in axes]
 
 
 # ---------------------------------------------------------------- pairing
@@ -557,6 +575,7 @@ def find_conflicts(
     axes: list[Axis],
     *,
     min_confidence: float = 0.6,
+    hits: dict | None = None,
 ) -> pd.DataFrame:
     """Pairs of activities of different actors at opposite poles of an axis, on the same target.
 
@@ -565,12 +584,13 @@ def find_conflicts(
     vectors, mean lexical positions only). Each side must be at least
     ``min_confidence`` sure of its pole: 0.6 takes two distinct pole terms, or one in
     the title, in a text on the axis' topic. Side ``a`` of each row is at the axis'
-    first pole. Sorted by confidence x similarity, most telling first.
+    first pole. Sorted by confidence x similarity, most telling first. ``hits``
+    are the term searches (``all_hits``) when already done.
     """
     periods = _periods(activities)
     frames = [
         _axis_conflicts(activities, vectors, positions, min_confidence, periods)
-        for positions in all_positions(activities, vectors, embedder, axes)
+        for positions in all_positions(activities, vectors, embedder, axes, hits)
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:

@@ -21,6 +21,7 @@ from pathlib import Path
 from overlap.changes import save_history
 from overlap.config import Config
 from overlap.errors import ConfigError
+from overlap.memo import save_memo
 from overlap.outputs import write_csv_atomic
 from overlap.pipeline import RunResult
 from overlap.pipeline import run as run_pipeline
@@ -165,6 +166,8 @@ def run_nightly(inputs: list[Path], config: Config, command: list[str]) -> Outco
         result = run_pipeline(inputs, config, command=command, state=state)
         paths = publish(out, lambda folder: write_all(result, folder))
         save_history(state, result.activities, result.pairs, result.stored_decisions)
+        if result.memo is not None:
+            save_memo(state, result.memo)
     finally:
         lock.release()
     return Outcome(result=result, paths=paths)

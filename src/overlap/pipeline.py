@@ -34,9 +34,19 @@ from overlap.decisions import load_decisions
 from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
+from overlap.memo import Memo, Reuse, axes_digest, load_memo, plan_reuse, row_digests, sparse_hits
+from overlap.memo import fingerprint as memo_fingerprint
 from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
-from overlap.score import PairScorer, TextIndex, add_conflicts, load_scorer, score_pairs
+from overlap.score import (
+    PAIRWISE,
+    PairScorer,
+    TextIndex,
+    add_conflicts,
+    evidence,
+    load_scorer,
+    score_pairs,
+)
 from overlap.state import State
 from overlap.text import activity_texts
 
@@ -77,6 +87,10 @@ class RunResult:
     vectors: object = None
     #: conflict pairs found per strategy axis
     conflicts_per_axis: dict[str, int] = field(default_factory=dict)
+    #: what the next run reuses (saved in the state with the outputs); None without a state
+    memo: Memo | None = None
+    #: what this run reused from the last one: activities carried, pairs' evidence reused
+    reused: dict[str, object] = field(default_factory=dict)
 
     @property
     def new_alerts(self) -> int:
@@ -109,6 +123,7 @@ class RunResult:
             "changes": self.changes,
             "decisions": self.decisions,
             "state": self.state,
+            "reused": self.reused,
             "skipped_rows": [p.to_dict() for p in self.skipped_rows],
             "warnings": [p.to_dict() for p in self.problems if p.severity == "warning"],
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
@@ -212,16 +227,23 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     with timer.stage("embed"):
         vectors = embedder.embed(texts)
     with timer.stage("neighbours"):
-        index = TextIndex.build(activities, embedder.aligned_languages)
-        candidates, link_stats = generate_candidates(
-            activities, vectors, read.links, config.neighbours, index
+        digests = row_digests(activities)
+        stable_vectors = isinstance(embedder, CachedEmbedder)
+        memo_print = _memo_fingerprint(config, embedder)
+        reuse = plan_reuse(load_memo(state, memo_print), activities, digests,
+                           config.state.refit_share, stable_vectors)
+        index = TextIndex.build(activities, embedder.aligned_languages,
+                                model=reuse.model, previous=reuse.rows)
+        candidates, link_stats, lists = generate_candidates(
+            activities, vectors, read.links, config.neighbours, index, reuse.lists
         )
     with timer.stage("conflicts"):
-        conflicts = _conflicts(activities, vectors, embedder, config)
+        conflicts, hits, searched = _conflicts(activities, vectors, embedder, config, reuse)
     with timer.stage("score"):
         candidates = _orient(candidates, keys)
         scorer = load_scorer(config.score)
-        pairs = score_pairs(activities, candidates, config.score, scorer, index)
+        features = evidence(activities, candidates, index, reuse.known_features(candidates))
+        pairs = score_pairs(activities, candidates, config.score, scorer, index, features)
         pairs = add_conflicts(activities, pairs, conflicts, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
         pairs = _with_sides(pairs, keys, activities["text_hash"].to_numpy())
@@ -246,6 +268,15 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         changed_pairs = changes_table(pairs, activities, resolved)
     with timer.stage("project"):
         projection = project_2d(vectors)
+    memo = None if state is None else Memo(
+        fingerprint=memo_print, keys=keys, digests=digests, model=index.model,
+        unseen=reuse.unseen, word_counts=index.counts, title_counts=index.title_counts,
+        lists=lists, pairs=pd.concat([candidates[["a", "b"]], features[list(PAIRWISE)]], axis=1),
+        stable_vectors=stable_vectors, hits=None if hits is None else sparse_hits(hits),
+        axes_digest=searched,
+    )
+    if state is not None:
+        state.notes.extend(reuse.notes)
     return RunResult(
         config=config, read=read, activities=activities, pairs=pairs, clusters=clusters,
         scorer=scorer, model=embedder.identity, problems=normalised.problems + read.problems,
@@ -256,16 +287,30 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         state=_state_summary(state, embedder), vectors=vectors,
         conflicts_per_axis={str(k): int(v) for k, v in conflicts["axis"].value_counts().items()}
         if not conflicts.empty else {},
+        memo=memo, reused=reuse.summary(),
     )
 
 
-def _conflicts(activities: pd.DataFrame, vectors, embedder, config: Config) -> pd.DataFrame:
-    """Opposite strategies for the same target (see overlap.conflicts)."""
+def _memo_fingerprint(config: Config, embedder) -> str:
+    """The settings a memo's content depends on (its rows carry their own digests)."""
+    embedding = embedder.cache.key if isinstance(embedder, CachedEmbedder) else embedder.identity
+    return memo_fingerprint({
+        "version": __version__, "embedding": embedding, "neighbours": config.neighbours,
+        "aligned": sorted(embedder.aligned_languages),
+    })
+
+
+def _conflicts(activities: pd.DataFrame, vectors, embedder, config: Config,
+               reuse: Reuse) -> tuple[pd.DataFrame, dict | None, str]:
+    """Opposite strategies for the same target (see overlap.conflicts), with the term
+    searches (reused for unchanged activities) and the digest of the axes searched."""
     if not config.conflicts.enabled:
-        return pd.DataFrame()
+        return pd.DataFrame(), None, ""
     axes = load_axes(Path(config.conflicts.axes) if config.conflicts.axes else None)
-    return find_conflicts(activities, vectors, embedder, axes,
-                          min_confidence=config.conflicts.min_confidence)
+    hits = reuse.conflict_hits(activities, axes)
+    found = find_conflicts(activities, vectors, embedder, axes,
+                           min_confidence=config.conflicts.min_confidence, hits=hits)
+    return found, hits, axes_digest(axes)
 
 
 def run_embedder(activities: pd.DataFrame, config: Config, state: State | None):

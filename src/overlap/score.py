@@ -404,16 +404,17 @@ def score_pairs(
     config: ScoreConfig,
     scorer: PairScorer,
     index: TextIndex | None = None,
-    known: pd.DataFrame | None = None,
+    features: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score every candidate; keep those at or above the reporting threshold.
 
     Returns the candidates with the feature columns, ``score``, ``kind`` and
-    ``reasons``, sorted by score descending. ``known`` holds features already
-    computed (see ``evidence``).
+    ``reasons``, sorted by score descending. ``features`` are the candidates'
+    evidence when already computed (rows aligned).
     """
     index = index or TextIndex.build(activities)
-    features = evidence(activities, candidates, index, known)
+    if features is None:
+        features = evidence(activities, candidates, index)
     scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
     short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
     # ranked by the unrounded logit: many scores round to 1.0000, and among those the

@@ -7,6 +7,7 @@ Layout of the folder (``.overlap/`` next to the report folder unless ``--state``
     cache/          embedding cache, one sub-folder per embedder setting (overlap.cache)
     previous/       the last published run's pairs and activities (overlap.changes)
     decisions.csv   every review decision seen, with its activities' text hashes
+    memo/           what a rerun reuses: vocabularies, neighbour lists, pair evidence (overlap.memo)
 
 Nothing in it is trusted blindly: a folder written by another format, or whose
 ``state.json`` is damaged, is set aside (``discarded-<time>/``, never deleted, as
@@ -32,7 +33,7 @@ STATE_FORMAT = 1
 STATE_FILE = "state.json"
 LOCK_FILE = "lock"
 #: what a run writes in the folder; only these are ever moved or removed
-STATE_ENTRIES = (STATE_FILE, "cache", "previous", "decisions.csv")
+STATE_ENTRIES = (STATE_FILE, "cache", "previous", "decisions.csv", "memo")
 
 
 class LockedError(OverlapError):

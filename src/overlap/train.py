@@ -55,7 +55,7 @@ def training_data(inputs: list[Path], truth: Truth, config: Config,
     embedder = run_embedder(activities, config, state)
     vectors = embedder.embed(activity_texts(activities))
     index = TextIndex.build(activities, embedder.aligned_languages)
-    candidates, _ = generate_candidates(activities, vectors, read.links, config.neighbours, index)
+    candidates, _, _ = generate_candidates(activities, vectors, read.links, config.neighbours, index)
     candidates = _orient(candidates, activity_keys(activities))
     features = evidence(activities, candidates, index)
     ids = activities["id"].to_numpy()

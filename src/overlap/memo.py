@@ -1,0 +1,358 @@
+"""What a rerun reuses from the last run, so that it only does the new work.
+
+Beside the embedding cache, the state keeps the last run's intermediate results
+in ``<state>/memo/``, each row of them tied to an activity's (actor, id) key and
+a digest of every field the comparison reads:
+
+- the fitted word and title vocabularies with their IDF weights, and each
+  activity's word and character counts (overlap.lexical);
+- each activity's text and title neighbour lists, kept deeper than k with a
+  floor (overlap.neighbours), so a rerun compares only new and changed rows;
+- every candidate pair's evidence that depends on the two activities alone.
+
+An activity whose digest is unchanged is *carried*: its counts, lists and pairs
+are reused; the others are computed afresh. The vocabularies are refitted once
+the texts counted since the fit exceed ``state.refit_share`` of those fitted
+(new words would otherwise go unseen); then only the embedding neighbour lists
+survive. Anything in the memo that does not check out (format, checksum,
+settings) is set aside or ignored, and the run computes everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from overlap.candidates import PreviousLists, SearchLists
+from overlap.conflicts import HIT_KINDS, Axis, all_hits
+from overlap.lexical import LexicalModel, PreviousRows
+from overlap.neighbours import NeighbourLists
+from overlap.normalise import activity_keys
+from overlap.outputs import atomic_file, write_json_atomic
+from overlap.score import PAIRWISE
+from overlap.state import State, StateDamaged
+
+#: bump when the memo's arrays change meaning; a memo of another format is ignored
+MEMO_FORMAT = 1
+DATA_FILE = "memo.npz"
+MANIFEST_FILE = "manifest.json"
+#: the fields a row's digest covers: every one the candidates and evidence read
+DIGEST_FIELDS = ("actor", "actor_key", "title", "description", "language", "countries",
+                 "locations", "sectors", "start_date", "end_date", "funders", "implementers",
+                 "participating_orgs", "named_keys", "actor_keys")
+
+
+def row_digests(activities: pd.DataFrame) -> np.ndarray:
+    """64 bits of BLAKE2b per activity over DIGEST_FIELDS (sets sorted)."""
+    columns = [activities[name].tolist() for name in DIGEST_FIELDS]
+    digests = np.empty(len(activities), dtype=np.uint64)
+    for position, values in enumerate(zip(*columns)):
+        text = "\x1e".join(
+            "\x1f".join(sorted(v)) if isinstance(v, frozenset)
+            else "\x1f".join(v) if isinstance(v, tuple) else str(v)
+            for v in values
+        )
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+        digests[position] = int.from_bytes(digest, "little")
+    return digests
+
+
+def fingerprint(settings: dict[str, object]) -> str:
+    """What the memo's content depends on beyond the rows: settings, embedder, version."""
+    text = json.dumps({"format": MEMO_FORMAT, **settings}, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Memo:
+    """One run's reusable results, row i being the activity ``keys[i]``."""
+
+    fingerprint: str
+    keys: np.ndarray
+    digests: np.ndarray
+    model: LexicalModel
+    #: texts counted with ``model`` since it was fitted (the refit trigger)
+    unseen: int
+    word_counts: sp.csr_matrix
+    title_counts: sp.csr_matrix
+    lists: SearchLists
+    #: candidate pairs (``a``, ``b``: rows of this memo) with their PAIRWISE features
+    pairs: pd.DataFrame
+    #: whether ``lists.text`` can be reused: embeddings cached, so a text keeps its vector
+    stable_vectors: bool
+    #: the conflict term searches, {axis: {kind: [(row, phrases), ...]}} for rows with hits
+    hits: dict | None = None
+    #: which strategy axes ``hits`` were searched for
+    axes_digest: str = ""
+
+    def carried(self, keys: np.ndarray, digests: np.ndarray) -> np.ndarray:
+        """Per activity now: its row in this memo when its digest is unchanged, else -1.
+
+        A key held by two activities (now or then) is never carried: which one was
+        remembered cannot be told.
+        """
+        remembered = pd.Index(self.keys)
+        if not remembered.is_unique:
+            return np.full(len(keys), -1, dtype=np.int64)
+        position = remembered.get_indexer(keys)
+        same = position >= 0
+        same[same] = self.digests[position[same]] == digests[same]
+        same &= ~pd.Series(keys).duplicated(keep=False).to_numpy()
+        return np.where(same, position, -1).astype(np.int64)
+
+
+@dataclass
+class Reuse:
+    """What this run takes from the memo (None members: computed afresh)."""
+
+    carried: np.ndarray
+    model: LexicalModel | None
+    rows: PreviousRows | None
+    lists: PreviousLists | None
+    #: the memo's pairs, for ``known_features``; None when the vocabularies were refitted
+    pairs: pd.DataFrame | None
+    unseen: int
+    notes: list[str]
+    #: rows in the memo
+    remembered_rows: int = 0
+    #: candidate pairs whose evidence came from the memo
+    pairs_reused: int = 0
+    hits: dict | None = None
+    axes_digest: str = ""
+
+    def _now(self) -> np.ndarray:
+        """Per memo row: its position in this run, -1 when changed or gone."""
+        now = np.full(self.remembered_rows, -1, dtype=np.int64)
+        kept = np.flatnonzero(self.carried >= 0)
+        now[self.carried[kept]] = kept
+        return now
+
+    def conflict_hits(self, activities: pd.DataFrame, axes: list[Axis]) -> dict:
+        """The conflict term searches, done only for new and changed activities."""
+        if self.hits is None or self.axes_digest != axes_digest(axes):
+            return all_hits(activities, axes)
+        dirty = np.flatnonzero(self.carried < 0)
+        fresh = all_hits(activities.iloc[dirty], axes)
+        now = self._now()
+        found: dict[str, dict[str, list]] = {}
+        for axis in axes:
+            found[axis.key] = {}
+            for kind in HIT_KINDS:
+                rows: list[tuple[str, ...]] = [()] * len(activities)
+                for row, phrases in self.hits[axis.key][kind]:
+                    if now[row] >= 0:
+                        rows[now[row]] = tuple(phrases)
+                for position, phrases in zip(dirty, fresh[axis.key][kind]):
+                    rows[position] = phrases
+                found[axis.key][kind] = rows
+        return found
+
+    def summary(self) -> dict[str, object]:
+        """run.json's ``reused``: what came from the last run."""
+        carried = int((self.carried >= 0).sum())
+        return {
+            "activities_carried": carried, "activities_compared": len(self.carried) - carried,
+            "vocabularies": "reused" if self.model is not None else "fitted",
+            "text_lists": self.lists is not None and self.lists.text is not None,
+            "title_lists": self.lists is not None and self.lists.title is not None,
+            "pair_evidence": self.pairs_reused,
+        }
+
+    def known_features(self, candidates: pd.DataFrame) -> pd.DataFrame | None:
+        """PAIRWISE features of candidates whose two activities are carried (NaN elsewhere)."""
+        if self.pairs is None or self.pairs.empty:
+            return None
+        now = self._now()
+        a = now[self.pairs["a"].to_numpy()]
+        b = now[self.pairs["b"].to_numpy()]
+        both = (a >= 0) & (b >= 0)
+        n = len(self.carried)
+        stored = pd.Index(np.minimum(a, b)[both] * n + np.maximum(a, b)[both])
+        x, y = candidates["a"].to_numpy(), candidates["b"].to_numpy()
+        found = stored.get_indexer(np.minimum(x, y) * n + np.maximum(x, y))
+        values = self.pairs.loc[both, list(PAIRWISE)].to_numpy()
+        known = np.full((len(candidates), len(PAIRWISE)), np.nan)
+        hit = found >= 0
+        known[hit] = values[found[hit]]
+        self.pairs_reused = int(hit.sum())
+        return pd.DataFrame(known, columns=list(PAIRWISE), index=candidates.index)
+
+
+def axes_digest(axes: list[Axis]) -> str:
+    return hashlib.sha1(repr(axes).encode("utf-8")).hexdigest()
+
+
+def sparse_hits(hits: dict) -> dict:
+    """Only the rows with phrases, as [row, [phrases]]: most texts take no position."""
+    return {axis: {kind: [[row, list(p)] for row, p in enumerate(rows) if p]
+                   for kind, rows in kinds.items()} for axis, kinds in hits.items()}
+
+
+def plan_reuse(memo: Memo | None, activities: pd.DataFrame, digests: np.ndarray,
+               refit_share: float, stable_vectors: bool) -> Reuse:
+    """Which rows are carried, and whether the fitted vocabularies still serve."""
+    n = len(activities)
+    if memo is None:
+        return Reuse(carried=np.full(n, -1, dtype=np.int64), model=None, rows=None, lists=None,
+                     pairs=None, unseen=0, notes=[])
+    carried = memo.carried(activity_keys(activities), digests)
+    fresh = int((carried < 0).sum())
+    unseen = memo.unseen + fresh
+    notes = []
+    text_lists = memo.lists.text if stable_vectors and memo.stable_vectors else None
+    if unseen > refit_share * memo.model.fitted_rows:
+        notes.append(f"{unseen} texts since the vocabularies were fitted on "
+                     f"{memo.model.fitted_rows}: fitted again")
+        lists = PreviousLists(carried=carried, text=text_lists, title=None)
+        return Reuse(carried=carried, model=None, rows=None, lists=lists, pairs=None,
+                     unseen=0, notes=notes, remembered_rows=len(memo.keys), hits=memo.hits,
+                     axes_digest=memo.axes_digest)
+    rows = PreviousRows(carried=carried, word_counts=memo.word_counts,
+                        title_counts=memo.title_counts)
+    lists = PreviousLists(carried=carried, text=text_lists, title=memo.lists.title)
+    return Reuse(carried=carried, model=memo.model, rows=rows, lists=lists,
+                 pairs=memo.pairs if text_lists is not None else None, unseen=unseen, notes=notes,
+                 remembered_rows=len(memo.keys), hits=memo.hits, axes_digest=memo.axes_digest)
+
+
+# ---------------------------------------------------------------- storage
+
+
+def _strings(values) -> np.ndarray:
+    return np.frombuffer("\0".join(map(str, values)).encode("utf-8"), dtype=np.uint8)
+
+
+def _unstrings(array: np.ndarray, count: int) -> np.ndarray:
+    if count == 0:
+        return np.zeros(0, dtype=object)
+    values = np.array(array.tobytes().decode("utf-8").split("\0"), dtype=object)
+    if len(values) != count:
+        raise StateDamaged("a string table has the wrong length")
+    return values
+
+
+def _sparse(prefix: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
+    return {f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
+            f"{prefix}_indptr": matrix.indptr, f"{prefix}_shape": np.array(matrix.shape)}
+
+
+def _unsparse(data, prefix: str) -> sp.csr_matrix:
+    return sp.csr_matrix((data[f"{prefix}_data"], data[f"{prefix}_indices"], data[f"{prefix}_indptr"]),
+                         shape=tuple(data[f"{prefix}_shape"]))
+
+
+def _lists(prefix: str, lists: NeighbourLists) -> dict[str, np.ndarray]:
+    return {f"{prefix}_neighbours": lists.neighbours.astype(np.int32),
+            f"{prefix}_similarity": lists.similarity, f"{prefix}_floor": lists.floor}
+
+
+def _unlists(data, prefix: str, rows: int) -> NeighbourLists:
+    lists = NeighbourLists(neighbours=data[f"{prefix}_neighbours"].astype(np.int64),
+                           similarity=data[f"{prefix}_similarity"], floor=data[f"{prefix}_floor"])
+    if len(lists) != rows or lists.neighbours.max(initial=-1) >= rows:
+        raise StateDamaged(f"the {prefix} neighbour lists do not match the rows")
+    return lists
+
+
+def _hits(array: np.ndarray, rows: int) -> dict | None:
+    hits = json.loads(array.tobytes().decode("utf-8"))
+    if hits is None:
+        return None
+    for kinds in hits.values():
+        if set(kinds) != set(HIT_KINDS):
+            raise StateDamaged("the conflict term searches lack a kind")
+        for found in kinds.values():
+            if any(not 0 <= int(row) < rows for row, _ in found):
+                raise StateDamaged("the conflict term searches name rows that do not exist")
+    return hits
+
+
+def save_memo(state: State, memo: Memo) -> None:
+    """Write the memo; the manifest, written last, vouches for the data file."""
+    folder = state.directory / "memo"
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {
+        "keys": _strings(memo.keys), "digests": memo.digests,
+        "word_vocabulary": _strings(memo.model.word_vocabulary), "word_idf": memo.model.word_idf,
+        "title_vocabulary": _strings(memo.model.title_vocabulary), "title_idf": memo.model.title_idf,
+        **_sparse("word_counts", memo.word_counts), **_sparse("title_counts", memo.title_counts),
+        **_lists("text", memo.lists.text), **_lists("title", memo.lists.title),
+        "pair_a": memo.pairs["a"].to_numpy(np.int32), "pair_b": memo.pairs["b"].to_numpy(np.int32),
+        "pair_features": memo.pairs[list(PAIRWISE)].to_numpy(np.float64),
+        "hits": _strings([json.dumps(memo.hits, ensure_ascii=False)]),
+    }
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    payload = buffer.getvalue()
+    with atomic_file(folder / DATA_FILE, "wb") as stream:
+        stream.write(payload)
+    write_json_atomic(folder / MANIFEST_FILE, {
+        "format": MEMO_FORMAT, "fingerprint": memo.fingerprint, "rows": len(memo.keys),
+        "word_terms": len(memo.model.word_vocabulary), "title_terms": len(memo.model.title_vocabulary),
+        "fitted_rows": memo.model.fitted_rows, "unseen": memo.unseen,
+        "stable_vectors": memo.stable_vectors, "features": list(PAIRWISE),
+        "axes_digest": memo.axes_digest,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    })
+
+
+def load_memo(state: State | None, expected: str) -> Memo | None:
+    """The last run's memo if it was made with the same settings; a damaged one is set aside."""
+    if state is None:
+        return None
+    folder = state.directory / "memo"
+    if not folder.exists():
+        return None
+    try:
+        return _read(folder, expected)
+    except StateDamaged as damage:
+        state.set_aside(folder, f"the last run's reusable results are damaged: {damage}")
+        return None
+
+
+def _read(folder: Path, expected: str) -> Memo | None:
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        if manifest.get("format") != MEMO_FORMAT or manifest.get("features") != list(PAIRWISE):
+            return None
+        if manifest.get("fingerprint") != expected:
+            return None
+        payload = (folder / DATA_FILE).read_bytes()
+        if hashlib.sha256(payload).hexdigest() != manifest["sha256"]:
+            raise StateDamaged(f"{DATA_FILE} does not match its checksum")
+        data = np.load(io.BytesIO(payload), allow_pickle=False)
+        rows = int(manifest["rows"])
+        model = LexicalModel(
+            word_vocabulary=_unstrings(data["word_vocabulary"], int(manifest["word_terms"])),
+            word_idf=data["word_idf"],
+            title_vocabulary=_unstrings(data["title_vocabulary"], int(manifest["title_terms"])),
+            title_idf=data["title_idf"], fitted_rows=int(manifest["fitted_rows"]),
+        )
+        pairs = pd.DataFrame(data["pair_features"], columns=list(PAIRWISE))
+        pairs.insert(0, "b", data["pair_b"].astype(np.int64))
+        pairs.insert(0, "a", data["pair_a"].astype(np.int64))
+        if len(pairs) and max(pairs["a"].max(), pairs["b"].max()) >= rows:
+            raise StateDamaged("the stored pairs name rows that do not exist")
+        memo = Memo(
+            fingerprint=expected, keys=_unstrings(data["keys"], rows), digests=data["digests"],
+            model=model, unseen=int(manifest["unseen"]),
+            word_counts=_unsparse(data, "word_counts"), title_counts=_unsparse(data, "title_counts"),
+            lists=SearchLists(text=_unlists(data, "text", rows), title=_unlists(data, "title", rows)),
+            pairs=pairs, stable_vectors=bool(manifest["stable_vectors"]),
+            hits=_hits(data["hits"], rows), axes_digest=str(manifest["axes_digest"]),
+        )
+        if memo.word_counts.shape[0] != rows or memo.title_counts.shape[0] != rows \
+                or len(memo.digests) != rows:
+            raise StateDamaged("its arrays disagree on the number of rows")
+        return memo
+    except StateDamaged:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise StateDamaged(f"unreadable ({exc})") from None

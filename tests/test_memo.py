@@ -1,0 +1,81 @@
+"""What a rerun reuses from the last run, and that reusing it changes no finding."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from overlap import pipeline
+from overlap.config import Config
+from overlap.conflicts import all_hits, load_axes
+from overlap.memo import save_memo, sparse_hits
+from overlap.state import State
+from tests.conftest import SAMPLES
+from tests.test_cache import CountingEmbedder
+
+
+@pytest.fixture
+def inputs(tmp_path, monkeypatch):
+    """Two of the samples' exports in tmp_path; a cached embedder that counts what it encodes."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("iom_projects.csv", "ngo_partners.csv"):
+        shutil.copy(SAMPLES / name, folder / name)
+    monkeypatch.setattr(pipeline, "get_embedder", lambda *args, **kwargs: CountingEmbedder())
+    return folder
+
+
+def _run(folder, state_dir=None, run=1, config=None):
+    """One run like ``overlap run --state``: the memo is saved for the next run."""
+    config = config or Config()
+    state = None if state_dir is None else State(directory=state_dir, run=run)
+    result = pipeline.run([folder], config, state=state)
+    if state is not None:
+        save_memo(state, result.memo)
+    return result
+
+
+def _findings(result) -> pd.DataFrame:
+    return result.pairs.set_index("pair_id")[["kind", "score"]].sort_index()
+
+
+def _edit(folder):
+    """One text rewritten, one row gone, and a new row copying an IOM project."""
+    path = folder / "ngo_partners.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    rows[0] = rows[0].replace("Drills 40 solar-powered boreholes",
+                              "Offers voluntary return and drills 60 solar boreholes")
+    del rows[1]
+    copied = pd.read_csv(folder / "iom_projects.csv", dtype=str, keep_default_na=False).iloc[3]
+    rows.append(";".join(["NEW-1", "Caritas Mali", copied.iloc[2], copied.iloc[3], "", "",
+                          "", "", ""]) + "\n")
+    path.write_text(header + "".join(rows), encoding="utf-8")
+
+
+def test_an_unchanged_rerun_reuses_everything_and_finds_the_same(inputs, tmp_path):
+    first = _run(inputs, tmp_path / "state", 1)
+    again = _run(inputs, tmp_path / "state", 2)
+    assert again.reused["activities_compared"] == 0
+    assert again.reused["activities_carried"] == len(first.activities)
+    assert again.reused["vocabularies"] == "reused"
+    assert again.reused["pair_evidence"] == again.candidates == first.candidates
+    pd.testing.assert_frame_equal(_findings(again), _findings(first))
+
+
+def test_a_rerun_after_changes_finds_what_a_run_from_scratch_finds(inputs, tmp_path):
+    """Refitting each time, only the neighbour lists are reused: the findings must equal
+    a run that computes everything."""
+    config = Config()
+    config.state.refit_share = 1e-6
+    _run(inputs, tmp_path / "state", 1, config)
+    _edit(inputs)
+    rerun = _run(inputs, tmp_path / "state", 2, config)
+    scratch = _run(inputs, tmp_path / "new-state", 1, config)
+    assert rerun.reused["text_lists"] and rerun.reused["vocabularies"] == "fitted"
+    assert rerun.reused["activities_compared"] == 2
+    pd.testing.assert_frame_equal(_findings(rerun), _findings(scratch))
+    # the conflict term searches were kept for unchanged texts, redone for the others
+    searched = all_hits(rerun.activities, load_axes(None))
+    assert rerun.memo.hits == sparse_hits(searched)
+    assert any(phrases == ["voluntary return"] for _, phrases in rerun.memo.hits["return"]["a"])
