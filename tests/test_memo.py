@@ -36,7 +36,7 @@ def _run(folder, state_dir=None, run=1, config=None):
 
 
 def _findings(result) -> pd.DataFrame:
-    return result.pairs.set_index("pair_id")[["kind", "score"]].sort_index()
+    return result.pairs.set_index("pair_id")[["kind", "score", "reasons"]].sort_index()
 
 
 def _edit(folder):
@@ -60,6 +60,7 @@ def test_an_unchanged_rerun_reuses_everything_and_finds_the_same(inputs, tmp_pat
     assert again.reused["activities_carried"] == len(first.activities)
     assert again.reused["vocabularies"] == "reused"
     assert again.reused["pair_evidence"] == again.candidates == first.candidates
+    assert first.memo.reasons["pair_reasons"].notna().all()
     pd.testing.assert_frame_equal(_findings(again), _findings(first))
 
 
@@ -79,3 +80,40 @@ def test_a_rerun_after_changes_finds_what_a_run_from_scratch_finds(inputs, tmp_p
     searched = all_hits(rerun.activities, load_axes(None))
     assert rerun.memo.hits == sparse_hits(searched)
     assert any(phrases == ["voluntary return"] for _, phrases in rerun.memo.hits["return"]["a"])
+
+
+def test_new_work_is_found_while_the_rest_is_reused(inputs, tmp_path):
+    first = _run(inputs, tmp_path / "state", 1)
+    _edit(inputs)
+    rerun = _run(inputs, tmp_path / "state", 2)
+    assert rerun.reused["vocabularies"] == "reused"
+    assert rerun.reused["activities_compared"] == 2
+    assert rerun.reused["activities_carried"] == len(first.activities) - 2
+    assert 0 < rerun.reused["pair_evidence"] < rerun.candidates
+    ids = rerun.activities["id"].to_numpy()
+    copy = rerun.pairs[(ids[rerun.pairs["a"]] == "NEW-1") | (ids[rerun.pairs["b"]] == "NEW-1")]
+    copied = pd.read_csv(inputs / "iom_projects.csv", dtype=str).iloc[3]["Project ID"]
+    assert copy.iloc[0]["kind"] == "duplicate"
+    assert copied in {ids[copy.iloc[0]["a"]], ids[copy.iloc[0]["b"]]}
+
+
+def test_a_damaged_memo_is_set_aside_and_everything_computed_again(inputs, tmp_path):
+    first = _run(inputs, tmp_path / "state", 1)
+    data = tmp_path / "state" / "memo" / "memo.npz"
+    data.write_bytes(data.read_bytes()[:-100])
+    state = State(directory=tmp_path / "state", run=2)
+    again = pipeline.run([inputs], Config(), state=state)
+    assert again.reused["activities_carried"] == 0
+    assert any("memo" in note and "damaged" in note for note in state.notes)
+    assert list((tmp_path / "state").glob("memo.damaged-*"))
+    pd.testing.assert_frame_equal(_findings(again), _findings(first))
+
+
+def test_other_settings_ignore_the_memo(inputs, tmp_path):
+    _run(inputs, tmp_path / "state", 1)
+    config = Config()
+    config.neighbours.k = 4
+    again = _run(inputs, tmp_path / "state", 2, config)
+    scratch = _run(inputs, tmp_path / "new-state", 1, config)
+    assert again.reused["activities_carried"] == 0
+    pd.testing.assert_frame_equal(_findings(again), _findings(scratch))

@@ -85,6 +85,8 @@ class Memo:
     lists: SearchLists
     #: candidate pairs (``a``, ``b``: rows of this memo) with their PAIRWISE features
     pairs: pd.DataFrame
+    #: reported pairs (``a``, ``b``) with their ``pair_reasons`` and ``short_text``
+    reasons: pd.DataFrame
     #: whether ``lists.text`` can be reused: embeddings cached, so a text keeps its vector
     stable_vectors: bool
     #: the conflict term searches, {axis: {kind: [(row, phrases), ...]}} for rows with hits
@@ -126,6 +128,7 @@ class Reuse:
     pairs_reused: int = 0
     hits: dict | None = None
     axes_digest: str = ""
+    reasons: pd.DataFrame | None = None
 
     def _now(self) -> np.ndarray:
         """Per memo row: its position in this run, -1 when changed or gone."""
@@ -169,20 +172,39 @@ class Reuse:
         """PAIRWISE features of candidates whose two activities are carried (NaN elsewhere)."""
         if self.pairs is None or self.pairs.empty:
             return None
-        now = self._now()
-        a = now[self.pairs["a"].to_numpy()]
-        b = now[self.pairs["b"].to_numpy()]
-        both = (a >= 0) & (b >= 0)
-        n = len(self.carried)
-        stored = pd.Index(np.minimum(a, b)[both] * n + np.maximum(a, b)[both])
-        x, y = candidates["a"].to_numpy(), candidates["b"].to_numpy()
-        found = stored.get_indexer(np.minimum(x, y) * n + np.maximum(x, y))
-        values = self.pairs.loc[both, list(PAIRWISE)].to_numpy()
+        found = self._find(self.pairs, candidates)
         known = np.full((len(candidates), len(PAIRWISE)), np.nan)
         hit = found >= 0
-        known[hit] = values[found[hit]]
+        known[hit] = self.pairs[list(PAIRWISE)].to_numpy()[found[hit]]
         self.pairs_reused = int(hit.sum())
         return pd.DataFrame(known, columns=list(PAIRWISE), index=candidates.index)
+
+    def known_reasons(self, candidates: pd.DataFrame) -> pd.DataFrame | None:
+        """The reasons written for candidates whose activities are carried (None elsewhere):
+        a reason reads only the pair's own evidence, as the features do."""
+        if self.pairs is None or self.reasons is None or self.reasons.empty:
+            return None
+        found = self._find(self.reasons, candidates)
+        hit = found >= 0
+        reasons = np.full(len(candidates), None, dtype=object)
+        reasons[hit] = self.reasons["pair_reasons"].to_numpy()[found[hit]]
+        short = np.zeros(len(candidates), dtype=bool)
+        short[hit] = self.reasons["short_text"].to_numpy()[found[hit]]
+        return pd.DataFrame({"pair_reasons": reasons, "short_text": short}, index=candidates.index)
+
+    def _find(self, stored: pd.DataFrame, candidates: pd.DataFrame) -> np.ndarray:
+        """Per candidate: the row of ``stored`` (pairs of memo rows) that is the same pair
+        of carried activities, or -1."""
+        now = self._now()
+        a, b = now[stored["a"].to_numpy()], now[stored["b"].to_numpy()]
+        both = np.flatnonzero((a >= 0) & (b >= 0))
+        if len(both) == 0:
+            return np.full(len(candidates), -1, dtype=np.int64)
+        n = len(self.carried)
+        codes = pd.Index(np.minimum(a, b)[both] * n + np.maximum(a, b)[both])
+        x, y = candidates["a"].to_numpy(), candidates["b"].to_numpy()
+        found = codes.get_indexer(np.minimum(x, y) * n + np.maximum(x, y))
+        return np.where(found >= 0, both[np.maximum(found, 0)], -1)
 
 
 def axes_digest(axes: list[Axis]) -> str:
@@ -219,7 +241,8 @@ def plan_reuse(memo: Memo | None, activities: pd.DataFrame, digests: np.ndarray,
     lists = PreviousLists(carried=carried, text=text_lists, title=memo.lists.title)
     return Reuse(carried=carried, model=memo.model, rows=rows, lists=lists,
                  pairs=memo.pairs if text_lists is not None else None, unseen=unseen, notes=notes,
-                 remembered_rows=len(memo.keys), hits=memo.hits, axes_digest=memo.axes_digest)
+                 remembered_rows=len(memo.keys), hits=memo.hits, axes_digest=memo.axes_digest,
+                 reasons=memo.reasons)
 
 
 # ---------------------------------------------------------------- storage
@@ -287,6 +310,9 @@ def save_memo(state: State, memo: Memo) -> None:
         "pair_a": memo.pairs["a"].to_numpy(np.int32), "pair_b": memo.pairs["b"].to_numpy(np.int32),
         "pair_features": memo.pairs[list(PAIRWISE)].to_numpy(np.float64),
         "hits": _strings([json.dumps(memo.hits, ensure_ascii=False)]),
+        "reason_a": memo.reasons["a"].to_numpy(np.int32), "reason_b": memo.reasons["b"].to_numpy(np.int32),
+        "reason_short": memo.reasons["short_text"].to_numpy(bool),
+        "reason_text": _strings(memo.reasons["pair_reasons"]),
     }
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -298,7 +324,7 @@ def save_memo(state: State, memo: Memo) -> None:
         "word_terms": len(memo.model.word_vocabulary), "title_terms": len(memo.model.title_vocabulary),
         "fitted_rows": memo.model.fitted_rows, "unseen": memo.unseen,
         "stable_vectors": memo.stable_vectors, "features": list(PAIRWISE),
-        "axes_digest": memo.axes_digest,
+        "axes_digest": memo.axes_digest, "reasons": len(memo.reasons),
         "sha256": hashlib.sha256(payload).hexdigest(),
     })
 
@@ -338,8 +364,9 @@ def _read(folder: Path, expected: str) -> Memo | None:
         pairs = pd.DataFrame(data["pair_features"], columns=list(PAIRWISE))
         pairs.insert(0, "b", data["pair_b"].astype(np.int64))
         pairs.insert(0, "a", data["pair_a"].astype(np.int64))
-        if len(pairs) and max(pairs["a"].max(), pairs["b"].max()) >= rows:
-            raise StateDamaged("the stored pairs name rows that do not exist")
+        for a, b in ((data["pair_a"], data["pair_b"]), (data["reason_a"], data["reason_b"])):
+            if len(a) != len(b) or (len(a) and max(a.max(), b.max()) >= rows):
+                raise StateDamaged("the stored pairs name rows that do not exist")
         memo = Memo(
             fingerprint=expected, keys=_unstrings(data["keys"], rows), digests=data["digests"],
             model=model, unseen=int(manifest["unseen"]),
@@ -347,6 +374,11 @@ def _read(folder: Path, expected: str) -> Memo | None:
             lists=SearchLists(text=_unlists(data, "text", rows), title=_unlists(data, "title", rows)),
             pairs=pairs, stable_vectors=bool(manifest["stable_vectors"]),
             hits=_hits(data["hits"], rows), axes_digest=str(manifest["axes_digest"]),
+            reasons=pd.DataFrame({
+                "a": data["reason_a"].astype(np.int64), "b": data["reason_b"].astype(np.int64),
+                "pair_reasons": _unstrings(data["reason_text"], int(manifest["reasons"])),
+                "short_text": data["reason_short"].astype(bool),
+            }),
         )
         if memo.word_counts.shape[0] != rows or memo.title_counts.shape[0] != rows \
                 or len(memo.digests) != rows:

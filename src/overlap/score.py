@@ -405,12 +405,15 @@ def score_pairs(
     scorer: PairScorer,
     index: TextIndex | None = None,
     features: pd.DataFrame | None = None,
+    known_reasons: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score every candidate; keep those at or above the reporting threshold.
 
-    Returns the candidates with the feature columns, ``score``, ``kind`` and
-    ``reasons``, sorted by score descending. ``features`` are the candidates'
-    evidence when already computed (rows aligned).
+    Returns the candidates with the feature columns, ``score``, ``kind``,
+    ``reasons`` and ``pair_reasons`` (the reasons before a declared link's), sorted
+    by score descending. ``features`` are the candidates' evidence when already
+    computed, ``known_reasons`` their ``pair_reasons`` and ``short_text`` when
+    already written (rows aligned with the candidates; None where unknown).
     """
     index = index or TextIndex.build(activities)
     if features is None:
@@ -431,15 +434,26 @@ def score_pairs(
     keep = (scored["score"] >= config.report_threshold) | declared
     positions = np.flatnonzero(keep.to_numpy())
     reported = scored.loc[keep].copy()
-    feature_rows = features.iloc[positions].to_dict("records")
-    records = activities.to_dict("records")
-    a, b = reported["a"].to_numpy(), reported["b"].to_numpy()
-    terms = index.shared_terms(a, b)
-    shared = shared_details(activities, a, b)
-    reported["reasons"] = [
-        _reasons(records, row, feature_rows[i], shared, i, terms[i])
-        for i, row in enumerate(reported.itertuples())
-    ]
+    reasons = np.full(len(reported), None, dtype=object)
+    if known_reasons is not None:
+        stored = known_reasons.iloc[positions]
+        same = stored["pair_reasons"].notna().to_numpy() & (
+            stored["short_text"].to_numpy() == short[positions])
+        reasons[same] = stored["pair_reasons"].to_numpy()[same]
+    todo = np.flatnonzero(pd.isna(reasons))
+    if len(todo):
+        rows = reported.iloc[todo]
+        feature_rows = features.iloc[positions[todo]].to_dict("records")
+        records = activities.to_dict("records")
+        a, b = rows["a"].to_numpy(), rows["b"].to_numpy()
+        terms = index.shared_terms(a, b)
+        shared = shared_details(activities, a, b)
+        reasons[todo] = [
+            _reasons(records, row, feature_rows[j], shared, j, terms[j])
+            for j, row in enumerate(rows.itertuples())
+        ]
+    reported["pair_reasons"] = reasons
+    reported["reasons"] = reasons
     if "declared" in reported:
         has = reported["declared"] != ""
         reported.loc[has, "reasons"] = reported.loc[has, "declared"] + "; " + reported.loc[has, "reasons"]
