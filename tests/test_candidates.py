@@ -91,5 +91,5 @@ def test_a_named_organisations_activity_in_the_same_country_is_preferred():
     activities = pd.DataFrame([grant, *elsewhere, here])
     add_org_keys(activities)
     vectors = np.ones((5, 2), dtype=np.float32) / np.sqrt(2)
-    pairs = named_actor_pairs(activities, vectors, TextIndex.build(activities), per_actor=1)
+    pairs = named_actor_pairs(activities, vectors, TextIndex.build(activities), per_actor=1).frame()
     assert list(zip(pairs["a"], pairs["b"])) == [(0, 4)]

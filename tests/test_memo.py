@@ -2,12 +2,15 @@
 
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from overlap import pipeline
+from overlap.candidates import named_actor_pairs
 from overlap.config import Config
 from overlap.conflicts import all_hits, load_axes
+from overlap.lexical import TextIndex
 from overlap.memo import save_memo, sparse_hits
 from overlap.state import State
 from tests.conftest import SAMPLES
@@ -117,3 +120,28 @@ def test_other_settings_ignore_the_memo(inputs, tmp_path):
     scratch = _run(inputs, tmp_path / "new-state", 1, config)
     assert again.reused["activities_carried"] == 0
     pd.testing.assert_frame_equal(_findings(again), _findings(scratch))
+
+
+def test_named_organisation_pairs_are_searched_again_where_an_activity_changed(inputs, tmp_path):
+    """An NGO activity naming IOM is rewritten to read like another IOM project: its
+    closest IOM activity changes, while the other organisations' pairs are kept."""
+    config = Config()
+    config.neighbours.per_named_actor = 1  # only the closest: a changed text changes it
+    first = _run(inputs, tmp_path / "state", 1, config)
+    path = inputs / "ngo_partners.csv"
+    table = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    naming = table.index[table["Ref"] == "MRNN-22-04"][0]
+    iom = pd.read_csv(inputs / "iom_projects.csv", dtype=str, keep_default_na=False)
+    before = set(first.memo.lists.named.frame().itertuples(index=False, name=None))
+    ids = first.activities["id"].to_numpy()
+    row = int(np.flatnonzero(ids == "MRNN-22-04")[0])
+    partners = {ids[a if b == row else b] for a, b in before if row in (a, b)}
+    other = iom.index[~iom["Project ID"].isin(partners)][0]
+    table.loc[naming, ["Title", "Summary"]] = iom.loc[other, ["Project title", "Description"]].to_numpy()
+    table.to_csv(path, sep=";", index=False)
+    rerun = _run(inputs, tmp_path / "state", 2, config)
+    assert rerun.reused["vocabularies"] == "reused" and rerun.reused["activities_compared"] == 1
+    index = TextIndex.build(rerun.activities, model=rerun.memo.model)
+    searched = named_actor_pairs(rerun.activities, rerun.vectors, index, 1).frame()
+    pd.testing.assert_frame_equal(rerun.memo.lists.named.frame(), searched)
+    assert set(searched.itertuples(index=False, name=None)) != before

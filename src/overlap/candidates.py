@@ -153,15 +153,44 @@ def _country_incidence(activities: pd.DataFrame) -> sp.csr_matrix:
                          shape=(len(activities), max(len(codes), 1)))
 
 
-def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) -> pd.DataFrame:
+@dataclass
+class NamedPairs:
+    """``named_actor_pairs`` per organisation key: a rerun reuses a key's pairs when none
+    of the activities naming or holding it changed.
+
+    The pairs of ``keys[i]`` are ``pairs[offsets[i]:offsets[i + 1]]``; ``counts[i]``
+    holds how many activities named and held the key.
+    """
+
+    keys: np.ndarray
+    counts: np.ndarray
+    offsets: np.ndarray
+    pairs: np.ndarray
+
+    @classmethod
+    def empty(cls) -> NamedPairs:
+        return cls(keys=np.zeros(0, dtype=object), counts=np.zeros((0, 2), dtype=np.int64),
+                   offsets=np.zeros(1, dtype=np.int64), pairs=np.zeros((0, 2), dtype=np.int64))
+
+    def frame(self) -> pd.DataFrame:
+        """Every key's pairs, once each."""
+        pairs = np.unique(self.pairs, axis=0) if len(self.pairs) else self.pairs
+        return pd.DataFrame(pairs, columns=["a", "b"], dtype=np.int64)
+
+
+def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
+                      previous: NamedPairs | None = None,
+                      carried: np.ndarray | None = None) -> NamedPairs:
     """For each activity, the activities most like it of each organisation it names.
 
     A funder's grant and the implementer's project often share few words, but
     one names the other: among the named organisation's activities, the ones
     closest in title and text, and in the same country, are the likely counterpart.
+    With ``previous`` (the last run's, whose rows ``carried`` maps), a key whose
+    activities are all unchanged keeps its pairs.
     """
     if per_actor < 1:
-        return pd.DataFrame({"a": [], "b": []}, dtype=np.int64)
+        return NamedPairs.empty()
     holders: dict[str, list[int]] = {}
     for position, keys in enumerate(activities["actor_keys"]):
         for key in keys:
@@ -174,10 +203,24 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) 
     actors = activities["actor_key"].to_numpy()
     places = _country_incidence(activities)
     has_country = np.diff(places.indptr) > 0
-    found = [np.zeros((0, 2), dtype=np.int64)]
+    known: dict[str, int] = {}
+    if previous is not None and carried is not None:
+        known = {key: i for i, key in enumerate(previous.keys)}
+        changed = carried < 0
+        now = np.full(max(int(previous.pairs.max(initial=-1)), int(carried.max(initial=-1))) + 1, -1)
+        kept = np.flatnonzero(carried >= 0)
+        now[carried[kept]] = kept
+    keys, counts, found = [], [], []
     for key, sources in naming.items():
         targets = np.unique(holders[key])
         sources = np.asarray(sources)
+        keys.append(key)
+        counts.append((len(sources), len(targets)))
+        i = known.get(key)
+        if (i is not None and tuple(previous.counts[i]) == counts[-1]
+                and not changed[sources].any() and not changed[targets].any()):
+            found.append(now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]])
+            continue
         similarity = _dense(index.titles[sources] @ index.titles[targets].T)
         similarity += _dense(vectors[sources] @ vectors[targets].T)
         shared = _dense(places[sources] @ places[targets].T) > 0
@@ -190,8 +233,14 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int) 
         x = np.broadcast_to(sources[:, None], best.shape)[keep]
         y = targets[best[keep]]
         found.append(np.column_stack([np.minimum(x, y), np.maximum(x, y)]))
-    pairs = np.unique(np.concatenate(found).astype(np.int64), axis=0)
-    return pd.DataFrame(pairs, columns=["a", "b"], dtype=np.int64)
+    if not keys:
+        return NamedPairs.empty()
+    sizes = np.array([len(f) for f in found], dtype=np.int64)
+    return NamedPairs(
+        keys=np.array(keys, dtype=object), counts=np.array(counts, dtype=np.int64),
+        offsets=np.concatenate([[0], np.cumsum(sizes)]),
+        pairs=np.concatenate(found).astype(np.int64).reshape(-1, 2),
+    )
 
 
 def _dense(matrix) -> np.ndarray:
@@ -243,10 +292,12 @@ LIST_DEPTH = 2
 
 @dataclass
 class SearchLists:
-    """A run's text and title neighbour lists, which the next run updates."""
+    """A run's text and title neighbour lists and named-organisation pairs, which the
+    next run updates."""
 
     text: NeighbourLists
     title: NeighbourLists
+    named: NamedPairs
 
 
 @dataclass
@@ -257,14 +308,16 @@ class PreviousLists:
     carried: np.ndarray
     text: NeighbourLists | None
     title: NeighbourLists | None
+    #: reusable only when both the vectors and the title vocabulary are
+    named: NamedPairs | None = None
 
 
-def _search(vectors, groups, k: int, config: NeighboursConfig, carried: np.ndarray | None,
+def _search(vectors, groups, k: int, config: NeighboursConfig, carried: np.ndarray,
             previous: NeighbourLists | None) -> NeighbourLists:
     if k < 1:
         return NeighbourLists.empty(vectors.shape[0], 0)
     options = {"include_same_group": config.include_same_actor, "chunk_rows": config.chunk_rows}
-    if previous is not None and carried is not None and previous.width == LIST_DEPTH * k:
+    if previous is not None and previous.width == LIST_DEPTH * k:
         return update_lists(previous, carried, vectors, groups, k, **options)
     return nearest_lists(vectors, groups, LIST_DEPTH * k, **options)
 
@@ -288,17 +341,16 @@ def generate_candidates(
         np.arange(len(activities)) if config.include_same_actor
         else activities["actor_key"].to_numpy()
     )
-    carried = previous.carried if previous is not None else None
+    previous = previous or PreviousLists(carried=np.full(len(activities), -1), text=None, title=None)
     lists = SearchLists(
-        text=_search(vectors, groups, config.k, config, carried,
-                     previous.text if previous is not None else None),
-        title=_search(index.titles, groups, config.k_title, config, carried,
-                      previous.title if previous is not None else None),
+        text=_search(vectors, groups, config.k, config, previous.carried, previous.text),
+        title=_search(index.titles, groups, config.k_title, config, previous.carried, previous.title),
+        named=named_actor_pairs(activities, vectors, index, config.per_named_actor,
+                                previous.named, previous.carried),
     )
-    named = named_actor_pairs(activities, vectors, index, config.per_named_actor)
     declared, link_stats = declared_pairs(activities, links)
     candidates = merge_candidates(
         lists.text.pairs(config.k), vectors, lists.title.pairs(config.k_title)[["a", "b"]],
-        named, declared, structural_pairs(activities),
+        lists.named.frame(), declared, structural_pairs(activities),
     )
     return candidates, link_stats, lists

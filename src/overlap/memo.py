@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from overlap.candidates import PreviousLists, SearchLists
+from overlap.candidates import NamedPairs, PreviousLists, SearchLists
 from overlap.conflicts import HIT_KINDS, Axis, all_hits
 from overlap.lexical import LexicalModel, PreviousRows
 from overlap.neighbours import NeighbourLists
@@ -238,7 +238,8 @@ def plan_reuse(memo: Memo | None, activities: pd.DataFrame, digests: np.ndarray,
                      axes_digest=memo.axes_digest)
     rows = PreviousRows(carried=carried, word_counts=memo.word_counts,
                         title_counts=memo.title_counts)
-    lists = PreviousLists(carried=carried, text=text_lists, title=memo.lists.title)
+    lists = PreviousLists(carried=carried, text=text_lists, title=memo.lists.title,
+                          named=memo.lists.named if text_lists is not None else None)
     return Reuse(carried=carried, model=memo.model, rows=rows, lists=lists,
                  pairs=memo.pairs if text_lists is not None else None, unseen=unseen, notes=notes,
                  remembered_rows=len(memo.keys), hits=memo.hits, axes_digest=memo.axes_digest,
@@ -284,6 +285,15 @@ def _unlists(data, prefix: str, rows: int) -> NeighbourLists:
     return lists
 
 
+def _named(data, count: int, rows: int) -> NamedPairs:
+    named = NamedPairs(keys=_unstrings(data["named_keys"], count), counts=data["named_counts"],
+                       offsets=data["named_offsets"], pairs=data["named_pairs"].astype(np.int64))
+    if (len(named.counts) != count or len(named.offsets) != count + 1
+            or named.offsets[-1] != len(named.pairs) or named.pairs.max(initial=-1) >= rows):
+        raise StateDamaged("the named-organisation pairs do not match the rows")
+    return named
+
+
 def _hits(array: np.ndarray, rows: int) -> dict | None:
     hits = json.loads(array.tobytes().decode("utf-8"))
     if hits is None:
@@ -307,6 +317,8 @@ def save_memo(state: State, memo: Memo) -> None:
         "title_vocabulary": _strings(memo.model.title_vocabulary), "title_idf": memo.model.title_idf,
         **_sparse("word_counts", memo.word_counts), **_sparse("title_counts", memo.title_counts),
         **_lists("text", memo.lists.text), **_lists("title", memo.lists.title),
+        "named_keys": _strings(memo.lists.named.keys), "named_counts": memo.lists.named.counts,
+        "named_offsets": memo.lists.named.offsets, "named_pairs": memo.lists.named.pairs.astype(np.int32),
         "pair_a": memo.pairs["a"].to_numpy(np.int32), "pair_b": memo.pairs["b"].to_numpy(np.int32),
         "pair_features": memo.pairs[list(PAIRWISE)].to_numpy(np.float64),
         "hits": _strings([json.dumps(memo.hits, ensure_ascii=False)]),
@@ -325,6 +337,7 @@ def save_memo(state: State, memo: Memo) -> None:
         "fitted_rows": memo.model.fitted_rows, "unseen": memo.unseen,
         "stable_vectors": memo.stable_vectors, "features": list(PAIRWISE),
         "axes_digest": memo.axes_digest, "reasons": len(memo.reasons),
+        "named_keys": len(memo.lists.named.keys),
         "sha256": hashlib.sha256(payload).hexdigest(),
     })
 
@@ -371,7 +384,8 @@ def _read(folder: Path, expected: str) -> Memo | None:
             fingerprint=expected, keys=_unstrings(data["keys"], rows), digests=data["digests"],
             model=model, unseen=int(manifest["unseen"]),
             word_counts=_unsparse(data, "word_counts"), title_counts=_unsparse(data, "title_counts"),
-            lists=SearchLists(text=_unlists(data, "text", rows), title=_unlists(data, "title", rows)),
+            lists=SearchLists(text=_unlists(data, "text", rows), title=_unlists(data, "title", rows),
+                              named=_named(data, int(manifest["named_keys"]), rows)),
             pairs=pairs, stable_vectors=bool(manifest["stable_vectors"]),
             hits=_hits(data["hits"], rows), axes_digest=str(manifest["axes_digest"]),
             reasons=pd.DataFrame({
