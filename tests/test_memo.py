@@ -100,10 +100,20 @@ def test_new_work_is_found_while_the_rest_is_reused(inputs, tmp_path):
     assert copied in {ids[copy.iloc[0]["a"]], ids[copy.iloc[0]["b"]]}
 
 
-def test_a_damaged_memo_is_set_aside_and_everything_computed_again(inputs, tmp_path):
+def _truncate(content: bytes) -> bytes:
+    return content[:-100]
+
+
+def _flip_a_byte(content: bytes) -> bytes:
+    middle = len(content) // 2
+    return content[:middle] + bytes([content[middle] ^ 0xFF]) + content[middle + 1:]
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_a_byte])
+def test_a_damaged_memo_is_set_aside_and_everything_computed_again(inputs, tmp_path, damage):
     first = _run(inputs, tmp_path / "state", 1)
     data = tmp_path / "state" / "memo" / "memo.npz"
-    data.write_bytes(data.read_bytes()[:-100])
+    data.write_bytes(damage(data.read_bytes()))
     state = State(directory=tmp_path / "state", run=2)
     again = pipeline.run([inputs], Config(), state=state)
     assert again.reused["activities_carried"] == 0
@@ -145,3 +155,16 @@ def test_named_organisation_pairs_are_searched_again_where_an_activity_changed(i
     searched = named_actor_pairs(rerun.activities, rerun.vectors, index, 1).frame()
     pd.testing.assert_frame_equal(rerun.memo.lists.named.frame(), searched)
     assert set(searched.itertuples(index=False, name=None)) != before
+
+
+def test_a_manifest_of_another_run_is_not_trusted(inputs, tmp_path):
+    """A run killed between writing the data file and its manifest leaves them apart."""
+    _run(inputs, tmp_path / "state", 1)
+    manifest = tmp_path / "state" / "memo" / "manifest.json"
+    old = manifest.read_text()
+    _run(inputs, tmp_path / "state", 2)
+    manifest.write_text(old)
+    state = State(directory=tmp_path / "state", run=3)
+    again = pipeline.run([inputs], Config(), state=state)
+    assert again.reused["activities_carried"] == 0
+    assert any("not the one its manifest describes" in note for note in state.notes)

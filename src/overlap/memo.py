@@ -21,8 +21,9 @@ settings) is set aside or ignored, and the run computes everything.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import secrets
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -326,19 +327,18 @@ def save_memo(state: State, memo: Memo) -> None:
         "reason_short": memo.reasons["short_text"].to_numpy(bool),
         "reason_text": _strings(memo.reasons["pair_reasons"]),
     }
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    payload = buffer.getvalue()
+    # the zip format's CRC-32 per array catches damage; the token ties the manifest to
+    # this data file (a run killed between the two writes leaves them apart)
+    token = secrets.token_hex(8)
     with atomic_file(folder / DATA_FILE, "wb") as stream:
-        stream.write(payload)
+        np.savez(stream, token=_strings([token]), **arrays)
     write_json_atomic(folder / MANIFEST_FILE, {
         "format": MEMO_FORMAT, "fingerprint": memo.fingerprint, "rows": len(memo.keys),
         "word_terms": len(memo.model.word_vocabulary), "title_terms": len(memo.model.title_vocabulary),
         "fitted_rows": memo.model.fitted_rows, "unseen": memo.unseen,
         "stable_vectors": memo.stable_vectors, "features": list(PAIRWISE),
         "axes_digest": memo.axes_digest, "reasons": len(memo.reasons),
-        "named_keys": len(memo.lists.named.keys),
-        "sha256": hashlib.sha256(payload).hexdigest(),
+        "named_keys": len(memo.lists.named.keys), "token": token,
     })
 
 
@@ -363,42 +363,47 @@ def _read(folder: Path, expected: str) -> Memo | None:
             return None
         if manifest.get("fingerprint") != expected:
             return None
-        payload = (folder / DATA_FILE).read_bytes()
-        if hashlib.sha256(payload).hexdigest() != manifest["sha256"]:
-            raise StateDamaged(f"{DATA_FILE} does not match its checksum")
-        data = np.load(io.BytesIO(payload), allow_pickle=False)
-        rows = int(manifest["rows"])
-        model = LexicalModel(
-            word_vocabulary=_unstrings(data["word_vocabulary"], int(manifest["word_terms"])),
-            word_idf=data["word_idf"],
-            title_vocabulary=_unstrings(data["title_vocabulary"], int(manifest["title_terms"])),
-            title_idf=data["title_idf"], fitted_rows=int(manifest["fitted_rows"]),
-        )
-        pairs = pd.DataFrame(data["pair_features"], columns=list(PAIRWISE))
-        pairs.insert(0, "b", data["pair_b"].astype(np.int64))
-        pairs.insert(0, "a", data["pair_a"].astype(np.int64))
-        for a, b in ((data["pair_a"], data["pair_b"]), (data["reason_a"], data["reason_b"])):
-            if len(a) != len(b) or (len(a) and max(a.max(), b.max()) >= rows):
-                raise StateDamaged("the stored pairs name rows that do not exist")
-        memo = Memo(
-            fingerprint=expected, keys=_unstrings(data["keys"], rows), digests=data["digests"],
-            model=model, unseen=int(manifest["unseen"]),
-            word_counts=_unsparse(data, "word_counts"), title_counts=_unsparse(data, "title_counts"),
-            lists=SearchLists(text=_unlists(data, "text", rows), title=_unlists(data, "title", rows),
-                              named=_named(data, int(manifest["named_keys"]), rows)),
-            pairs=pairs, stable_vectors=bool(manifest["stable_vectors"]),
-            hits=_hits(data["hits"], rows), axes_digest=str(manifest["axes_digest"]),
-            reasons=pd.DataFrame({
-                "a": data["reason_a"].astype(np.int64), "b": data["reason_b"].astype(np.int64),
-                "pair_reasons": _unstrings(data["reason_text"], int(manifest["reasons"])),
-                "short_text": data["reason_short"].astype(bool),
-            }),
-        )
-        if memo.word_counts.shape[0] != rows or memo.title_counts.shape[0] != rows \
-                or len(memo.digests) != rows:
-            raise StateDamaged("its arrays disagree on the number of rows")
-        return memo
+        with np.load(folder / DATA_FILE, allow_pickle=False) as data:
+            if _unstrings(data["token"], 1)[0] != manifest["token"]:
+                raise StateDamaged(f"{DATA_FILE} is not the one its manifest describes")
+            return _memo(data, manifest, expected)
     except StateDamaged:
         raise
-    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, EOFError,
+            zipfile.BadZipFile) as exc:
         raise StateDamaged(f"unreadable ({exc})") from None
+
+
+def _memo(data, manifest: dict, expected: str) -> Memo:
+    """The memo from the data file's arrays, checked against each other."""
+    rows = int(manifest["rows"])
+    model = LexicalModel(
+        word_vocabulary=_unstrings(data["word_vocabulary"], int(manifest["word_terms"])),
+        word_idf=data["word_idf"],
+        title_vocabulary=_unstrings(data["title_vocabulary"], int(manifest["title_terms"])),
+        title_idf=data["title_idf"], fitted_rows=int(manifest["fitted_rows"]),
+    )
+    pairs = pd.DataFrame(data["pair_features"], columns=list(PAIRWISE))
+    pairs.insert(0, "b", data["pair_b"].astype(np.int64))
+    pairs.insert(0, "a", data["pair_a"].astype(np.int64))
+    for a, b in ((data["pair_a"], data["pair_b"]), (data["reason_a"], data["reason_b"])):
+        if len(a) != len(b) or (len(a) and max(a.max(), b.max()) >= rows):
+            raise StateDamaged("the stored pairs name rows that do not exist")
+    memo = Memo(
+        fingerprint=expected, keys=_unstrings(data["keys"], rows), digests=data["digests"],
+        model=model, unseen=int(manifest["unseen"]),
+        word_counts=_unsparse(data, "word_counts"), title_counts=_unsparse(data, "title_counts"),
+        lists=SearchLists(text=_unlists(data, "text", rows), title=_unlists(data, "title", rows),
+                          named=_named(data, int(manifest["named_keys"]), rows)),
+        pairs=pairs, stable_vectors=bool(manifest["stable_vectors"]),
+        hits=_hits(data["hits"], rows), axes_digest=str(manifest["axes_digest"]),
+        reasons=pd.DataFrame({
+            "a": data["reason_a"].astype(np.int64), "b": data["reason_b"].astype(np.int64),
+            "pair_reasons": _unstrings(data["reason_text"], int(manifest["reasons"])),
+            "short_text": data["reason_short"].astype(bool),
+        }),
+    )
+    if memo.word_counts.shape[0] != rows or memo.title_counts.shape[0] != rows \
+            or len(memo.digests) != rows:
+        raise StateDamaged("its arrays disagree on the number of rows")
+    return memo
