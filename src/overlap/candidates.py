@@ -178,6 +178,31 @@ class NamedPairs:
         return pd.DataFrame(pairs, columns=["a", "b"], dtype=np.int64)
 
 
+def _named_groups(naming: dict[str, list[int]], holders: dict[str, list[int]],
+                  actors: np.ndarray):
+    """(key, sources, targets) to compare, with no comparison done twice or in vain.
+
+    Keys held by the same activities (an organisation's name and its acronym) are one
+    group: each source's closest targets do not depend on which key named them. A
+    source of the actor that holds every target has nothing to compare (an agency
+    naming its own country as funder).
+    """
+    groups: dict[bytes, tuple[str, set[int], np.ndarray]] = {}
+    for key in sorted(naming):
+        targets = np.unique(holders[key])
+        signature = targets.tobytes()
+        if signature not in groups:
+            groups[signature] = (key, set(), targets)
+        groups[signature][1].update(naming[key])
+    for key, sources, targets in groups.values():
+        sources = np.array(sorted(sources), dtype=np.int64)
+        owners = np.unique(actors[targets])
+        if len(owners) == 1:
+            sources = sources[actors[sources] != owners[0]]
+        if len(sources):
+            yield key, sources, targets
+
+
 def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
                       previous: NamedPairs | None = None,
                       carried: np.ndarray | None = None) -> NamedPairs:
@@ -211,9 +236,7 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
         kept = np.flatnonzero(carried >= 0)
         now[carried[kept]] = kept
     keys, counts, found = [], [], []
-    for key, sources in naming.items():
-        targets = np.unique(holders[key])
-        sources = np.asarray(sources)
+    for key, sources, targets in _named_groups(naming, holders, actors):
         keys.append(key)
         counts.append((len(sources), len(targets)))
         i = known.get(key)
