@@ -101,7 +101,9 @@ def label_like(activities: pd.DataFrame) -> np.ndarray:
     such pairs are judged on place and sector instead.
     """
     texts = [f"{t} {d}".strip() for t, d in zip(activities["title"], activities["description"])]
-    words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    # counting up to SHORT_TEXT_WORDS + 1 words is enough (maxsplit: no full split)
+    words = np.fromiter((len(t.split(maxsplit=SHORT_TEXT_WORDS)) for t in texts),
+                        dtype=np.int64, count=len(texts))
     folded = [t.lower() for t in texts]
     seen = Counter(folded)
     repeats = np.fromiter((seen[t] for t in folded), dtype=np.int64, count=len(texts))

@@ -173,7 +173,8 @@ def update_lists(
     lists.neighbours[dirty], lists.similarity[dirty], lists.floor[dirty] = (
         fresh.neighbours, fresh.similarity, fresh.floor)
     codes = pd.factorize(np.asarray(groups))[0]
-    dirty_vectors = vectors[dirty]
+    # transposed once (a sparse transpose is converted to CSR once, not per chunk)
+    dirty_transposed = vectors[dirty].T.tocsr() if sp.issparse(vectors) else vectors[dirty].T
     again = []
     for start in range(0, len(kept), chunk_rows):
         rows = kept[start:start + chunk_rows]
@@ -184,7 +185,7 @@ def update_lists(
         similarity = np.where(neighbours >= 0, previous.similarity[old], -np.inf)
         floor = previous.floor[old]
         # the changed rows that now rank above the floor
-        gained = _similarities(dirty_vectors, vectors[rows].T, slice(None)).T
+        gained = _similarities(vectors, dirty_transposed, rows)
         if not include_same_group:
             gained[codes[rows, None] == codes[None, dirty]] = -np.inf
         gained[gained <= floor[:, None]] = -np.inf

@@ -141,15 +141,21 @@ def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: pd.Ser
     """
     if pairs.empty:
         return np.zeros(0)
-    actors = activities["actor_key"].to_numpy()
-    frame = pd.DataFrame({
-        "a": pairs["a"].to_numpy(), "b": pairs["b"].to_numpy(),
-        "actor_a": actors[pairs["a"].to_numpy()], "actor_b": actors[pairs["b"].to_numpy()],
-        "closeness": closeness.to_numpy(),
-    })
-    best_for_a = frame.groupby(["a", "actor_b"])["closeness"].rank(ascending=False, method="first") == 1
-    best_for_b = frame.groupby(["b", "actor_a"])["closeness"].rank(ascending=False, method="first") == 1
-    return (best_for_a.to_numpy(dtype=float) + best_for_b.to_numpy(dtype=float)) / 2
+    actor_codes = pd.factorize(activities["actor_key"].to_numpy())[0]
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    closeness = closeness.to_numpy()
+    return (_first_of_groups(a, actor_codes[b], closeness)
+            + _first_of_groups(b, actor_codes[a], closeness)) / 2
+
+
+def _first_of_groups(row: np.ndarray, actor: np.ndarray, closeness: np.ndarray) -> np.ndarray:
+    """1 for the closest pair of each (row, other actor) group, the first one on ties."""
+    order = np.lexsort((np.arange(len(row)), -closeness, actor, row))
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[order][1:] != row[order][:-1]) | (actor[order][1:] != actor[order][:-1])
+    best = np.zeros(len(row))
+    best[order[first]] = 1.0
+    return best
 
 
 def _start_near(first: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
