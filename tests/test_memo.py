@@ -56,8 +56,14 @@ def _edit(folder):
     path.write_text(header + "".join(rows), encoding="utf-8")
 
 
-def test_an_unchanged_rerun_reuses_everything_and_finds_the_same(inputs, tmp_path):
+def test_an_unchanged_rerun_reuses_everything_and_finds_the_same(inputs, tmp_path, monkeypatch):
     first = _run(inputs, tmp_path / "state", 1)
+    assert first.memo.languages  # the samples declare no language: all were detected
+
+    def no_model(text):
+        raise AssertionError(f"the language of {text[:40]!r} was detected again")
+
+    monkeypatch.setattr("overlap.language.detect", no_model)
     again = _run(inputs, tmp_path / "state", 2)
     assert again.reused["activities_compared"] == 0
     assert again.reused["activities_carried"] == len(first.activities)

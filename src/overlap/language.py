@@ -7,6 +7,7 @@ English and a French description of the same project, a multilingual one can.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import Counter
 
 #: languages the multilingual encoder (USE multilingual v3) was trained to align
@@ -36,6 +37,22 @@ def detect(text: str) -> str:
         return ""
     language, probability = _identifier().classify(text)
     return language if probability >= 0.8 else ""
+
+
+def detect_all(texts: list[str], known: dict[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Each text's language, and the detections made or reused (text digest -> language).
+
+    ``known`` holds a previous run's detections: a rerun loads the language model
+    (half a second) only when a text without a declared language is new.
+    """
+    known = known or {}
+    languages, used = [], {}
+    for text in texts:
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+        language = known[digest] if digest in known else detect(text)
+        used[digest] = language
+        languages.append(language)
+    return languages, used
 
 
 def is_multilingual(languages: list[str]) -> bool:

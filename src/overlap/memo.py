@@ -24,7 +24,7 @@ import hashlib
 import json
 import secrets
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,8 @@ from overlap.state import State, StateDamaged
 MEMO_FORMAT = 1
 DATA_FILE = "memo.npz"
 MANIFEST_FILE = "manifest.json"
+#: detected languages: read before the run's settings are known, so kept on their own
+LANGUAGES_FILE = "languages.json"
 #: the fields a row's digest covers: every one the candidates and evidence read
 DIGEST_FIELDS = ("actor", "actor_key", "title", "description", "language", "countries",
                  "locations", "sectors", "start_date", "end_date", "funders", "implementers",
@@ -94,6 +96,8 @@ class Memo:
     hits: dict | None = None
     #: which strategy axes ``hits`` were searched for
     axes_digest: str = ""
+    #: languages detected for texts that declare none (text digest -> language)
+    languages: dict[str, str] = field(default_factory=dict)
 
     def carried(self, keys: np.ndarray, digests: np.ndarray) -> np.ndarray:
         """Per activity now: its row in this memo when its digest is unchanged, else -1.
@@ -327,6 +331,7 @@ def save_memo(state: State, memo: Memo) -> None:
         "reason_short": memo.reasons["short_text"].to_numpy(bool),
         "reason_text": _strings(memo.reasons["pair_reasons"]),
     }
+    write_json_atomic(folder / LANGUAGES_FILE, memo.languages)
     # the zip format's CRC-32 per array catches damage; the token ties the manifest to
     # this data file (a run killed between the two writes leaves them apart)
     token = secrets.token_hex(8)
@@ -340,6 +345,19 @@ def save_memo(state: State, memo: Memo) -> None:
         "axes_digest": memo.axes_digest, "reasons": len(memo.reasons),
         "named_keys": len(memo.lists.named.keys), "token": token,
     })
+
+
+def load_languages(state: State | None) -> dict[str, str]:
+    """The languages the last run detected; only a cache, so anything odd reads as none."""
+    if state is None:
+        return {}
+    try:
+        languages = json.loads((state.directory / "memo" / LANGUAGES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(languages, dict):
+        return {}
+    return {str(k): str(v) for k, v in languages.items()}
 
 
 def load_memo(state: State | None, expected: str) -> Memo | None:

@@ -31,6 +31,8 @@ class Normalised:
     activities: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     skipped_rows: list[Problem] = field(default_factory=list)
+    #: the languages detected (text digest -> language), which a rerun reuses
+    detected_languages: dict[str, str] = field(default_factory=dict)
 
 
 def clean_text(value: str) -> str:
@@ -154,9 +156,14 @@ def activity_keys(activities: pd.DataFrame) -> np.ndarray:
 def add_org_keys(frame: pd.DataFrame, aliases: dict[str, str] | None = None) -> None:
     """Organisation keys, computed once: whom each activity names, and who it is."""
     aliases = aliases or {}
+    # one publisher's activities mostly name the same organisations: key each list once
+    named: dict[tuple, frozenset[str]] = {}
+    for lists in zip(frame["funders"], frame["implementers"], frame["participating_orgs"]):
+        if lists not in named:
+            named[lists] = frozenset().union(
+                *(org_keys(aliases.get(fold(n), n)) for n in named_organisations(*lists)))
     frame["named_keys"] = [
-        frozenset().union(*(org_keys(aliases.get(fold(n), n)) for n in named_organisations(f, i, p)))
-        for f, i, p in zip(frame["funders"], frame["implementers"], frame["participating_orgs"])
+        named[lists] for lists in zip(frame["funders"], frame["implementers"], frame["participating_orgs"])
     ]
     frame["actor_keys"] = [
         org_keys(aliases.get(fold(a), a)) | {k} for a, k in zip(frame["actor"], frame["actor_key"])
@@ -217,6 +224,7 @@ def countries_from_pcodes(locations: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code in found if code in codes))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def split_list(value: str, allow_comma: bool = False) -> tuple[str, ...]:
     if not value or not value.strip():
         return ()
@@ -299,11 +307,12 @@ def parse_budget(value: str) -> float | None:
 
 
 def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
-              publisher_ids: bool = True) -> Normalised:
+              publisher_ids: bool = True, detected: dict[str, str] | None = None) -> Normalised:
     """Clean every field; collect errors and warnings with their file, row and column.
 
     ``publisher_ids``: actors whose activity ids share one organisation identifier
-    are one actor (see ``publisher_aliases``).
+    are one actor (see ``publisher_aliases``). ``detected``: languages an earlier
+    run detected (``language.detect_all``).
     """
     aliases = aliases or {}
     frame = read.activities.copy()
@@ -413,11 +422,10 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
     frame["language"] = frame["language"].str.lower().str[:2]
     unknown = frame["language"] == ""
     if unknown.any():
-        from overlap.language import detect
+        from overlap.language import detect_all
 
-        frame.loc[unknown, "language"] = [
-            detect(f"{t} {d}") for t, d in zip(frame.loc[unknown, "title"], frame.loc[unknown, "description"])
-        ]
+        texts = [f"{t} {d}" for t, d in zip(frame.loc[unknown, "title"], frame.loc[unknown, "description"])]
+        frame.loc[unknown, "language"], result.detected_languages = detect_all(texts, detected)
 
     # plain Python strings: the later stages loop over these columns in Python, which
     # is 4x slower over pandas' string arrays than over object arrays (measured)

@@ -34,7 +34,16 @@ from overlap.decisions import load_decisions
 from overlap.embed import get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
-from overlap.memo import Memo, Reuse, axes_digest, load_memo, plan_reuse, row_digests, sparse_hits
+from overlap.memo import (
+    Memo,
+    Reuse,
+    axes_digest,
+    load_languages,
+    load_memo,
+    plan_reuse,
+    row_digests,
+    sparse_hits,
+)
 from overlap.memo import fingerprint as memo_fingerprint
 from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.read import Problem, ReadResult, read_inputs
@@ -187,11 +196,13 @@ class _Timer:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
-def load_activities(inputs: list[Path], config: Config) -> tuple[ReadResult, Normalised]:
+def load_activities(inputs: list[Path], config: Config,
+                    detected: dict[str, str] | None = None) -> tuple[ReadResult, Normalised]:
     """Read and normalise; raises InputError listing every error found."""
     read = read_inputs(inputs, config.input.map, config.input.exclude)
     raise_for_errors(read.problems)
-    normalised = normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases)
+    normalised = normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases,
+                           detected)
     raise_for_errors(normalised.problems)
     if normalised.activities.empty:
         raise InputError(
@@ -218,7 +229,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     timer = _Timer()
     decided = load_decisions(config.review.decisions)
     with timer.stage("read"):
-        read, normalised = load_activities(inputs, config)
+        read, normalised = load_activities(inputs, config, load_languages(state))
         history = load_history(state)
     texts = activity_texts(normalised.activities)
     activities = normalised.activities.assign(text_hash=text_hashes(texts))
@@ -276,7 +287,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         lists=lists, pairs=pd.concat([candidates[["a", "b"]], features[list(PAIRWISE)]], axis=1),
         reasons=written,
         stable_vectors=stable_vectors, hits=None if hits is None else sparse_hits(hits),
-        axes_digest=searched,
+        axes_digest=searched, languages=normalised.detected_languages,
     )
     if state is not None:
         state.notes.extend(reuse.notes)
