@@ -112,6 +112,12 @@ def _rounded(values: Iterable[float], digits: int = 3) -> list[float | None]:
     return [round(float(v), digits) if math.isfinite(v) else None for v in values]
 
 
+def _file_names(paths: pd.Series) -> list[str]:
+    """Each path's file name, worked out once per distinct path (not once per activity)."""
+    names = {path: Path(path).name for path in paths.unique()}
+    return [names[path] for path in paths]
+
+
 def _activities_data(activities: pd.DataFrame, vocabularies: dict[str, _Vocabulary],
                      clusters: dict[str, int]) -> dict[str, list]:
     """Activities as columns: one list per field, so the page holds each value once."""
@@ -129,7 +135,7 @@ def _activities_data(activities: pd.DataFrame, vocabularies: dict[str, _Vocabula
         "end": activities["end_date"].tolist(),
         "budget": _rounded(activities["budget"].astype(float), 2),
         "currency": activities["currency"].tolist(),
-        "file": [files.code(Path(f).name) for f in activities["source_file"]],
+        "file": [files.code(name) for name in _file_names(activities["source_file"])],
         "row": [int(r) for r in activities["source_row"]],
         "cluster": [clusters.get(c, -1) for c in activities["cluster_id"]],
     }
