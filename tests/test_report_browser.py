@@ -371,3 +371,16 @@ def test_a_run_without_conflicts_says_so_and_names_the_axes(watched):
     page.wait_for_function("() => document.getElementById('matrix-status').textContent.includes('No conflicts')")
     assert page.locator("#matrix-body td.cell button").count() == 0
     assert watched.errors == []
+
+
+def test_a_rerun_says_how_much_it_compared_afresh(context, tmp_path):
+    """A nightly rerun's overview says how many activities were new or changed."""
+    config = load_config(None, {"embed": {"embedder": "tfidf"}})
+    result = run([DATA / "report"], config)
+    total = len(result.activities)
+    result.reused = {"activities_carried": total - 2, "activities_compared": 2}
+    page = Watched(context, write_outputs(result, tmp_path)["report"].resolve().as_uri())
+    page.open("#overview")
+    facts = page.page.locator("dl.facts").inner_text()
+    assert f"2 new or changed of {total} activities" in facts
+    assert page.errors == []

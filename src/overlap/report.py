@@ -340,6 +340,7 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object
         "scorers": [_scorer_view(result.scorer), _scorer_view(SHORT_TEXT)],
         "decisions": summary.get("decisions"),
         "changes": summary.get("changes"),
+        "reused": summary.get("reused") or {},
     }
 
 

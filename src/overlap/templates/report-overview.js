@@ -78,6 +78,12 @@ function runSettings() {
   Object.keys(META.links || {}).forEach(function (name) {
     if (META.links[name]) rows.push([name.replace(/_/g, " "), fmtInt(META.links[name])]);
   });
+  var reused = META.reused || {};
+  if (reused.activities_carried) {
+    rows.push(["Compared afresh", fmtInt(reused.activities_compared) + " new or changed of " +
+      fmtInt(reused.activities_compared + reused.activities_carried) +
+      " activities; the rest reused from the last run"]);
+  }
   if (META.decisions && META.decisions.read) {
     rows.push(["Decisions read", Object.keys(META.decisions).filter(function (k) { return k !== "read"; })
       .map(function (k) { return fmtInt(META.decisions[k]) + " " + k; }).join(", ") +
