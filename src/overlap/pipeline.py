@@ -249,14 +249,14 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
             activities, vectors, read.links, config.neighbours, index, reuse.lists
         )
     with timer.stage("conflicts"):
-        conflicts, hits, searched = _conflicts(activities, vectors, embedder, config, reuse)
+        conflicts, hits, axes_searched = _conflicts(activities, vectors, embedder, config, reuse)
     with timer.stage("score"):
         candidates = _orient(candidates, keys)
         scorer = load_scorer(config.score)
         features = evidence(activities, candidates, index, reuse.known_features(candidates))
         pairs = score_pairs(activities, candidates, config.score, scorer, index, features,
                             reuse.known_reasons(candidates))
-        written = pairs[["a", "b", "pair_reasons", "short_text"]]
+        reported_reasons = pairs[["a", "b", "pair_reasons", "short_text"]]
         pairs = add_conflicts(activities, pairs, conflicts, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
         pairs = _with_sides(pairs, keys, activities["text_hash"].to_numpy())
@@ -285,9 +285,9 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         fingerprint=memo_print, keys=keys, digests=digests, model=index.model,
         unseen=reuse.unseen, word_counts=index.counts, title_counts=index.title_counts,
         lists=lists, pairs=pd.concat([candidates[["a", "b"]], features[list(PAIRWISE)]], axis=1),
-        reasons=written,
+        reasons=reported_reasons,
         stable_vectors=stable_vectors, hits=None if hits is None else sparse_hits(hits),
-        axes_digest=searched, languages=normalised.detected_languages,
+        axes_digest=axes_searched, languages=normalised.detected_languages,
     )
     if state is not None:
         state.notes.extend(reuse.notes)
