@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from overlap.config import NeighboursConfig
-from overlap.neighbours import NeighbourLists, nearest_lists, update_lists
+from overlap.neighbours import NeighbourLists, nearest_lists, positions_now, update_lists
 from overlap.normalise import fold
 
 #: link type -> how it reads in a reason
@@ -234,9 +234,8 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
     if previous is not None and carried is not None:
         known = {key: i for i, key in enumerate(previous.keys)}
         changed = carried < 0
-        now = np.full(max(int(previous.pairs.max(initial=-1)), int(carried.max(initial=-1))) + 1, -1)
-        kept = np.flatnonzero(carried >= 0)
-        now[carried[kept]] = kept
+        now = positions_now(carried, max(int(previous.pairs.max(initial=-1)),
+                                         int(carried.max(initial=-1))) + 1)
     keys, counts, found = [], [], []
     for key, sources, targets in _named_groups(naming, holders, actors):
         keys.append(key)

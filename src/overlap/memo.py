@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from overlap.candidates import NamedPairs, PreviousLists, SearchLists
 from overlap.conflicts import HIT_KINDS, Axis, all_hits
 from overlap.lexical import LexicalModel, PreviousRows
-from overlap.neighbours import NeighbourLists
+from overlap.neighbours import NeighbourLists, positions_now
 from overlap.normalise import activity_keys
 from overlap.outputs import atomic_file, write_json_atomic
 from overlap.score import PAIRWISE
@@ -137,10 +137,7 @@ class Reuse:
 
     def _now(self) -> np.ndarray:
         """Per memo row: its position in this run, -1 when changed or gone."""
-        now = np.full(self.remembered_rows, -1, dtype=np.int64)
-        kept = np.flatnonzero(self.carried >= 0)
-        now[self.carried[kept]] = kept
-        return now
+        return positions_now(self.carried, self.remembered_rows)
 
     def conflict_hits(self, activities: pd.DataFrame, axes: list[Axis]) -> dict:
         """The conflict term searches, done only for new and changed activities."""

@@ -141,6 +141,15 @@ def top_k_pairs(
     return lists.pairs(k)
 
 
+def positions_now(carried: np.ndarray, previous_rows: int) -> np.ndarray:
+    """Per row of the last run: its position in this run, -1 when changed or gone
+    (``carried`` maps the other way: this run's row -> the last run's, or -1)."""
+    now = np.full(previous_rows, -1, dtype=np.int64)
+    kept = np.flatnonzero(carried >= 0)
+    now[carried[kept]] = kept
+    return now
+
+
 def update_lists(
     previous: NeighbourLists,
     carried: np.ndarray,
@@ -163,9 +172,8 @@ def update_lists(
     n = vectors.shape[0]
     width = previous.width
     carried = np.asarray(carried, dtype=np.int64)
-    moved = np.full(len(previous), -1, dtype=np.int64)
+    moved = positions_now(carried, len(previous))
     kept = np.flatnonzero(carried >= 0)
-    moved[carried[kept]] = kept
     dirty = np.flatnonzero(carried < 0)
     lists = NeighbourLists.empty(n, width)
     options = {"include_same_group": include_same_group, "chunk_rows": chunk_rows}

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from overlap.candidates import label_like, location_key, places_overlap
+from overlap.candidates import label_like, location_key, pair_similarity, places_overlap
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.lexical import TextIndex
@@ -125,12 +124,6 @@ def load_scorer(config: ScoreConfig) -> PairScorer:
 
 
 # ---------------------------------------------------------------- evidence features
-
-
-def _rowwise_cosine(matrix: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if len(a) == 0:
-        return np.zeros(0)
-    return np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
 
 
 def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: pd.Series) -> np.ndarray:
@@ -255,8 +248,8 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
     b = pairs["b"].to_numpy()
     out = pd.DataFrame(index=pairs.index)
     out["text"] = pairs["similarity"].to_numpy(dtype=float)
-    out["title"] = _rowwise_cosine(index.titles, a, b).astype(float)
-    out["lexical"] = _rowwise_cosine(index.words, a, b).astype(float)
+    out["title"] = pair_similarity(index.titles, a, b).astype(float)
+    out["lexical"] = pair_similarity(index.words, a, b).astype(float)
     # words cannot match across languages: there, a multilingual embedding's
     # similarity stands in for the lexical evidence, for the languages it aligns
     # (outside them, e.g. Finnish against Swedish, its similarity is noise)
