@@ -30,13 +30,13 @@ from overlap.config import EmbedConfig, load_config
 from overlap.conflicts import (
     AxisPositions,
     _axis_conflicts,
-    _periods,
     _pole_similarity,
     find_conflicts,
     load_axes,
 )
 from overlap.embed import get_embedder
 from overlap.pipeline import load_activities
+from overlap.places import periods
 from overlap.text import activity_texts
 
 LABELS = ("real", "complementary", "unrelated")
@@ -74,7 +74,7 @@ def embedding_only(activities: pd.DataFrame, vectors, embedder, topical: float,
         evidence = [(f"pole similarity {x:.2f} vs {y:.2f}",) for x, y in zip(near_a, near_b)]
         positions = AxisPositions(axis, np.where(decided, np.sign(near_b - near_a), np.nan),
                                   decided.astype(float), evidence)
-        frames.append(_axis_conflicts(activities, vectors, positions, 0.5, _periods(activities)))
+        frames.append(_axis_conflicts(activities, vectors, positions, 0.5, periods(activities)))
     found = pd.concat([f for f in frames if len(f)], ignore_index=True)
     return found.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
 

@@ -4,10 +4,8 @@ import pandas as pd
 from overlap.candidates import (
     declared_pairs,
     label_like,
-    location_key,
     merge_candidates,
     named_actor_pairs,
-    places_overlap,
     structural_pairs,
 )
 from overlap.normalise import add_org_keys
@@ -17,16 +15,6 @@ from overlap.score import TextIndex
 def _activities(rows):
     base = {"title": "", "description": "", "locations": ()}
     return pd.DataFrame([base | r for r in rows])
-
-
-def test_nested_areas_overlap_by_pcode_or_by_name_path():
-    woreda, zone, other = (location_key(x) for x in (
-        "Amhara > North Wollo > Bugna [ET030101]", "Amhara > North Wollo [ET0301]",
-        "Amhara > North Wollo > Gidan [ET030102]"))
-    assert places_overlap(woreda, zone) and places_overlap(zone, woreda)
-    assert not places_overlap(woreda, other)
-    assert places_overlap(location_key("Kano > Nassarawa"), location_key("kano"))
-    assert not places_overlap(location_key("Kano > Nassarawa"), location_key("Kano > Fagge"))
 
 
 def test_declared_links_become_pairs_and_dangling_ones_are_counted():

@@ -267,6 +267,34 @@ def test_pairing_is_bounded_per_country_and_pole():
     assert time.perf_counter() - started < 60
 
 
+def _opposites(side_b: dict) -> pd.DataFrame:
+    """A return activity in Tunis in 2022 and an integration activity of another actor."""
+    base = {"countries": ("TN",), "sectors": (), "language": "en"}
+    return pd.DataFrame([
+        {**base, "id": "1", "actor": "A", "actor_key": "a", "title": "Voluntary return and repatriation",
+         "description": "", "locations": ("Tunis [TN11]",), "start_date": "2022-01-01",
+         "end_date": "2022-12-31"},
+        {**base, "id": "2", "actor": "B", "actor_key": "b", "title": "Local integration",
+         "description": "Regularisation and residence permits", "locations": ("Tunis > Bab Bhar [TN1111]",),
+         "start_date": "2022-06-01", "end_date": "2023-05-31"} | side_b,
+    ])
+
+
+@pytest.mark.parametrize(("side_b", "conflict"), [
+    ({}, True),
+    ({"locations": ()}, True),  # a side naming no area says nothing about places
+    ({"locations": ("Sfax [TN61]",)}, False),
+    ({"start_date": "2024-01-01", "end_date": "2024-12-31"}, False),
+    ({"start_date": "2023-05-31", "end_date": "2022-06-01"}, True),  # dates typed the wrong way round
+    ({"start_date": "", "end_date": ""}, True),
+])
+def test_a_conflict_needs_a_common_period_and_area(side_b, conflict):
+    activities = _opposites(side_b)
+    vectors = np.ones((2, 4), dtype=np.float32) / 2.0
+    found = find_conflicts(activities, vectors, None, load_axes())
+    assert (len(found) == 1) == conflict
+
+
 def test_neutral_terms_and_balanced_texts_take_no_side(write):
     text = AXIS.replace('name = "one vs other"\n',
                         'name = "one vs other"\nneutral.en = ["first term and second term"]\n')

@@ -11,7 +11,6 @@ from overlap.conflicts import load_axes
 from overlap.decisions import apply_decisions, input_fingerprint, load_decisions
 from overlap.pipeline import run
 from overlap.report import (
-    _shared_areas,
     json_for_script,
     pairs_table,
     render_html,
@@ -222,10 +221,6 @@ def test_conflicts_are_grouped_by_place_with_the_areas_both_sides_name(conflicte
     assert rows["detention vs alternatives to detention"]["areas"] == ["Tapachula"]
     # IOM names places in Libya and Nigeria, DRC none: the place is the country only
     assert rows["return vs integration"]["areas"] == []
-    assert _shared_areas(("Amhara > North Wollo [ET0301]",), ("Amhara > North Wollo > Bugna [ET030101]",)) == [
-        "Amhara > North Wollo > Bugna [ET030101]"]
-    assert _shared_areas(("Tigray",), ("Amhara > North Wollo",)) == []
-    assert _shared_areas(("Amhara",), ("Amhara > North Wollo",)) == ["Amhara > North Wollo"]
 
 
 def test_the_page_lists_the_axes_checked_with_counts(conflicted, result):

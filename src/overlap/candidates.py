@@ -9,7 +9,6 @@ actors doing the same activity in the same admin area.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ import scipy.sparse as sp
 from overlap.config import NeighboursConfig
 from overlap.neighbours import NeighbourLists, nearest_lists, positions_now, update_lists
 from overlap.normalise import fold
+from overlap.places import location_key
 
 #: link type -> how it reads in a reason
 LINK_WORDS = {
@@ -73,24 +73,6 @@ def declared_pairs(activities: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.Da
         [(a, b, reason) for (a, b), reason in found.items()], columns=columns
     )
     return frame.astype({"a": np.int64, "b": np.int64}), stats
-
-
-def location_key(item: str) -> tuple[str, ...]:
-    """'Amhara > North Wollo > Bugna [ET030101]' -> ('#ET030101',); else folded name path."""
-    code = re.search(r"\[([^\]]+)\]\s*$", item)
-    if code:
-        return ("#" + code.group(1).strip().upper(),)
-    return tuple(fold(part) for part in item.split(">") if part.strip())
-
-
-def places_overlap(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
-    """Nested areas overlap: a P-code inside another (prefix), or a name path inside another."""
-    if left[0].startswith("#") and right[0].startswith("#"):
-        return left[0].startswith(right[0]) or right[0].startswith(left[0])
-    if left[0].startswith("#") or right[0].startswith("#"):
-        return False
-    shorter = min(len(left), len(right))
-    return left[:shorter] == right[:shorter]
 
 
 def label_like(activities: pd.DataFrame) -> np.ndarray:

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from overlap.candidates import location_key, places_overlap
 from overlap.errors import ConfigError
 from overlap.normalise import fold
+from overlap.places import date_agreement, periods, place_agreement
 from overlap.text import activity_texts
 
 if sys.version_info >= (3, 11):
@@ -421,17 +421,6 @@ def _no_conflicts() -> pd.DataFrame:
     })
 
 
-def _periods(activities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end as day numbers, NaN when unknown; one known date stands for a year."""
-    start = pd.to_datetime(activities["start_date"].replace("", None), errors="coerce")
-    end = pd.to_datetime(activities["end_date"].replace("", None), errors="coerce")
-    start = start.fillna(end - pd.Timedelta(days=365))
-    end = end.fillna(start + pd.Timedelta(days=365))
-    epoch = pd.Timestamp("1970-01-01")
-    return ((start - epoch).dt.days.to_numpy(dtype=float),
-            (end - epoch).dt.days.to_numpy(dtype=float))
-
-
 def _cross_pole_pairs(activities: pd.DataFrame, positions: AxisPositions, min_confidence: float) -> np.ndarray:
     """(a, b) rows: pole-a and pole-b activities of different actors sharing a country.
 
@@ -471,15 +460,6 @@ def _most_confident(rows: np.ndarray, confidence: np.ndarray) -> np.ndarray:
     return rows[np.argsort(-confidence[rows], kind="stable")[:MAX_GROUP]]
 
 
-def _places_agree(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
-    """No locations on a side says nothing; with both, one area must lie in or contain the other."""
-    if not left or not right:
-        return True
-    left_keys = [k for k in (location_key(item) for item in left) if k]
-    right_keys = [k for k in (location_key(item) for item in right) if k]
-    return any(places_overlap(x, y) for x in left_keys for y in right_keys)
-
-
 def _similarity(vectors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if sp.issparse(vectors):
         return np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel()
@@ -490,14 +470,14 @@ def _same_target(activities: pd.DataFrame, vectors, pairs: np.ndarray, periods) 
     """Which pairs share a target (period, places, topic), and their text similarity."""
     a, b = pairs[:, 0], pairs[:, 1]
     first, last = periods
-    known = ~(np.isnan(first[a]) | np.isnan(first[b]))
-    overlapping = ~known | ((first[a] <= last[b]) & (first[b] <= last[a]))
+    dates, _, _ = date_agreement(first, last, a, b)
     similarity = _similarity(vectors, a, b)
     floor = MIN_SIMILARITY_SPARSE if sp.issparse(vectors) else MIN_SIMILARITY
-    keep = overlapping & (similarity >= floor)
+    keep = (dates >= 0) & (similarity >= floor)
+    # no locations on a side says nothing; with both, one area must lie in or contain the other
     locations = activities["locations"].to_numpy()
     for i in np.flatnonzero(keep):
-        keep[i] = _places_agree(locations[a[i]], locations[b[i]])
+        keep[i] = place_agreement(locations[a[i]], locations[b[i]]) >= 0
     return keep, similarity
 
 
@@ -587,9 +567,9 @@ def find_conflicts(
     first pole. Sorted by confidence x similarity, most telling first. ``hits``
     are the term searches (``all_hits``) when already done.
     """
-    periods = _periods(activities)
+    days = periods(activities)
     frames = [
-        _axis_conflicts(activities, vectors, positions, min_confidence, periods)
+        _axis_conflicts(activities, vectors, positions, min_confidence, days)
         for positions in all_positions(activities, vectors, embedder, axes, hits)
     ]
     frames = [f for f in frames if not f.empty]

@@ -18,13 +18,13 @@ import pycountry
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from overlap.candidates import location_key, places_overlap
 from overlap.conflicts import Axis, load_axes
 from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import input_fingerprint
 from overlap.errors import ConfigError
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
+from overlap.places import smallest_areas_in_common
 from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import FEATURES, SHORT_TEXT, PairScorer, pair_contributions
 
@@ -196,18 +196,6 @@ def _axes_checked(result: RunResult) -> list[Axis]:
         return []
 
 
-def _shared_areas(left: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
-    """The admin areas both sides work in: of each two nested areas, the smaller one."""
-    found: dict[str, None] = {}
-    for x in left:
-        for y in right:
-            kx, ky = location_key(x), location_key(y)
-            if kx and ky and places_overlap(kx, ky):
-                deeper = len(kx[0]) >= len(ky[0]) if kx[0].startswith("#") else len(kx) >= len(ky)
-                found[x if deeper else y] = None
-    return list(found)
-
-
 def _phrases(column: pd.Series | None, rows: np.ndarray, known: np.ndarray) -> list[list[str]]:
     """The pole phrases the pipeline found on one side of each conflict; none where
     the axis is no longer in the axes file (its poles cannot be named)."""
@@ -259,7 +247,7 @@ def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabula
             "pole": [int(position_a[r] > 0) for r in rows],
             "phrases_a": _phrases(shown.get("evidence_a"), rows, known),
             "phrases_b": _phrases(shown.get("evidence_b"), rows, known),
-            "areas": [locations.codes(_shared_areas(places[x], places[y])) for x, y in found],
+            "areas": [locations.codes(smallest_areas_in_common(places[x], places[y])) for x, y in found],
         },
     }
 

@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from overlap.candidates import label_like, location_key, pair_similarity, places_overlap
+from overlap.candidates import label_like, pair_similarity
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.lexical import TextIndex
 from overlap.normalise import fold, named_organisations, org_keys
+from overlap.places import areas_in_common, date_agreement, periods, place_agreement
 
 FEATURES = (
     "text",       # embedding cosine of the whole texts
@@ -156,27 +157,6 @@ def _start_near(first: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(gap), 0.0, np.exp(-np.nan_to_num(gap) / 90.0))
 
 
-def _place_agreement(locations: list[tuple], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
-    """+1 when an area of one side lies in (or contains) an area of the other."""
-    keys = {}
-    values = np.zeros(len(a))
-    shared: list[tuple] = []
-    for i, (x, y) in enumerate(zip(a, b)):
-        left, right = locations[x], locations[y]
-        common = []
-        for item in left:
-            key = keys.setdefault(item, location_key(item))
-            if key and any(places_overlap(key, keys.setdefault(o, location_key(o))) for o in right
-                           if keys.setdefault(o, location_key(o))):
-                common.append(item)
-        shared.append(tuple(common))
-        if common:
-            values[i] = 1.0
-        elif left and right:
-            values[i] = -1.0
-    return values, shared
-
-
 def _sector_keys(sectors: tuple[str, ...]) -> frozenset:
     """Sectors compare by folded name, and DAC codes also by their 3-digit category."""
     keys = set()
@@ -188,29 +168,6 @@ def _sector_keys(sectors: tuple[str, ...]) -> frozenset:
             keys.add(code)
             keys.add("dac:" + code[:3])
     return frozenset(keys)
-
-
-def _periods(activities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end as day numbers; a missing end is start + 1 year and vice versa."""
-    start = pd.to_datetime(activities["start_date"].replace("", None), errors="coerce")
-    end = pd.to_datetime(activities["end_date"].replace("", None), errors="coerce")
-    start = start.fillna(end - pd.Timedelta(days=365))
-    end = end.fillna(start + pd.Timedelta(days=365))
-    as_days = lambda s: (s - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float, copy=True)  # noqa: E731
-    first, last = as_days(start), as_days(end)
-    swapped = first > last
-    first[swapped], last[swapped] = last[swapped], first[swapped]
-    return first, last
-
-
-def _date_agreement(first, last, a, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    lo = np.maximum(first[a], first[b])
-    hi = np.minimum(last[a], last[b])
-    known = ~(np.isnan(first[a]) | np.isnan(first[b]))
-    shorter = np.maximum(np.minimum(last[a] - first[a], last[b] - first[b]), 1.0)
-    overlap = np.where(known, np.clip((hi - lo) / shorter, 0, 1), 0.0)
-    value = np.where(known & (hi < lo), -1.0, overlap)
-    return value, lo, hi
 
 
 #: a translation's embedding cosine to its original (multilingual USE): about 0.6
@@ -264,14 +221,16 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
     country = _agreement(countries, a, b)
     out["country"] = (country > 0).astype(float)
     out["country_differs"] = (country < 0).astype(float)
-    out["location"], _ = _place_agreement(activities["locations"].tolist(), a, b)
+    locations = activities["locations"].tolist()
+    out["location"] = np.fromiter((place_agreement(locations[x], locations[y]) for x, y in zip(a, b)),
+                                  dtype=float, count=len(a))
     out["sector"] = _agreement(sectors, a, b)
     # free-text sector labels differ between actors ("Labour mobility", "Migration de
     # travail"): only coded sectors can disagree
     coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors])
     out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
-    first, last = _periods(activities)
-    dates, _, _ = _date_agreement(first, last, a, b)
+    first, last = periods(activities)
+    dates, _, _ = date_agreement(first, last, a, b)
     out["dates"] = dates.clip(min=0)
     out["dates_disjoint"] = (dates < 0).astype(float)
     named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
@@ -314,12 +273,12 @@ def shared_details(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> di
     """What each pair shares (countries, places, organisations, the common period): the reasons' facts."""
     countries = [frozenset(c) for c in activities["countries"]]
     named = activities["named_keys"].tolist()
-    _, shared_locations = _place_agreement(activities["locations"].tolist(), a, b)
-    first, last = _periods(activities)
-    _, lo, hi = _date_agreement(first, last, a, b)
+    locations = activities["locations"].tolist()
+    first, last = periods(activities)
+    _, lo, hi = date_agreement(first, last, a, b)
     return {
         "countries": [tuple(sorted(countries[x] & countries[y])) for x, y in zip(a, b)],
-        "locations": shared_locations,
+        "locations": [areas_in_common(locations[x], locations[y]) for x, y in zip(a, b)],
         "orgs": [tuple(sorted(named[x] & named[y])) for x, y in zip(a, b)],
         "overlap_start": lo, "overlap_end": hi,
     }
