@@ -1,7 +1,7 @@
 import numpy as np
 import scipy.sparse as sp
 
-from overlap.neighbours import nearest_lists, top_k_pairs, update_lists
+from overlap.neighbours import nearest_lists, pair_similarity, top_k_pairs, update_lists
 
 
 def _brute_force(vectors, groups, k):
@@ -120,3 +120,15 @@ def test_sparse_lists_update_like_dense_ones():
     full = top_k_pairs(dense, groups, 3)
     got = updated.pairs(3)
     assert set(zip(got["a"], got["b"])) == set(zip(full["a"], full["b"]))
+
+
+def test_pair_similarity_is_the_cosine_of_each_pair_across_chunks():
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    a, b = rng.integers(0, 50, size=(2, 123))
+    expected = (vectors[a] * vectors[b]).sum(axis=1)
+    assert np.allclose(pair_similarity(vectors, a, b, chunk=10), expected, atol=1e-6)
+    sparse = sp.csr_matrix(vectors)
+    assert np.allclose(pair_similarity(sparse, a, b, chunk=10), expected, atol=1e-6)
+    assert pair_similarity(vectors, a[:0], b[:0]).shape == (0,)

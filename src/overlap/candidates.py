@@ -17,7 +17,14 @@ import pandas as pd
 import scipy.sparse as sp
 
 from overlap.config import NeighboursConfig
-from overlap.neighbours import NeighbourLists, nearest_lists, positions_now, update_lists
+from overlap.neighbours import (
+    NeighbourLists,
+    dense,
+    nearest_lists,
+    pair_similarity,
+    positions_now,
+    update_lists,
+)
 from overlap.normalise import fold
 from overlap.places import location_key
 
@@ -227,9 +234,9 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
                 and not changed[sources].any() and not changed[targets].any()):
             found.append(now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]])
             continue
-        similarity = _dense(index.titles[sources] @ index.titles[targets].T)
-        similarity += _dense(vectors[sources] @ vectors[targets].T)
-        shared = _dense(places[sources] @ places[targets].T) > 0
+        similarity = dense(index.titles[sources] @ index.titles[targets].T)
+        similarity += dense(vectors[sources] @ vectors[targets].T)
+        shared = dense(places[sources] @ places[targets].T) > 0
         differ = has_country[sources][:, None] & has_country[targets][None, :] & ~shared
         similarity += NAMED_COUNTRY_BONUS * (shared.astype(np.float32) - differ)
         similarity[actors[sources][:, None] == actors[targets][None, :]] = -np.inf
@@ -247,23 +254,6 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
         offsets=np.concatenate([[0], np.cumsum(sizes)]),
         pairs=np.concatenate(found).astype(np.int64).reshape(-1, 2),
     )
-
-
-def _dense(matrix) -> np.ndarray:
-    return np.asarray(matrix.toarray() if sp.issparse(matrix) else matrix, dtype=np.float32)
-
-
-def pair_similarity(vectors, a: np.ndarray, b: np.ndarray, chunk: int = 2048) -> np.ndarray:
-    """Row-wise cosine of unit vectors, a chunk of pairs at a time: rows gathered in
-    small chunks stay in the CPU cache (8x faster than 64k-pair chunks, measured)."""
-    out = np.zeros(len(a), dtype=np.float32)
-    for start in range(0, len(a), chunk):
-        x, y = a[start:start + chunk], b[start:start + chunk]
-        if sp.issparse(vectors):
-            out[start:start + chunk] = np.asarray(vectors[x].multiply(vectors[y]).sum(axis=1)).ravel()
-        else:
-            out[start:start + chunk] = np.einsum("ij,ij->i", vectors[x], vectors[y])
-    return out
 
 
 def merge_candidates(neighbours: pd.DataFrame, vectors, *extra: pd.DataFrame) -> pd.DataFrame:

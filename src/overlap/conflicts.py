@@ -28,6 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from overlap.errors import ConfigError
+from overlap.neighbours import pair_similarity
 from overlap.normalise import fold
 from overlap.places import date_agreement, periods, place_agreement
 from overlap.text import activity_texts
@@ -460,18 +461,12 @@ def _most_confident(rows: np.ndarray, confidence: np.ndarray) -> np.ndarray:
     return rows[np.argsort(-confidence[rows], kind="stable")[:MAX_GROUP]]
 
 
-def _similarity(vectors, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if sp.issparse(vectors):
-        return np.asarray(vectors[a].multiply(vectors[b]).sum(axis=1)).ravel()
-    return np.einsum("ij,ij->i", vectors[a], vectors[b])
-
-
 def _same_target(activities: pd.DataFrame, vectors, pairs: np.ndarray, periods) -> tuple[np.ndarray, np.ndarray]:
     """Which pairs share a target (period, places, topic), and their text similarity."""
     a, b = pairs[:, 0], pairs[:, 1]
     first, last = periods
     dates, _, _ = date_agreement(first, last, a, b)
-    similarity = _similarity(vectors, a, b)
+    similarity = pair_similarity(vectors, a, b)
     floor = MIN_SIMILARITY_SPARSE if sp.issparse(vectors) else MIN_SIMILARITY
     keep = (dates >= 0) & (similarity >= floor)
     # no locations on a side says nothing; with both, one area must lie in or contain the other
