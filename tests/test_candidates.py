@@ -3,7 +3,6 @@ import pandas as pd
 
 from overlap.candidates import (
     declared_pairs,
-    label_like,
     merge_candidates,
     named_actor_pairs,
     structural_pairs,
@@ -46,13 +45,6 @@ def test_structural_pairs_need_the_same_label_place_and_different_actors():
     ])
     pairs = structural_pairs(activities)
     assert set(zip(pairs["a"], pairs["b"])) == {(0, 1), (1, 2)}
-
-
-def test_repeated_texts_are_labels():
-    long_text = "Provide psychosocial support services to vulnerable women and girls at risk"
-    activities = _activities([{"title": long_text}] * 5 + [{"title": long_text + " in Afar"}]
-                             + [{"title": "Water"}])
-    assert list(label_like(activities)) == [True] * 5 + [False, True]
 
 
 def test_merge_keeps_one_row_per_pair_with_its_declaration():

@@ -9,7 +9,6 @@ actors doing the same activity in the same admin area.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +26,7 @@ from overlap.neighbours import (
 )
 from overlap.normalise import fold
 from overlap.places import location_key
+from overlap.text import label_like
 
 #: link type -> how it reads in a reason
 LINK_WORDS = {
@@ -39,10 +39,6 @@ LINK_WORDS = {
     "related-activity:third-party": "names it as a third-party activity",
 }
 
-#: texts of at most this many words are labels ("Emergency sanitation")
-SHORT_TEXT_WORDS = 8
-#: a text repeated word for word in this many rows is a label picked from a list
-LABEL_REPEATS = 5
 #: a structural group larger than this many activities is not paired (too generic)
 MAX_GROUP = 40
 
@@ -80,23 +76,6 @@ def declared_pairs(activities: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.Da
         [(a, b, reason) for (a, b), reason in found.items()], columns=columns
     )
     return frame.astype({"a": np.int64, "b": np.int64}), stats
-
-
-def label_like(activities: pd.DataFrame) -> np.ndarray:
-    """Texts that name an activity type rather than describe one effort.
-
-    Short texts, and texts repeated word for word in many rows (3W tables pick
-    activity names from the cluster's list), cannot tell two efforts apart, so
-    such pairs are judged on place and sector instead.
-    """
-    texts = [f"{t} {d}".strip() for t, d in zip(activities["title"], activities["description"])]
-    # counting up to SHORT_TEXT_WORDS + 1 words is enough (maxsplit: no full split)
-    words = np.fromiter((len(t.split(maxsplit=SHORT_TEXT_WORDS)) for t in texts),
-                        dtype=np.int64, count=len(texts))
-    folded = [t.lower() for t in texts]
-    seen = Counter(folded)
-    repeats = np.fromiter((seen[t] for t in folded), dtype=np.int64, count=len(texts))
-    return (words <= SHORT_TEXT_WORDS) | (repeats >= LABEL_REPEATS)
 
 
 def structural_pairs(activities: pd.DataFrame) -> pd.DataFrame:

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from overlap.candidates import label_like
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.lexical import TextIndex
 from overlap.neighbours import pair_similarity
 from overlap.normalise import fold, named_organisations, org_keys
 from overlap.places import areas_in_common, date_agreement, periods, place_agreement
+from overlap.text import label_like
 
 FEATURES = (
     "text",       # embedding cosine of the whole texts

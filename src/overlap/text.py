@@ -1,9 +1,12 @@
-"""Text helpers shared by the stages: the text that represents an activity, stop words."""
+"""Text helpers shared by the stages: the text that represents an activity, stop words,
+and whether a text is a label rather than a description."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -37,3 +40,26 @@ def activity_texts(activities: pd.DataFrame) -> list[str]:
         else:
             texts.append(description or title)
     return texts
+
+
+#: texts of at most this many words are labels ("Emergency sanitation")
+SHORT_TEXT_WORDS = 8
+#: a text repeated word for word in this many rows is a label picked from a list
+LABEL_REPEATS = 5
+
+
+def label_like(activities: pd.DataFrame) -> np.ndarray:
+    """Texts that name an activity type rather than describe one effort.
+
+    Short texts, and texts repeated word for word in many rows (3W tables pick
+    activity names from the cluster's list), cannot tell two efforts apart, so
+    such pairs are judged on place and sector instead.
+    """
+    texts = [f"{t} {d}".strip() for t, d in zip(activities["title"], activities["description"])]
+    # counting up to SHORT_TEXT_WORDS + 1 words is enough (maxsplit: no full split)
+    words = np.fromiter((len(t.split(maxsplit=SHORT_TEXT_WORDS)) for t in texts),
+                        dtype=np.int64, count=len(texts))
+    folded = [t.lower() for t in texts]
+    seen = Counter(folded)
+    repeats = np.fromiter((seen[t] for t in folded), dtype=np.int64, count=len(texts))
+    return (words <= SHORT_TEXT_WORDS) | (repeats >= LABEL_REPEATS)

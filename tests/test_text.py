@@ -1,0 +1,10 @@
+import pandas as pd
+
+from overlap.text import label_like
+
+
+def test_short_and_repeated_texts_are_labels():
+    long_text = "Provide psychosocial support services to vulnerable women and girls at risk"
+    titles = [long_text] * 5 + [long_text + " in Afar", "Water"]
+    activities = pd.DataFrame({"title": titles, "description": [""] * len(titles)})
+    assert list(label_like(activities)) == [True] * 5 + [False, True]
