@@ -6,6 +6,7 @@ import gc
 import logging
 import shlex
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -362,27 +363,18 @@ def train(truth_path: Path, inputs, config_path, embedder, out: Path, folds: int
           state_dir: Path | None) -> None:
     """Fit the pair scorer on INPUTS labelled by --truth; report held-out figures."""
     from overlap.evaluate import load_truth
-    from overlap.state import acquire_lock, check_state_dir, open_state
+    from overlap.state import open_locked
     from overlap.train import save, training_data
     from overlap.train import train as fit
 
-    lock = None
     try:
         config = load_config(config_path, {"embed": {"embedder": embedder}} if embedder else None)
         truth = load_truth(truth_path)
-        state = None
-        if state_dir is not None:
-            check_state_dir(state_dir)
-            state_dir.mkdir(parents=True, exist_ok=True)
-            lock = acquire_lock(state_dir)
-            state = open_state(state_dir, lock)
-        data = training_data(list(inputs), truth, config, state)
+        with open_locked(state_dir) if state_dir is not None else nullcontext() as state:
+            data = training_data(list(inputs), truth, config, state)
         scorer, metrics = fit(data, folds=folds)
     except OverlapError as error:
         _fail(error)
-    finally:
-        if lock is not None:
-            lock.release()
     card = save(scorer, metrics, data, out, {"truth": str(truth_path), "inputs": [str(i) for i in inputs]})
     held = metrics["held_out"]
     click.echo(
