@@ -3,6 +3,7 @@ import json
 from click.testing import CliRunner
 
 from overlap.cli import main
+from overlap.config import Config, load_config
 
 A = (
     "Project ID,Organisation,Project title,Description,Country,Start date,End date\n"
@@ -81,6 +82,7 @@ def test_init_writes_a_loadable_config(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(path)]).exit_code == 0
     assert "[neighbours]" in path.read_text()
+    assert load_config(path) == Config()
     again = runner.invoke(main, ["init", str(path)])
     assert again.exit_code == 2 and "--force" in again.output
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from overlap import __version__
-from overlap.config import DEFAULT_TOML, Config, load_config
+from overlap.config import Config, default_toml, load_config
 from overlap.errors import OverlapError
 from overlap.outputs import write_text_atomic
 
@@ -85,7 +85,7 @@ def _nightly_overrides(state_dir: Path | None, decisions: tuple[Path, ...],
         "review": {"decisions": [str(p) for p in decisions]} if decisions else {},
     }
     if quiet:  # no progress bar: under cron, anything on stderr is mailed
-        overrides["embed"] = {"progress_min_texts": 2**31 - 1}
+        overrides["embed"] = {"progress": False}
     return overrides
 
 
@@ -267,7 +267,7 @@ def init(path: Path, force: bool) -> None:
     if path.exists() and not force:
         click.echo(f"error: {path} exists; use --force to overwrite it", err=True)
         sys.exit(2)
-    write_text_atomic(path, DEFAULT_TOML)
+    write_text_atomic(path, default_toml())
     click.echo(f"wrote {path}")
 
 
