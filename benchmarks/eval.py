@@ -41,20 +41,15 @@ def run_method(inputs: list[Path], method: str, state_dir: Path, publisher_alias
     """One pipeline run; raw methods keep their vectors for the cosine baseline."""
     from overlap.config import load_config
     from overlap.pipeline import run
-    from overlap.state import acquire_lock, open_state
+    from overlap.state import open_locked
 
     embedder = "auto" if method == "default" else method
     config = load_config(overrides={"embed": {"embedder": embedder},
                                     "input": {"publisher_aliases": publisher_aliases}})
-    state_dir.mkdir(parents=True, exist_ok=True)
-    lock = acquire_lock(state_dir)
-    try:
-        state = open_state(state_dir, lock)
+    with open_locked(state_dir) as state:
         started = time.perf_counter()
         result = run(inputs, config, state=state)
         seconds = time.perf_counter() - started
-    finally:
-        lock.release()
     return result, seconds
 
 

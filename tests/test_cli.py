@@ -2,7 +2,8 @@ import json
 
 from click.testing import CliRunner
 
-from overlap.cli import main
+from overlap.cli import OPTION_KEYS, config_overrides, main
+from overlap.config import Config, load_config
 
 A = (
     "Project ID,Organisation,Project title,Description,Country,Start date,End date\n"
@@ -81,6 +82,7 @@ def test_init_writes_a_loadable_config(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(path)]).exit_code == 0
     assert "[neighbours]" in path.read_text()
+    assert load_config(path) == Config()
     again = runner.invoke(main, ["init", str(path)])
     assert again.exit_code == 2 and "--force" in again.output
 
@@ -98,3 +100,23 @@ def test_quiet_keeps_the_chosen_embedder(write, tmp_path):
     result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--embedder", "tfidf", "-q"])
     assert result.exit_code in (0, 10), result.output
     assert json.loads((out / "run.json").read_text())["model"]["embedder"].startswith("scikit-learn:tfidf")
+
+
+def test_every_run_option_but_a_few_sets_a_config_key():
+    """A new `overlap run` option must be declared in OPTION_KEYS (or here, if it is no setting)."""
+    table = {option for option, _, _, _ in OPTION_KEYS}
+    params = {param.name for param in main.commands["run"].params}
+    assert params - table == {"inputs", "config_path", "log_file", "debug"}
+    assert table <= params
+    for _, section, key, _ in OPTION_KEYS:
+        assert hasattr(getattr(Config(), section), key), f"{section}.{key}"
+
+
+def test_options_not_given_set_nothing_and_quiet_turns_the_progress_bar_off(tmp_path):
+    overrides = config_overrides({"quiet": True, "threshold": 0.0, "k": None, "exclude": (),
+                                  "include_same_actor": None, "decisions": (tmp_path / "d.csv",)})
+    assert overrides == {"embed": {"progress": False}, "score": {"report_threshold": 0.0},
+                         "review": {"decisions": (str(tmp_path / "d.csv"),)}}
+    config = load_config(overrides=overrides)
+    assert not config.embed.progress and config.embed.progress_min_texts == 200
+    assert config_overrides({"quiet": False}) == {}

@@ -8,7 +8,7 @@ import pytest
 
 from overlap import pipeline
 from overlap.candidates import named_actor_pairs
-from overlap.config import Config
+from overlap.config import Config, NeighboursConfig, StateConfig
 from overlap.conflicts import all_hits, load_axes
 from overlap.lexical import TextIndex
 from overlap.memo import save_memo, sparse_hits
@@ -76,8 +76,7 @@ def test_an_unchanged_rerun_reuses_everything_and_finds_the_same(inputs, tmp_pat
 def test_a_rerun_after_changes_finds_what_a_run_from_scratch_finds(inputs, tmp_path):
     """Refitting each time, only the neighbour lists are reused: the findings must equal
     a run that computes everything."""
-    config = Config()
-    config.state.refit_share = 1e-6
+    config = Config(state=StateConfig(refit_share=1e-6))
     _run(inputs, tmp_path / "state", 1, config)
     _edit(inputs)
     rerun = _run(inputs, tmp_path / "state", 2, config)
@@ -130,8 +129,7 @@ def test_a_damaged_memo_is_set_aside_and_everything_computed_again(inputs, tmp_p
 
 def test_other_settings_ignore_the_memo(inputs, tmp_path):
     _run(inputs, tmp_path / "state", 1)
-    config = Config()
-    config.neighbours.k = 4
+    config = Config(neighbours=NeighboursConfig(k=4))
     again = _run(inputs, tmp_path / "state", 2, config)
     scratch = _run(inputs, tmp_path / "new-state", 1, config)
     assert again.reused["activities_carried"] == 0
@@ -141,8 +139,8 @@ def test_other_settings_ignore_the_memo(inputs, tmp_path):
 def test_named_organisation_pairs_are_searched_again_where_an_activity_changed(inputs, tmp_path):
     """An NGO activity naming IOM is rewritten to read like another IOM project: its
     closest IOM activity changes, while the other organisations' pairs are kept."""
-    config = Config()
-    config.neighbours.per_named_actor = 1  # only the closest: a changed text changes it
+    # only the closest: a changed text changes it
+    config = Config(neighbours=NeighboursConfig(per_named_actor=1))
     first = _run(inputs, tmp_path / "state", 1, config)
     path = inputs / "ngo_partners.csv"
     table = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)

@@ -14,7 +14,7 @@ from overlap.state import (
     STATE_FORMAT,
     LockedError,
     acquire_lock,
-    check_state_dir,
+    open_locked,
     open_state,
 )
 from tests.test_changes import Project
@@ -31,11 +31,8 @@ def snapshot(*folders):
 
 
 def open_fresh(folder):
-    lock = acquire_lock(folder)
-    try:
-        return open_state(folder, lock)
-    finally:
-        lock.release()
+    with open_locked(folder) as state:
+        return state
 
 
 def test_a_new_state_is_versioned_and_counts_runs(tmp_path):
@@ -61,13 +58,6 @@ def test_an_old_or_damaged_state_is_set_aside_and_rebuilt(tmp_path, content):
     assert "--decisions" in state.notes[0]
 
 
-def test_a_folder_of_other_things_is_refused_before_anything_is_written(tmp_path):
-    (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(ConfigError, match="not an overlap state folder"):
-        check_state_dir(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
-
-
 def test_the_lock_is_exclusive_and_names_its_holder(tmp_path):
     lock = acquire_lock(tmp_path)
     with pytest.raises(LockedError, match=f"pid {os.getpid()}") as error:
@@ -75,6 +65,24 @@ def test_the_lock_is_exclusive_and_names_its_holder(tmp_path):
     assert error.value.exit_code == 3
     lock.release()
     acquire_lock(tmp_path).release()
+
+
+def test_open_locked_releases_the_folder_however_it_is_left(tmp_path):
+    with pytest.raises(RuntimeError), open_locked(tmp_path) as state:
+        assert state.run == 1
+        with pytest.raises(LockedError) as error, open_locked(tmp_path):
+            pass
+        assert error.value.exit_code == 3
+        raise RuntimeError("the run failed")
+    with open_locked(tmp_path) as state:
+        assert state.run == 2 and state.notes == []
+
+
+def test_a_folder_of_other_things_is_refused_before_anything_is_written(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ConfigError, match="not an overlap state folder"), open_locked(tmp_path):
+        pass
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import gc
 import logging
+import operator
 import shlex
 import sys
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from overlap import __version__
-from overlap.config import DEFAULT_TOML, Config, load_config
+from overlap.config import Config, default_toml, load_config
 from overlap.errors import OverlapError
 from overlap.outputs import write_text_atomic
 
@@ -31,13 +34,48 @@ def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _input_overrides(maps: tuple[str, ...], exclude: tuple[str, ...]) -> dict[str, object]:
-    overrides: dict[str, object] = {}
-    if maps:
-        overrides["map"] = _parse_maps(maps)
-    if exclude:
-        overrides["exclude"] = list(exclude)
+def _strings(paths: tuple[Path, ...]) -> tuple[str, ...]:
+    return tuple(str(path) for path in paths)
+
+
+#: which command-line option (by its parameter name) sets which config key, and how its
+#: value becomes the key's; options win over the config file. The same name means the
+#: same key in every command (`train --out` is the scorer's file: train maps only --embedder).
+OPTION_KEYS: tuple[tuple[str, str, str, Callable[[Any], object]], ...] = (
+    ("out", "report", "out", str),
+    ("maps", "input", "map", _parse_maps),
+    ("exclude", "input", "exclude", tuple),
+    ("embedder", "embed", "embedder", str),
+    ("model", "embed", "model", str),
+    # no progress bar: under cron, anything on stderr is mailed
+    ("quiet", "embed", "progress", operator.not_),
+    ("k", "neighbours", "k", int),
+    ("include_same_actor", "neighbours", "include_same_actor", bool),
+    ("threshold", "score", "report_threshold", float),
+    ("duplicate_threshold", "score", "duplicate_threshold", float),
+    ("scorer", "score", "model", str),
+    ("axes", "conflicts", "axes", str),
+    ("state_dir", "state", "dir", str),
+    ("decisions", "review", "decisions", _strings),
+)
+
+
+def config_overrides(options: Mapping[str, object]) -> dict[str, dict[str, object]]:
+    """The config keys that the given options set, per section, by OPTION_KEYS. An option
+    not given (None, a repeatable option used no time, a flag left off) sets nothing."""
+    overrides: dict[str, dict[str, object]] = {}
+    for option, section, key, convert in OPTION_KEYS:
+        value = options.get(option)
+        if value is None or value is False or value == ():
+            continue
+        overrides.setdefault(section, {})[key] = convert(value)
     return overrides
+
+
+def _given_overrides() -> dict[str, dict[str, object]]:
+    """The config keys set by the options of the command being run (the commands take
+    the options that only set config keys as ``**config_options``, read here)."""
+    return config_overrides(click.get_current_context().params)
 
 
 def _fail(error: OverlapError) -> None:
@@ -75,17 +113,6 @@ log_file_option = click.option(
 #: `overlap run` exits with this when it found duplicate or funding-chain pairs
 #: that the last run did not report, so a scheduler can alert someone
 ALERT_EXIT_CODE = 10
-
-
-def _nightly_overrides(state_dir: Path | None, decisions: tuple[Path, ...],
-                       quiet: bool) -> dict[str, dict[str, object]]:
-    overrides: dict[str, dict[str, object]] = {
-        "state": {"dir": str(state_dir)} if state_dir else {},
-        "review": {"decisions": [str(p) for p in decisions]} if decisions else {},
-    }
-    if quiet:  # no progress bar: under cron, anything on stderr is mailed
-        overrides["embed"] = {"progress_min_texts": 2**31 - 1}
-    return overrides
 
 
 def _open_log(log_file: Path | None) -> tuple[logging.Logger, logging.Handler]:
@@ -181,30 +208,17 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @log_file_option
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
-def run(inputs, out, config_path, maps, exclude, embedder, model, k, include_same_actor,
-        threshold, duplicate_threshold, scorer, axes, state_dir, decisions, quiet, log_file,
-        debug) -> None:
+def run(inputs, config_path, quiet, log_file, debug, **config_options) -> None:
     """Read INPUTS (files or folders), find overlapping activities, write the report.
 
     Exit codes: 0 ran, nothing new since the last run; 10 ran, new duplicate or
     funding-chain pairs; 2 bad input or option; 3 another run holds the state
     folder; 1 unexpected failure (the previous report is left as it was).
     """
-    overrides = {
-        "input": _input_overrides(maps, exclude),
-        "embed": {k_: v for k_, v in (("embedder", embedder), ("model", str(model) if model else None)) if v},
-        "neighbours": {k_: v for k_, v in (("k", k), ("include_same_actor", include_same_actor)) if v is not None},
-        "score": {k_: v for k_, v in (("report_threshold", threshold),
-                                       ("duplicate_threshold", duplicate_threshold),
-                                       ("model", str(scorer) if scorer else None)) if v is not None},
-        "report": {"out": str(out)} if out else {},
-        "conflicts": {"axes": str(axes)} if axes else {},
-    }
-    for section, values in _nightly_overrides(state_dir, decisions, quiet).items():
-        overrides[section] = {**overrides.get(section, {}), **values}
+    overrides = _given_overrides()
     log, handler = _open_log(log_file)
     try:
-        config = load_config(config_path, {s: v for s, v in overrides.items() if v})
+        config = load_config(config_path, overrides)
         code = _run_and_tell(list(inputs), config, quiet, log)
     except OverlapError as error:
         log.error("%s (exit code %d)", error, error.exit_code)
@@ -244,12 +258,12 @@ def _run_and_tell(inputs: list[Path], config: Config, quiet: bool, log: logging.
 @config_option
 @map_option
 @exclude_option
-def inspect(inputs, config_path, maps, exclude) -> None:
+def inspect(inputs, config_path, **config_options) -> None:
     """Show how each file is read: format, column mapping, row counts and problems."""
     from overlap.inspect import inspect_inputs
 
     try:
-        config = load_config(config_path, {"input": _input_overrides(maps, exclude)})
+        config = load_config(config_path, _given_overrides())
         report, has_errors = inspect_inputs(list(inputs), config)
     except OverlapError as error:
         _fail(error)
@@ -266,7 +280,7 @@ def init(path: Path, force: bool) -> None:
     if path.exists() and not force:
         click.echo(f"error: {path} exists; use --force to overwrite it", err=True)
         sys.exit(2)
-    write_text_atomic(path, DEFAULT_TOML)
+    write_text_atomic(path, default_toml())
     click.echo(f"wrote {path}")
 
 
@@ -309,7 +323,7 @@ def evaluate(truth_path: Path, run_output: Path, target_precision: float, out: P
 @click.option("--systemd", "style", flag_value="systemd", help="Print a systemd service and timer.")
 @click.option("--at", "at_text", default="02:30", show_default=True, help="Time of day, HH:MM.")
 @click.option("--name", default="overlap-nightly", show_default=True, help="systemd unit name.")
-def schedule(inputs, out, config_path, state_dir, decisions, log_file, style, at_text, name) -> None:
+def schedule(inputs, config_path, log_file, style, at_text, name, **config_options) -> None:
     """Print a schedule running `overlap run INPUTS` every night with this config.
 
     Options other than the ones here belong in the config file (`overlap init`),
@@ -325,10 +339,8 @@ def schedule(inputs, out, config_path, state_dir, decisions, log_file, style, at
     except ValueError as error:
         click.echo(f"error: --at {error}", err=True)
         sys.exit(2)
-    overrides = {"report": {"out": str(out)} if out else {},
-                 **_nightly_overrides(state_dir, decisions, quiet=False)}
     try:
-        config = load_config(config_path, {s: v for s, v in overrides.items() if v})
+        config = load_config(config_path, _given_overrides())
         command = run_command(list(inputs), config, config_path, log_file)
     except OverlapError as error:
         _fail(error)
@@ -362,27 +374,18 @@ def train(truth_path: Path, inputs, config_path, embedder, out: Path, folds: int
           state_dir: Path | None) -> None:
     """Fit the pair scorer on INPUTS labelled by --truth; report held-out figures."""
     from overlap.evaluate import load_truth
-    from overlap.state import acquire_lock, check_state_dir, open_state
+    from overlap.state import open_locked
     from overlap.train import save, training_data
     from overlap.train import train as fit
 
-    lock = None
     try:
-        config = load_config(config_path, {"embed": {"embedder": embedder}} if embedder else None)
+        config = load_config(config_path, config_overrides({"embedder": embedder}))
         truth = load_truth(truth_path)
-        state = None
-        if state_dir is not None:
-            check_state_dir(state_dir)
-            state_dir.mkdir(parents=True, exist_ok=True)
-            lock = acquire_lock(state_dir)
-            state = open_state(state_dir, lock)
-        data = training_data(list(inputs), truth, config, state)
+        with open_locked(state_dir) if state_dir is not None else nullcontext() as state:
+            data = training_data(list(inputs), truth, config, state)
         scorer, metrics = fit(data, folds=folds)
     except OverlapError as error:
         _fail(error)
-    finally:
-        if lock is not None:
-            lock.release()
     card = save(scorer, metrics, data, out, {"truth": str(truth_path), "inputs": [str(i) for i in inputs]})
     held = metrics["held_out"]
     click.echo(

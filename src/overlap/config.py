@@ -7,7 +7,9 @@ below, an optional ``overlap.toml``, and command-line options.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,109 +22,134 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 
-@dataclass
+def setting(default: Any, doc: str) -> Any:
+    """A config key: its default and the comment `overlap init` writes above it."""
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
 class InputConfig:
-    #: canonical field -> column header, overriding the automatic mapping
-    map: dict[str, str] = field(default_factory=dict)
-    #: CSV of ``alias, canonical`` organisation names ("" = none)
-    aliases: str = ""
-    #: actors whose activity ids start with one organisation identifier (IATI) are one actor
-    publisher_aliases: bool = True
-    #: glob patterns of files to skip when reading folders
-    exclude: list[str] = field(default_factory=list)
+    map: dict[str, str] = setting(
+        {}, 'Column mapping: canonical field = "column header in your files", overriding the '
+        "automatic mapping. Fields: id, actor, title, description, countries, locations, "
+        "sectors, start_date, end_date, budget, currency, funders, implementers, "
+        "participating_orgs, language.")
+    aliases: str = setting(
+        "", 'CSV of "alias,canonical" organisation names ("" = none), so one organisation '
+        "is one actor.")
+    publisher_aliases: bool = setting(
+        True, "Actors whose activity ids start with one organisation identifier (IATI ids "
+        "such as XM-DAC-5-7-...) are one actor: a publisher named in two languages.")
+    exclude: tuple[str, ...] = setting(
+        (), 'Glob patterns of files to skip when reading folders, e.g. ["expected.csv", '
+        '"old/*"].')
 
 
-@dataclass
+@dataclass(frozen=True)
 class EmbedConfig:
-    #: auto | minilm | tfidf | use (auto: use when the run mixes languages, else minilm)
-    embedder: str = "auto"
-    #: a sentence-transformers model folder; overrides the embedder's bundled model
-    model: str = ""
-    batch_size: int = 32
-    #: long texts are cut into windows of this many words, embedded, and averaged
-    window_words: int = 180
-    #: at most this many windows per text (the rest of a very long text is ignored)
-    max_windows: int = 4
-    #: show a progress bar on stderr when there are at least this many texts
-    progress_min_texts: int = 200
+    embedder: str = setting(
+        "auto", "auto (use when the run mixes languages, else minilm), minilm "
+        "(sentence-transformers all-MiniLM-L6-v2, bundled), tfidf (no model), use "
+        "(multilingual Universal Sentence Encoder, 16 languages).")
+    model: str = setting(
+        "", "A sentence-transformers model folder to load instead of the embedder's bundled "
+        'model (e.g. one under models/; "" = the bundled model).')
+    batch_size: int = setting(32, "Texts (or windows of long texts) embedded at once.")
+    window_words: int = setting(
+        180, "Long texts are cut into windows of this many words, embedded and averaged.")
+    max_windows: int = setting(
+        4, "At most this many windows per text (the rest of a very long text is ignored).")
+    progress: bool = setting(
+        True, "Show a progress bar on stderr while embedding (--quiet turns it off).")
+    progress_min_texts: int = setting(
+        200, "Only when there are at least this many texts to embed.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class NeighboursConfig:
-    #: candidates per activity: its k most similar activities of other actors
-    k: int = 10
-    #: and its k_title activities of other actors with the most similar titles
-    k_title: int = 10
-    #: and, for each organisation it names (funder, implementer, partner), that
-    #: organisation's per_named_actor activities most similar to it
-    per_named_actor: int = 20
-    include_same_actor: bool = False
-    #: rows compared at once; memory is about chunk_rows x N x 4 bytes
-    chunk_rows: int = 1024
+    k: int = setting(10, "Candidates per activity: its k most similar activities of other actors.")
+    k_title: int = setting(
+        10, "And its k_title activities of other actors with the most similar titles (0 = off).")
+    per_named_actor: int = setting(
+        20, "And, for each organisation it names as funder, implementer or partner, that "
+        "organisation's per_named_actor activities most similar to it (0 = off).")
+    include_same_actor: bool = setting(False, "Also pair activities of the same actor.")
+    chunk_rows: int = setting(
+        1024, "Rows compared at once: memory is about chunk_rows x activities x 4 bytes.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScoreConfig:
-    #: pairs scoring below this are not reported
-    report_threshold: float = 0.5
-    #: pairs scoring at least this are reported as duplicates, the rest as overlaps
-    duplicate_threshold: float = 0.99
-    #: a trained pair scorer (JSON) to use instead of the built-in weights ("" = built-in)
-    model: str = ""
+    report_threshold: float = setting(0.5, "Pairs scoring below this are not reported.")
+    duplicate_threshold: float = setting(
+        0.99, "Pairs scoring at least this are reported as duplicates, the rest as overlaps.")
+    model: str = setting(
+        "", 'A trained pair scorer (JSON written by `overlap train`); "" = built-in weights.')
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClusterConfig:
-    #: a cluster larger than this is split by raising its link threshold
-    max_size: int = 40
-    #: words in a cluster's label
-    label_terms: int = 4
+    max_size: int = setting(
+        40, "A cluster larger than this is split by raising its link threshold.")
+    label_terms: int = setting(4, "Words in a cluster's label.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportConfig:
-    out: str = "reports"
-    #: the HTML report keeps the top N pairs; the CSVs keep all
-    max_pairs_in_html: int = 5000
+    out: str = setting("reports", "The folder the report and its CSVs are written to.")
+    max_pairs_in_html: int = setting(
+        5000, "The HTML report keeps the top N pairs (the CSVs keep all).")
 
 
-@dataclass
+@dataclass(frozen=True)
 class StateConfig:
-    #: folder kept between runs (embedding cache, last results, decisions); "" = .overlap next to report.out
-    dir: str = ""
-    #: cached embeddings no run has used for this many runs are dropped
-    cache_max_idle_runs: int = 30
-    #: a rerun fits the word and title vocabularies again once the texts counted since
-    #: the last fit exceed this share of the texts fitted (until then it reuses them)
-    refit_share: float = 0.1
+    dir: str = setting(
+        "", "Folder kept between runs: the embedding cache, the last run's results and the "
+        'review decisions. "" = a folder ".overlap" next to the report folder.')
+    cache_max_idle_runs: int = setting(
+        30, "Cached embeddings that no run used for this many runs are dropped.")
+    refit_share: float = setting(
+        0.1, "A rerun reuses the last run's vocabularies, counts, neighbour lists and pair "
+        "evidence for unchanged activities; it fits the vocabularies again once the new or "
+        "changed texts since the last fit exceed this share of the texts fitted.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReviewConfig:
-    #: decisions.csv files exported from the report; the state remembers them for later runs
-    decisions: list[str] = field(default_factory=list)
+    decisions: tuple[str, ...] = setting(
+        (), "decisions.csv files exported from the report. Decisions are remembered in the "
+        "state: a dismissed pair stays hidden until one of its activities' text changes.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChangesConfig:
-    #: a pair whose score moved at least this much since the last run is "changed"
-    score_change: float = 0.05
-    #: a cluster keeps the last run's id when their members overlap at least this much (Jaccard)
-    cluster_match: float = 0.5
+    score_change: float = setting(
+        0.05, 'A pair whose score moved by at least this since the last run is "changed".')
+    cluster_match: float = setting(
+        0.5, "A cluster keeps the last run's id when their members overlap at least this "
+        "much (Jaccard: shared members / all members of both).")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ConflictsConfig:
-    #: look for activities pursuing opposite strategies for the same target
-    enabled: bool = True
-    #: a TOML file of strategy axes ("" = the shipped axes for migration and displacement)
-    axes: str = ""
-    #: how sure each side's position on an axis must be (0..1)
-    min_confidence: float = 0.6
+    enabled: bool = setting(
+        True, "Report activities of different actors aimed at the same country, place and "
+        "period from opposite poles of a strategy axis (e.g. return vs local integration).")
+    axes: str = setting(
+        "", 'A TOML file of strategy axes ("" = the shipped axes for migration and '
+        "displacement; see src/overlap/data/axes.toml).")
+    min_confidence: float = setting(
+        0.6, "How sure each side's position on an axis must be (0..1): two distinct pole "
+        "terms, or one in the title, reach 0.6.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Config:
+    """One section per TOML table; frozen, so a stage cannot change what the next one reads
+    (derive a variant with ``dataclasses.replace``)."""
+
     input: InputConfig = field(default_factory=InputConfig)
     embed: EmbedConfig = field(default_factory=EmbedConfig)
     neighbours: NeighboursConfig = field(default_factory=NeighboursConfig)
@@ -135,7 +162,12 @@ class Config:
     conflicts: ConflictsConfig = field(default_factory=ConflictsConfig)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """Sections as plain dicts, tuples as lists: as run.json records them."""
+        return {
+            section: {key: list(value) if isinstance(value, tuple) else value
+                      for key, value in values.items()}
+            for section, values in dataclasses.asdict(self).items()
+        }
 
     def validate(self) -> None:
         if not 0 <= self.score.report_threshold <= 1:
@@ -167,16 +199,28 @@ class Config:
 
 
 def _same_kind(current: Any, value: Any) -> bool:
-    """TOML ints are accepted where a float is expected; bools are never numbers."""
+    """TOML ints are accepted where a float is expected, TOML arrays where a tuple is;
+    bools are never numbers."""
     if isinstance(current, bool) or isinstance(value, bool):
         return isinstance(current, bool) and isinstance(value, bool)
     if isinstance(current, float):
         return isinstance(value, (int, float))
+    if isinstance(current, tuple):
+        return isinstance(value, (list, tuple))
     return isinstance(value, type(current))
 
 
-def _apply(section: Any, values: dict[str, Any], where: str) -> None:
-    known = {f.name: f for f in dataclasses.fields(section)}
+def _as_kind(current: Any, value: Any) -> Any:
+    if isinstance(current, float):
+        return float(value)
+    if isinstance(current, tuple):
+        return tuple(value)
+    return value
+
+
+def _updated(section: Any, values: dict[str, Any], where: str) -> Any:
+    """``section`` with ``values`` checked against its keys and their types."""
+    known = {f.name for f in dataclasses.fields(section)}
     for key, value in values.items():
         if key not in known:
             raise ConfigError(
@@ -187,7 +231,9 @@ def _apply(section: Any, values: dict[str, Any], where: str) -> None:
             raise ConfigError(
                 f"{where}.{key}: expected {type(current).__name__}, got {value!r}"
             )
-        setattr(section, key, float(value) if isinstance(current, float) else value)
+    return dataclasses.replace(
+        section, **{key: _as_kind(getattr(section, key), value) for key, value in values.items()}
+    )
 
 
 def load_config(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Config:
@@ -200,114 +246,53 @@ def load_config(path: Path | None = None, overrides: dict[str, dict[str, Any]] |
             raise ConfigError(f"{path}: config file not found") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        _merge(config, data, str(path))
+        config = _merged(config, data, str(path))
     if overrides:
-        _merge(config, overrides, "option")
+        config = _merged(config, overrides, "option")
     config.validate()
     return config
 
 
-def _merge(config: Config, data: dict[str, Any], where: str) -> None:
+def _merged(config: Config, data: dict[str, Any], where: str) -> Config:
     sections = {f.name for f in dataclasses.fields(config)}
     for name, values in data.items():
         if name not in sections or not isinstance(values, dict):
             raise ConfigError(
                 f"{where}: unknown section [{name}] (known: {', '.join(sorted(sections))})"
             )
-        _apply(getattr(config, name), values, f"{where} [{name}]")
+    return dataclasses.replace(config, **{
+        name: _updated(getattr(config, name), values, f"{where} [{name}]")
+        for name, values in data.items()
+    })
 
 
-DEFAULT_TOML = '''\
-# overlap configuration. Every key is optional; the values shown are the defaults.
-# Command-line options override this file.
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_value(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no TOML form for {value!r}")
 
-[input]
-# Column mapping: canonical field = "column header in your files".
-# Fields: id, actor, title, description, countries, locations, sectors,
-# start_date, end_date, budget, currency, funders, implementers,
-# participating_orgs, language.
-map = {}
-# CSV of "alias,canonical" organisation names, so one organisation is one actor.
-aliases = ""
-# Actors whose activity ids start with one organisation identifier (IATI ids such
-# as XM-DAC-5-7-...) are one actor: a publisher named in two languages.
-publisher_aliases = true
-# Glob patterns of files to skip when reading folders, e.g. ["expected.csv", "old/*"].
-exclude = []
 
-[embed]
-# auto (use when the run mixes languages, else minilm), minilm
-# (sentence-transformers all-MiniLM-L6-v2, bundled), tfidf (no model),
-# use (multilingual Universal Sentence Encoder, 16 languages).
-embedder = "auto"
-# A sentence-transformers model folder to load instead (e.g. one under models/).
-model = ""
-batch_size = 32
-# Long texts are cut into windows of this many words, embedded and averaged.
-window_words = 180
-max_windows = 4
-progress_min_texts = 200
-
-[neighbours]
-# Candidates per activity: its k most similar activities of other actors,
-# its k_title activities of other actors with the most similar titles, and for
-# each organisation it names as funder/implementer/partner, that organisation's
-# per_named_actor activities most similar to it (0 turns a source off).
-k = 10
-k_title = 10
-per_named_actor = 20
-include_same_actor = false
-# Rows compared at once: memory is about chunk_rows x activities x 4 bytes.
-chunk_rows = 1024
-
-[score]
-# Pairs below report_threshold are not reported; at or above
-# duplicate_threshold they are duplicates, otherwise overlaps.
-report_threshold = 0.5
-duplicate_threshold = 0.99
-# A trained pair scorer (JSON written by `overlap train`); "" = built-in weights.
-model = ""
-
-[cluster]
-# A cluster larger than this is split by raising its link threshold.
-max_size = 40
-label_terms = 4
-
-[report]
-out = "reports"
-# The HTML report keeps the top N pairs (the CSVs keep all).
-max_pairs_in_html = 5000
-
-[state]
-# Folder kept between runs: the embedding cache, the last run's results and the
-# review decisions. "" = a folder ".overlap" next to the report folder.
-dir = ""
-# Cached embeddings that no run used for this many runs are dropped.
-cache_max_idle_runs = 30
-# A rerun reuses the last run's vocabularies, counts, neighbour lists and pair
-# evidence for unchanged activities; it fits the vocabularies again once the new
-# or changed texts since the last fit exceed this share of the texts fitted.
-refit_share = 0.1
-
-[review]
-# decisions.csv files exported from the report. Decisions are remembered in the
-# state: a dismissed pair stays hidden until one of its activities' text changes.
-decisions = []
-
-[changes]
-# A pair whose score moved by at least this since the last run is "changed".
-score_change = 0.05
-# A cluster keeps the last run's id when their members overlap at least this much
-# (Jaccard: shared members / all members of both).
-cluster_match = 0.5
-
-[conflicts]
-# Report activities of different actors aimed at the same country, place and
-# period from opposite poles of a strategy axis (e.g. return vs local integration).
-enabled = true
-# A TOML file of axes ("" = the shipped axes; see src/overlap/data/axes.toml).
-axes = ""
-# How sure each side's position must be (0..1): two distinct pole terms, or one
-# in the title, reach 0.6.
-min_confidence = 0.6
-'''
+def default_toml() -> str:
+    """The commented configuration `overlap init` writes: every key of every section with
+    its default and its doc, taken from the dataclasses above so none can be left out."""
+    lines = [
+        "# overlap configuration. Every key is optional; the values shown are the defaults.",
+        "# Command-line options override this file.",
+    ]
+    defaults = Config()
+    for section in dataclasses.fields(defaults):
+        lines += ["", f"[{section.name}]"]
+        values = getattr(defaults, section.name)
+        for key in dataclasses.fields(values):
+            lines += textwrap.wrap(key.metadata["doc"], 86, initial_indent="# ",
+                                   subsequent_indent="# ", break_on_hyphens=False)
+            lines.append(f"{key.name} = {_toml_value(getattr(values, key.name))}")
+    return "\n".join(lines) + "\n"

@@ -65,7 +65,7 @@ def _progress(total: int, config: EmbedConfig, label: str):
         desc=label,
         unit="text",
         file=sys.stderr,
-        disable=total < config.progress_min_texts,
+        disable=not config.progress or total < config.progress_min_texts,
         leave=False,
     )
 

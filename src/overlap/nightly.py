@@ -25,7 +25,7 @@ from overlap.memo import save_memo
 from overlap.outputs import write_csv_atomic
 from overlap.pipeline import RunResult
 from overlap.pipeline import run as run_pipeline
-from overlap.state import acquire_lock, check_state_dir, default_state_dir, open_state
+from overlap.state import default_state_dir, open_locked
 
 log = logging.getLogger("overlap")
 
@@ -159,15 +159,10 @@ def run_nightly(inputs: list[Path], config: Config, command: list[str]) -> Outco
     out = Path(config.report.out).absolute()
     state_dir = state_dir_for(config)
     check_folders(out, state_dir)
-    check_state_dir(state_dir)
-    lock = acquire_lock(state_dir)
-    try:
-        state = open_state(state_dir, lock)
+    with open_locked(state_dir) as state:
         result = run_pipeline(inputs, config, command=command, state=state)
         paths = publish(out, lambda folder: write_all(result, folder))
         save_history(state, result.activities, result.pairs, result.stored_decisions)
         if result.memo is not None:
             save_memo(state, result.memo)
-    finally:
-        lock.release()
     return Outcome(result=result, paths=paths)

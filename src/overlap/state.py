@@ -12,6 +12,7 @@ Layout of the folder (``.overlap/`` next to the report folder unless ``--state``
 Nothing in it is trusted blindly: a folder written by another format, or whose
 ``state.json`` is damaged, is set aside (``discarded-<time>/``, never deleted, as
 it may hold review decisions) and rebuilt; each part checks its own files too.
+Every command enters the folder through ``open_locked``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import fcntl
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -229,3 +232,19 @@ def open_state(directory: Path, lock: Lock) -> State:
         **info, "runs": run, "last_started": now_utc(), "overlap": __version__,
     })
     return State(directory=directory, run=run, notes=notes)
+
+
+@contextmanager
+def open_locked(directory: Path) -> Iterator[State]:
+    """The one way into a state folder: refuse a foreign folder, lock, open (repairing
+    what cannot be trusted), and release the lock on leaving, whatever happened.
+
+    Raises ConfigError for a folder that is not a state folder and LockedError
+    (exit code 3) when another run holds it; neither writes anything.
+    """
+    check_state_dir(directory)
+    lock = acquire_lock(directory)
+    try:
+        yield open_state(directory, lock)
+    finally:
+        lock.release()
