@@ -17,7 +17,7 @@ from overlap.state import (
     check_state_dir,
     open_state,
 )
-from tests.test_changes import Project
+from tests.helpers import Project
 
 
 def snapshot(*folders):
