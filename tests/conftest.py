@@ -25,3 +25,20 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture
+def counting_embedders(monkeypatch):
+    """Runs embed with a tests.helpers.CountingEmbedder (even through the CLI); the list
+    of those made, the last run's last."""
+    from overlap import pipeline
+    from tests.helpers import CountingEmbedder
+
+    made: list[CountingEmbedder] = []
+
+    def counting(config, languages=None):
+        made.append(CountingEmbedder(config))
+        return made[-1]
+
+    monkeypatch.setattr(pipeline, "get_embedder", counting)
+    return made

@@ -1,35 +1,15 @@
 """The embedding cache: hits and misses, float16 round trips, idle entries, damage."""
 
-import hashlib
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from overlap.cache import CachedEmbedder, EmbeddingCache, cache_key, text_digest, with_cache
 from overlap.config import EmbedConfig
-from overlap.embed import TfidfEmbedder, _WindowedEmbedder
+from overlap.embed import TfidfEmbedder
 from overlap.state import State
-
-
-class CountingEmbedder(_WindowedEmbedder):
-    """Deterministic 16-dimension vectors from word hashes; counts the windows it encodes."""
-
-    name = "counting"
-    identity = "test:counting"
-
-    def __init__(self, config: EmbedConfig | None = None) -> None:
-        super().__init__(config or EmbedConfig(progress_min_texts=10**9))
-        self.encoded: list[str] = []
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        self.encoded.extend(texts)
-        vectors = np.zeros((len(texts), 16), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, hashlib.md5(word.encode()).digest()[0] % 16] += 1.0
-        return vectors + 0.01
+from tests.helpers import CARITAS_ROWS, CountingEmbedder, Project
 
 
 def cached(tmp_path, run: int, inner=None, max_idle_runs: int = 30, notes=None):
@@ -162,24 +142,15 @@ def test_the_wrapper_keeps_the_inner_identity(tmp_path):
     assert isinstance(embedder.cache, EmbeddingCache)
 
 
-def test_a_nightly_rerun_embeds_only_new_and_changed_texts(tmp_path, monkeypatch):
-    from tests.test_changes import CARITAS_ROWS, Project
-
-    embedders = []
-
-    def counting(config, languages=None):
-        embedders.append(CountingEmbedder(config))
-        return embedders[-1]
-
-    monkeypatch.setattr("overlap.pipeline.get_embedder", counting)
+def test_a_nightly_rerun_embeds_only_new_and_changed_texts(tmp_path, counting_embedders, write):
     # the conflict finder embeds its axes' phrases too; this test counts activity texts
-    monkeypatch.setattr("overlap.pipeline._conflicts", lambda *args: (pd.DataFrame(), None, ""))
+    no_conflicts = str(write("overlap.toml", "[conflicts]\nenabled = false\n"))
     project = Project(tmp_path)
-    assert project.run().exit_code == 0
-    assert len(embedders[-1].encoded) == 6
+    assert project.run("--config", no_conflicts).exit_code == 0
+    assert len(counting_embedders[-1].encoded) == 6
     project.caritas({**CARITAS_ROWS, "X3": CARITAS_ROWS["X3"].replace("5000", "6000"),
                      "X4": "X4,Caritas,Seeds,Seed distribution in Zinder,Niger,2021,2022\n"})
-    assert project.run().exit_code in (0, 10)
-    assert len(embedders[-1].encoded) == 2
+    assert project.run("--config", no_conflicts).exit_code in (0, 10)
+    assert len(counting_embedders[-1].encoded) == 2
     cache = project.summary()["state"]["cache"]
     assert cache["hits"] == 5 and cache["misses"] == 2

@@ -1,66 +1,12 @@
 """What changed since the last run: statuses, resolved pairs, stable ids, review memory."""
 
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from overlap.changes import PreviousRun, keep_cluster_ids, match_clusters, pair_statuses
-from overlap.cli import main
-
-IOM = (
-    "Project ID,Organisation,Project title,Description,Country,Start date,End date\n"
-    "1,IOM,Reintegration of returnees in Edo,Reintegration grants and counselling for 2000 "
-    "returnees from Libya in Edo State,Nigeria,2020-01-01,2021-12-31\n"
-    "2,IOM,Borehole drilling in Tahoua,Drilling 40 boreholes and training water committees "
-    "in Tahoua region,Niger,2020-01-01,2021-12-31\n"
-    "3,IOM,Border management in Agadez,Training of border police and provision of equipment "
-    "at Agadez crossings,Niger,2019-01-01,2020-12-31\n"
-)
-CARITAS_ROWS = {
-    "X1": 'X1,Caritas,Returnee reintegration in Edo State,"Reintegration grants and counselling '
-          'for 2,000 migrants returned from Libya to Edo State",Nigeria,2020-03-01,2021-12-31\n',
-    "X2": "X2,Caritas,Water points for Tahoua,Drilling 40 boreholes and training water "
-          "committees across Tahoua,Niger,2020-02-01,2021-12-31\n",
-    "X3": "X3,Caritas,School feeding in Maradi,Daily meals for 5000 pupils in Maradi primary "
-          "schools,Niger,2020-01-01,2020-12-31\n",
-}
-CARITAS_HEADER = "Ref,Partner,Title,Summary,Countries,From,To\n"
-
-
-class Project:
-    """Two actors' exports in tmp_path, run with TF-IDF through the CLI."""
-
-    def __init__(self, tmp_path):
-        self.root = tmp_path
-        self.out = tmp_path / "out"
-        self.state = tmp_path / ".overlap"
-        (tmp_path / "in").mkdir()
-        (tmp_path / "in" / "iom.csv").write_text(IOM)
-        self.caritas(CARITAS_ROWS)
-
-    def caritas(self, rows: dict[str, str]) -> None:
-        (self.root / "in" / "caritas.csv").write_text(CARITAS_HEADER + "".join(rows.values()))
-
-    def run(self, *extra: str):
-        return CliRunner().invoke(main, ["run", str(self.root / "in"), "--out", str(self.out),
-                                         "--embedder", "tfidf", "--threshold", "0.3", *extra])
-
-    def pairs(self) -> pd.DataFrame:
-        return pd.read_csv(self.out / "pairs.csv", dtype=str, keep_default_na=False)
-
-    def changes(self) -> pd.DataFrame:
-        return pd.read_csv(self.out / "changes.csv", dtype=str, keep_default_na=False)
-
-    def summary(self) -> dict:
-        return json.loads((self.out / "run.json").read_text())
-
-    def pair_of(self, id_a: str, id_b: str) -> str:
-        pairs = self.pairs()
-        match = pairs[pairs[["id_a", "id_b"]].apply(set, axis=1) == {id_a, id_b}]
-        return match["pair_id"].iloc[0]
+from tests.helpers import CARITAS_ROWS, Project
 
 
 @pytest.fixture

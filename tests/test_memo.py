@@ -14,25 +14,25 @@ from overlap.lexical import TextIndex
 from overlap.memo import save_memo, sparse_hits
 from overlap.state import State
 from tests.conftest import SAMPLES
-from tests.test_cache import CountingEmbedder
+from tests.helpers import CountingEmbedder
 
 
 @pytest.fixture
-def inputs(tmp_path, monkeypatch):
-    """Two of the samples' exports in tmp_path; a cached embedder that counts what it encodes."""
+def inputs(tmp_path):
+    """Two of the samples' exports in tmp_path."""
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("iom_projects.csv", "ngo_partners.csv"):
         shutil.copy(SAMPLES / name, folder / name)
-    monkeypatch.setattr(pipeline, "get_embedder", lambda *args, **kwargs: CountingEmbedder())
     return folder
 
 
 def _run(folder, state_dir=None, run=1, config=None):
-    """One run like ``overlap run --state``: the memo is saved for the next run."""
+    """One run like ``overlap run --state`` with an embedder that counts what it encodes:
+    the memo is saved for the next run."""
     config = config or Config()
     state = None if state_dir is None else State(directory=state_dir, run=run)
-    result = pipeline.run([folder], config, state=state)
+    result = pipeline.run([folder], config, state=state, embedder=CountingEmbedder())
     if state is not None:
         save_memo(state, result.memo)
     return result
@@ -120,7 +120,7 @@ def test_a_damaged_memo_is_set_aside_and_everything_computed_again(inputs, tmp_p
     data = tmp_path / "state" / "memo" / "memo.npz"
     data.write_bytes(damage(data.read_bytes()))
     state = State(directory=tmp_path / "state", run=2)
-    again = pipeline.run([inputs], Config(), state=state)
+    again = pipeline.run([inputs], Config(), state=state, embedder=CountingEmbedder())
     assert again.reused["activities_carried"] == 0
     assert any("memo" in note and "damaged" in note for note in state.notes)
     assert list((tmp_path / "state").glob("memo.damaged-*"))
@@ -169,6 +169,6 @@ def test_a_manifest_of_another_run_is_not_trusted(inputs, tmp_path):
     _run(inputs, tmp_path / "state", 2)
     manifest.write_text(old)
     state = State(directory=tmp_path / "state", run=3)
-    again = pipeline.run([inputs], Config(), state=state)
+    again = pipeline.run([inputs], Config(), state=state, embedder=CountingEmbedder())
     assert again.reused["activities_carried"] == 0
     assert any("not the one its manifest describes" in note for note in state.notes)

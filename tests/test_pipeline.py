@@ -4,8 +4,11 @@ import pandas as pd
 import pytest
 
 from overlap.config import load_config
+from overlap.conflicts import load_axes
 from overlap.pipeline import pair_id, run
 from overlap.report import write_outputs
+from overlap.schema import PAIR_COLUMNS
+from overlap.score import FEATURES
 from tests.conftest import DATA, SAMPLES
 
 
@@ -51,6 +54,22 @@ def test_samples_outputs(samples_run, tmp_path):
     assert (pairs["actor_a"] != pairs["actor_b"]).all()
     clusters = pd.read_csv(paths["clusters"])
     assert set(pairs["cluster_id"]) <= set(clusters["cluster_id"])
+
+
+_OF_TYPE = {"str": pd.api.types.is_string_dtype, "int": pd.api.types.is_integer_dtype,
+            "float": pd.api.types.is_float_dtype, "bool": pd.api.types.is_bool_dtype,
+            "tuple": lambda values: values.map(lambda v: isinstance(v, tuple)).all()}
+
+
+def test_the_pairs_have_the_declared_columns_and_the_axes_searched(samples_run):
+    pairs = samples_run.pairs
+    assert set(pairs.columns) == set(PAIR_COLUMNS) | set(FEATURES)
+    wrong = [name for name, column in PAIR_COLUMNS.items() if not _OF_TYPE[column.dtype](pairs[name])]
+    assert wrong == []
+    optional = [name for name, column in PAIR_COLUMNS.items() if not column.required]
+    assert pairs[optional].notna().all().drop(["position_a", "previous_score"]).all()
+    assert (pairs.loc[pairs["kind"] != "conflict", "axis"] == "").all()
+    assert samples_run.axes == load_axes()
 
 
 def test_pair_ids_do_not_depend_on_order():

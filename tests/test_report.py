@@ -18,6 +18,7 @@ from overlap.report import (
     write_outputs,
 )
 from tests.conftest import DATA, SAMPLES
+from tests.helpers import make_run_result
 
 FIXTURES = DATA / "report"
 ASSETS = ("report.css", "report-util.js", "report-review.js", "report-overview.js",
@@ -25,14 +26,30 @@ ASSETS = ("report.css", "report-util.js", "report-review.js", "report-overview.j
           "report-map.js", "report-print.js", "report-app.js")
 
 
-def fixture_run(**report):
+#: What a run finds among the fixtures: three organisations' overlapping projects, and
+#: a hostile one copying UNICEF's.
+FIXTURE_PAIRS = [
+    {"a": "U-02", "b": "W-10", "kind": "duplicate", "similarity": 0.73},
+    {"a": "A-7", "b": "U-01", "kind": "duplicate", "similarity": 0.62},
+    {"a": "A-8", "b": "W-12", "kind": "duplicate", "similarity": 0.71},
+    {"a": "U-03", "b": "W-11", "kind": "duplicate", "similarity": 0.58},
+    {"a": "H-1", "b": "U-01", "kind": "duplicate", "similarity": 0.52},
+    {"a": "A-7", "b": "H-1", "kind": "duplicate", "similarity": 0.41},
+    {"a": "U-04", "b": "W-12", "similarity": 0.27},
+    {"a": "A-8", "b": "U-04", "similarity": 0.22},
+    {"a": "A-9", "b": "U-05", "similarity": 0.23},
+]
+
+
+def fixture_result(**report):
+    """The fixtures' activities and pairs as a run result, without running the pipeline."""
     config = load_config(None, {"embed": {"embedder": "tfidf"}, **({"report": report} if report else {})})
-    return run([FIXTURES], config)
+    return make_run_result([FIXTURES], FIXTURE_PAIRS, config)
 
 
 @pytest.fixture(scope="module")
 def result():
-    return fixture_run()
+    return fixture_result()
 
 
 #: The planted conflicts a TF-IDF run finds: every one of tests/data/conflicts/expected.csv
@@ -116,14 +133,14 @@ def test_contributions_add_up_to_the_score(result):
         assert abs(1 / (1 + 2.718281828459045 ** -linear) - score) < 0.01
 
 
-def test_truncated_pages_say_so():
-    truncated = fixture_run(max_pairs_in_html=2)
+def test_truncated_pages_say_so(result):
+    truncated = fixture_result(max_pairs_in_html=2)
     html = render_html(truncated)
     total = len(truncated.pairs)
     assert total > 2
     assert f"This page holds the top 2 of {total} reported pairs" in html
     assert len(embedded_data(html)["pairs"]["id"]) == 2
-    assert "truncation-notice" not in render_html(fixture_run())
+    assert "truncation-notice" not in render_html(result)
 
 
 def test_applied_decisions_reach_the_page_and_pairs_csv(result, write, tmp_path):
@@ -237,13 +254,17 @@ def test_the_page_lists_the_axes_checked_with_counts(conflicted, result):
 def test_conflicts_switched_off_or_from_another_axes_file(result, write):
     config = result.config
     off = replace(config, conflicts=replace(config.conflicts, enabled=False))
-    data = report_data(replace(result, config=off))["conflicts"]
+    data = report_data(replace(result, config=off, axes=[]))["conflicts"]
     assert data["enabled"] is False and data["axes"] == []
     path = write("my-axes.toml", (resources.files("overlap") / "data" / "axes.toml").read_text(encoding="utf-8")
                  .replace('name = "return vs integration"', 'name = "going home vs staying"'))
     own = replace(config, conflicts=replace(config.conflicts, axes=str(path)))
-    data = report_data(replace(result, config=own))["conflicts"]
+    data = report_data(replace(result, config=own, axes=load_axes(path)))["conflicts"]
     assert data["file"] == "my-axes.toml" and data["axes"][0]["name"] == "going home vs staying"
+    # the page shows the axes the run searched, whatever the file holds by now
+    path.unlink()
+    assert report_data(replace(result, config=own, axes=load_axes(None)))["conflicts"]["axes"][0]["name"] \
+        == "return vs integration"
 
 
 def test_a_conflict_of_an_axis_no_longer_in_the_file_still_shows(conflicted):

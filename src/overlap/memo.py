@@ -32,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from overlap.candidates import NamedPairs, PreviousLists, SearchLists
-from overlap.conflicts import HIT_KINDS, Axis, all_hits
+from overlap.conflicts import HIT_KINDS, Axis
 from overlap.lexical import LexicalModel, PreviousRows
 from overlap.neighbours import NeighbourLists, positions_now
 from overlap.normalise import activity_keys
@@ -139,23 +139,21 @@ class Reuse:
         """Per memo row: its position in this run, -1 when changed or gone."""
         return positions_now(self.carried, self.remembered_rows)
 
-    def conflict_hits(self, activities: pd.DataFrame, axes: list[Axis]) -> dict:
-        """The conflict term searches, done only for new and changed activities."""
+    def known_hits(self, axes: list[Axis]) -> dict | None:
+        """The last run's conflict term searches on this run's rows, {axis: {kind: [phrases
+        per row]}}: () for new and changed activities, which the conflicts stage searches.
+        None when no searches were kept, or for other axes."""
         if self.hits is None or self.axes_digest != axes_digest(axes):
-            return all_hits(activities, axes)
-        dirty = np.flatnonzero(self.carried < 0)
-        fresh = all_hits(activities.iloc[dirty], axes)
+            return None
         now = self._now()
         found: dict[str, dict[str, list]] = {}
         for axis in axes:
             found[axis.key] = {}
             for kind in HIT_KINDS:
-                rows: list[tuple[str, ...]] = [()] * len(activities)
+                rows: list[tuple[str, ...]] = [()] * len(self.carried)
                 for row, phrases in self.hits[axis.key][kind]:
                     if now[row] >= 0:
                         rows[now[row]] = tuple(phrases)
-                for position, phrases in zip(dirty, fresh[axis.key][kind]):
-                    rows[position] = phrases
                 found[axis.key][kind] = rows
         return found
 

@@ -1,4 +1,9 @@
-"""The batch pipeline: read -> normalise -> embed -> neighbours -> score -> cluster -> report."""
+"""The batch pipeline: read -> normalise -> embed -> neighbours -> conflicts -> score ->
+review -> cluster -> changes, in memory; the report stage writes the result out.
+
+``prepare`` (read to candidate pairs) is the front that ``run`` and ``overlap train``
+share; ``read_activities`` its reading part, which ``overlap inspect`` uses alone.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from overlap import __version__
-from overlap.cache import CachedEmbedder, with_cache
-from overlap.candidates import generate_candidates
+from overlap.cache import with_cache
+from overlap.candidates import SearchLists, generate_candidates
 from overlap.changes import (
     CHANGE_COLUMNS,
     STORED_DECISION_COLUMNS,
@@ -29,9 +34,9 @@ from overlap.changes import (
 )
 from overlap.cluster import assign_clusters, summarise_clusters
 from overlap.config import Config
-from overlap.conflicts import find_conflicts, load_axes
+from overlap.conflicts import Axis, all_hits, find_conflicts, load_axes
 from overlap.decisions import load_decisions
-from overlap.embed import get_embedder
+from overlap.embed import Embedder, get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
 from overlap.memo import (
@@ -46,7 +51,9 @@ from overlap.memo import (
 )
 from overlap.memo import fingerprint as memo_fingerprint
 from overlap.normalise import Normalised, activity_keys, fold, normalise
+from overlap.places import smallest_areas_in_common
 from overlap.read import Problem, ReadResult, read_inputs
+from overlap.schema import complete_pairs
 from overlap.score import (
     PAIRWISE,
     PairScorer,
@@ -64,7 +71,10 @@ MAX_PROBLEMS_SHOWN = 20
 
 @dataclass
 class RunResult:
-    """Everything a run produced, as frames: what the report stage writes out."""
+    """Everything a run produced, as frames: what the report stage writes out.
+
+    ``pairs`` has every column of schema.PAIR_COLUMNS (and the evidence features).
+    """
 
     config: Config
     read: ReadResult
@@ -96,6 +106,8 @@ class RunResult:
     vectors: object = None
     #: conflict pairs found per strategy axis
     conflicts_per_axis: dict[str, int] = field(default_factory=dict)
+    #: the strategy axes searched for conflicts ([] with conflicts off)
+    axes: list[Axis] = field(default_factory=list)
     #: what the next run reuses (saved in the state with the outputs); None without a state
     memo: Memo | None = None
     #: what this run reused from the last one: activities carried, pairs' evidence reused
@@ -184,8 +196,8 @@ def load_aliases(path: str) -> dict[str, str]:
 
 
 class _Timer:
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
+    def __init__(self, seconds: dict[str, float] | None = None) -> None:
+        self.seconds: dict[str, float] = dict(seconds or {})
 
     @contextmanager
     def stage(self, name: str):
@@ -196,13 +208,22 @@ class _Timer:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
+def read_activities(inputs: list[Path], config: Config, detected: dict[str, str] | None = None,
+                    ) -> tuple[ReadResult, Normalised | None]:
+    """Read and normalise, collecting every problem; None when reading found errors
+    (normalising would only add noise to them). Never embeds: ``overlap inspect`` uses it."""
+    read = read_inputs(inputs, config.input.map, config.input.exclude)
+    if any(p.severity == "error" for p in read.problems):
+        return read, None
+    return read, normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases,
+                           detected)
+
+
 def load_activities(inputs: list[Path], config: Config,
                     detected: dict[str, str] | None = None) -> tuple[ReadResult, Normalised]:
     """Read and normalise; raises InputError listing every error found."""
-    read = read_inputs(inputs, config.input.map, config.input.exclude)
+    read, normalised = read_activities(inputs, config, detected)
     raise_for_errors(read.problems)
-    normalised = normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases,
-                           detected)
     raise_for_errors(normalised.problems)
     if normalised.activities.empty:
         raise InputError(
@@ -212,6 +233,75 @@ def load_activities(inputs: list[Path], config: Config,
     return read, normalised
 
 
+@dataclass
+class Prepared:
+    """The activities read, embedded, indexed and paired up: what a run scores, and what
+    training fits on."""
+
+    read: ReadResult
+    #: the normalising's problems, skipped rows and detected languages
+    normalised: Normalised
+    #: the normalised activities, each with its ``text_hash``
+    activities: pd.DataFrame
+    #: each activity's (actor, id) key
+    keys: np.ndarray
+    embedder: Embedder
+    #: the activities' embeddings, row for row
+    vectors: object
+    #: each activity's digest of the fields the comparison reads (memo.row_digests)
+    digests: np.ndarray
+    #: the settings the memo depends on
+    memo_fingerprint: str
+    #: what is taken from the last run (nothing without a state)
+    reuse: Reuse
+    index: TextIndex
+    #: the pairs worth scoring (``a, b, similarity, declared``), the smaller key first
+    candidates: pd.DataFrame
+    #: declared cross-references: how many, how many became pairs, how many dangle
+    links: dict[str, int]
+    #: the neighbour lists and named-organisation pairs the next run updates
+    lists: SearchLists
+    #: seconds spent reading, embedding and searching neighbours
+    seconds: dict[str, float]
+
+
+def prepare(inputs: list[Path], config: Config, state: State | None = None, *,
+            embedder: Embedder | None = None, reuse_memo: bool = True) -> Prepared:
+    """Read, normalise, embed, index and find the candidate pairs: the front every
+    command that compares activities shares.
+
+    With a state folder, embeddings come from its cache and detected languages from
+    the last run; with ``reuse_memo`` too, the last run's vocabularies and neighbour
+    lists (overlap.memo). ``embedder`` replaces the configured one (still cached).
+    """
+    timer = _Timer()
+    with timer.stage("read"):
+        read, normalised = load_activities(inputs, config, load_languages(state))
+    texts = activity_texts(normalised.activities)
+    activities = normalised.activities.assign(text_hash=text_hashes(texts))
+    keys = activity_keys(activities)
+    embedder = _embedder_for(activities, config, state, embedder)
+    with timer.stage("embed"):
+        vectors = embedder.embed(texts)
+    with timer.stage("neighbours"):
+        digests = row_digests(activities)
+        memo_print = _memo_fingerprint(config, embedder)
+        memo = load_memo(state, memo_print) if reuse_memo else None
+        reuse = plan_reuse(memo, activities, digests, config.state.refit_share,
+                           stable_vectors=embedder.cache_key is not None)
+        index = TextIndex.build(activities, embedder.aligned_languages,
+                                model=reuse.model, previous=reuse.rows)
+        candidates, links, lists = generate_candidates(
+            activities, vectors, read.links, config.neighbours, index, reuse.lists
+        )
+        candidates = _orient(candidates, keys)
+    return Prepared(
+        read=read, normalised=normalised, activities=activities, keys=keys, embedder=embedder,
+        vectors=vectors, digests=digests, memo_fingerprint=memo_print, reuse=reuse, index=index,
+        candidates=candidates, links=links, lists=lists, seconds=timer.seconds,
+    )
+
+
 def _with_sides(pairs: pd.DataFrame, keys: np.ndarray, hashes: np.ndarray) -> pd.DataFrame:
     """Each pair's activity keys and text hashes, which the comparison with earlier runs uses."""
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
@@ -219,39 +309,24 @@ def _with_sides(pairs: pd.DataFrame, keys: np.ndarray, hashes: np.ndarray) -> pd
 
 
 def run(inputs: list[Path], config: Config, command: list[str] | None = None,
-        state: State | None = None) -> RunResult:
+        state: State | None = None, *, embedder: Embedder | None = None) -> RunResult:
     """Run every stage in memory; the caller writes the outputs.
 
     With a state folder, embeddings come from its cache, and the run is compared
     with the last published one (statuses, cluster ids, remembered decisions);
     the caller saves it back (``changes.save_history``) once the outputs are out.
+    ``embedder`` replaces the configured one.
     """
-    timer = _Timer()
     decided = load_decisions(config.review.decisions)
+    front = prepare(inputs, config, state, embedder=embedder)
+    timer = _Timer(front.seconds)
+    activities, keys, index, reuse = front.activities, front.keys, front.index, front.reuse
+    candidates = front.candidates
     with timer.stage("read"):
-        read, normalised = load_activities(inputs, config, load_languages(state))
         history = load_history(state)
-    texts = activity_texts(normalised.activities)
-    activities = normalised.activities.assign(text_hash=text_hashes(texts))
-    keys = activity_keys(activities)
-    embedder = run_embedder(activities, config, state)
-    with timer.stage("embed"):
-        vectors = embedder.embed(texts)
-    with timer.stage("neighbours"):
-        digests = row_digests(activities)
-        stable_vectors = isinstance(embedder, CachedEmbedder)
-        memo_print = _memo_fingerprint(config, embedder)
-        reuse = plan_reuse(load_memo(state, memo_print), activities, digests,
-                           config.state.refit_share, stable_vectors)
-        index = TextIndex.build(activities, embedder.aligned_languages,
-                                model=reuse.model, previous=reuse.rows)
-        candidates, link_stats, lists = generate_candidates(
-            activities, vectors, read.links, config.neighbours, index, reuse.lists
-        )
     with timer.stage("conflicts"):
-        conflicts, hits, axes_searched = _conflicts(activities, vectors, embedder, config, reuse)
+        conflicts, hits, axes = _conflicts(activities, front.vectors, front.embedder, config, reuse)
     with timer.stage("score"):
-        candidates = _orient(candidates, keys)
         scorer = load_scorer(config.score)
         features = evidence(activities, candidates, index, reuse.known_features(candidates))
         pairs = score_pairs(activities, candidates, config.score, scorer, index, features,
@@ -260,6 +335,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         pairs = add_conflicts(activities, pairs, conflicts, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
         pairs = _with_sides(pairs, keys, activities["text_hash"].to_numpy())
+        pairs["areas"] = _conflict_areas(activities, pairs)
     with timer.stage("review"):
         stored_decisions = remember_decisions(history, decided, pairs)
         reviewed, decision_counts, reopened = apply_review(pairs, stored_decisions)
@@ -280,67 +356,87 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         changes = summarise_changes(pairs, resolved, cluster_status, history.previous)
         changed_pairs = changes_table(pairs, activities, resolved)
     with timer.stage("project"):
-        projection = project_2d(vectors)
+        projection = project_2d(front.vectors)
     memo = None if state is None else Memo(
-        fingerprint=memo_print, keys=keys, digests=digests, model=index.model,
+        fingerprint=front.memo_fingerprint, keys=keys, digests=front.digests, model=index.model,
         unseen=reuse.unseen, word_counts=index.counts, title_counts=index.title_counts,
-        lists=lists, pairs=pd.concat([candidates[["a", "b"]], features[list(PAIRWISE)]], axis=1),
-        reasons=reported_reasons,
-        stable_vectors=stable_vectors, hits=None if hits is None else sparse_hits(hits),
-        axes_digest=axes_searched, languages=normalised.detected_languages,
+        lists=front.lists,
+        pairs=pd.concat([candidates[["a", "b"]], features[list(PAIRWISE)]], axis=1),
+        reasons=reported_reasons, stable_vectors=front.embedder.cache_key is not None,
+        hits=None if hits is None else sparse_hits(hits),
+        axes_digest=axes_digest(axes) if hits is not None else "",
+        languages=front.normalised.detected_languages,
     )
     if state is not None:
         state.notes.extend(reuse.notes)
+    normalised = front.normalised
     return RunResult(
-        config=config, read=read, activities=activities, pairs=pairs, clusters=clusters,
-        scorer=scorer, model=embedder.identity, problems=normalised.problems + read.problems,
-        skipped_rows=normalised.skipped_rows, candidates=int(len(candidates)),
-        seconds=timer.seconds, command=command or [], projection=projection,
-        links=link_stats, changes=changes, changed_pairs=changed_pairs,
+        config=config, read=front.read, activities=activities, pairs=complete_pairs(pairs),
+        clusters=clusters, scorer=scorer, model=front.embedder.identity,
+        problems=normalised.problems + front.read.problems, skipped_rows=normalised.skipped_rows,
+        candidates=int(len(candidates)), seconds=timer.seconds, command=command or [],
+        projection=projection, links=front.links, changes=changes, changed_pairs=changed_pairs,
         decisions=decision_counts, stored_decisions=stored_decisions,
-        state=_state_summary(state, embedder), vectors=vectors,
+        state=None if state is None else {**state.to_dict(), "cache": front.embedder.cache_stats},
+        vectors=front.vectors,
         conflicts_per_axis={str(k): int(v) for k, v in conflicts["axis"].value_counts().items()}
         if not conflicts.empty else {},
-        memo=memo, reused=reuse.summary(),
+        axes=axes, memo=memo, reused=reuse.summary(),
     )
 
 
-def _memo_fingerprint(config: Config, embedder) -> str:
+def _memo_fingerprint(config: Config, embedder: Embedder) -> str:
     """The settings a memo's content depends on (its rows carry their own digests)."""
-    embedding = embedder.cache.key if isinstance(embedder, CachedEmbedder) else embedder.identity
+    embedding = embedder.cache_key if embedder.cache_key is not None else embedder.identity
     return memo_fingerprint({
         "version": __version__, "embedding": embedding, "neighbours": config.neighbours,
         "aligned": sorted(embedder.aligned_languages),
     })
 
 
-def _conflicts(activities: pd.DataFrame, vectors, embedder, config: Config,
-               reuse: Reuse) -> tuple[pd.DataFrame, dict | None, str]:
+def _conflicts(activities: pd.DataFrame, vectors, embedder: Embedder, config: Config,
+               reuse: Reuse) -> tuple[pd.DataFrame, dict | None, list[Axis]]:
     """Opposite strategies for the same target (see overlap.conflicts), with the term
-    searches (reused for unchanged activities) and the digest of the axes searched."""
+    searches (kept for the next run) and the axes searched."""
     if not config.conflicts.enabled:
-        return pd.DataFrame(), None, ""
+        return pd.DataFrame(), None, []
     axes = load_axes(Path(config.conflicts.axes) if config.conflicts.axes else None)
-    hits = reuse.conflict_hits(activities, axes)
+    hits = _conflict_hits(activities, axes, reuse)
     found = find_conflicts(activities, vectors, embedder, axes,
                            min_confidence=config.conflicts.min_confidence, hits=hits)
-    return found, hits, axes_digest(axes)
+    return found, hits, axes
 
 
-def run_embedder(activities: pd.DataFrame, config: Config, state: State | None):
-    """The embedder for these activities' languages, behind the state's cache if any."""
-    embedder = get_embedder(config.embed, activities["language"].tolist())
+def _conflict_hits(activities: pd.DataFrame, axes: list[Axis], reuse: Reuse) -> dict:
+    """The conflict term searches: the last run's for unchanged activities, searched
+    afresh for new and changed ones (for all when the axes changed)."""
+    kept = reuse.known_hits(axes)
+    if kept is None:
+        return all_hits(activities, axes)
+    dirty = np.flatnonzero(reuse.carried < 0)
+    fresh = all_hits(activities.iloc[dirty], axes)
+    for axis, kinds in kept.items():
+        for kind, rows in kinds.items():
+            for position, phrases in zip(dirty, fresh[axis][kind]):
+                rows[position] = phrases
+    return kept
+
+
+def _conflict_areas(activities: pd.DataFrame, pairs: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Per pair, the admin areas both sides of a conflict work in (other kinds: none)."""
+    places = activities["locations"].to_numpy()
+    return [tuple(smallest_areas_in_common(places[a], places[b])) if kind == "conflict" else ()
+            for a, b, kind in zip(pairs["a"], pairs["b"], pairs["kind"])]
+
+
+def _embedder_for(activities: pd.DataFrame, config: Config, state: State | None,
+                 embedder: Embedder | None = None) -> Embedder:
+    """The embedder for these activities' languages (or the one given), behind the
+    state's cache if any."""
+    embedder = embedder or get_embedder(config.embed, activities["language"].tolist())
     if state is not None:
         embedder = with_cache(embedder, config.embed, state, config.state.cache_max_idle_runs)
     return embedder
-
-
-def _state_summary(state: State | None, embedder) -> dict[str, object] | None:
-    """run.json's ``state``: the folder, this run's number, repairs made, cache use."""
-    if state is None:
-        return None
-    cache = embedder.cache.stats if isinstance(embedder, CachedEmbedder) else None
-    return {**state.to_dict(), "cache": cache}
 
 
 def project_2d(vectors) -> np.ndarray:

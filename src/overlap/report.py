@@ -18,22 +18,17 @@ import pycountry
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from overlap.conflicts import Axis, load_axes
 from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import input_fingerprint
-from overlap.errors import ConfigError
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
-from overlap.places import smallest_areas_in_common
 from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import FEATURES, SHORT_TEXT, PairScorer, pair_contributions
 
-#: Columns apply_decisions adds; pairs.csv carries them when a run applied decisions.
-DECISION_PAIR_COLUMNS = ["decision", "decision_note"]
-#: Optional pair columns the page shows when a run has them: the review and the
-#: comparison with the last run (status new/changed/unchanged, and why).
-OPTIONAL_PAIR_COLUMNS = {"decision": "decision", "decision_note": "note",
-                         "review_note": "review_note", "status": "status", "why": "why"}
+#: Pair columns (schema.PAIR_COLUMNS) the page shows under their own key: the review
+#: and the comparison with the last run (status new/changed/unchanged, and why).
+PAGE_PAIR_COLUMNS = {"decision": "decision", "decision_note": "note",
+                     "review_note": "review_note", "status": "status", "why": "why"}
 #: Problems listed in the report; run.json lists them all.
 MAX_PROBLEMS_IN_HTML = 200
 #: Phrases quoted per side of a conflict in the report (pairs.csv's reasons quote fewer).
@@ -72,11 +67,10 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
         "title_b": activities["title"].to_numpy()[b],
         "cluster_id": pairs["cluster_id"],
         "reasons": pairs["reasons"],
+        "decision": pairs["decision"],
+        "decision_note": pairs["decision_note"],
+        "axis": pairs["axis"],
     })
-    for name in DECISION_PAIR_COLUMNS:
-        if name in pairs:
-            table[name] = pairs[name].to_numpy()
-    table["axis"] = pairs["axis"].fillna("").to_numpy() if "axis" in pairs else ""
     for name in FEATURES:
         table[f"feature_{name}"] = pairs[name].astype(float).round(4)
     return table
@@ -159,11 +153,10 @@ def _pairs_data(result: RunResult, shown: pd.DataFrame, kinds: _Vocabulary,
         "reasons": shown["reasons"].tolist(),
         "cluster": [clusters.get(c, -1) for c in shown["cluster_id"]],
         "contributions": _rounded(contributions.ravel()),
-        "scorer": [int(s) for s in shown.get("short_text", pd.Series(False, index=shown.index))],
+        "scorer": [int(s) for s in shown["short_text"]],
     }
-    for column, key in OPTIONAL_PAIR_COLUMNS.items():
-        if column in shown:
-            data[key] = shown[column].fillna("").astype(str).tolist()
+    for column, key in PAGE_PAIR_COLUMNS.items():
+        data[key] = shown[column].astype(str).tolist()
     return data
 
 
@@ -181,61 +174,39 @@ def _clusters_data(clusters: pd.DataFrame, activities: pd.DataFrame) -> dict[str
     return data
 
 
-def _axes_checked(result: RunResult) -> list[Axis]:
-    """The strategy axes the run looked for conflicts on ([] when conflicts were off).
-
-    Loaded the way the pipeline loads them; a file that went missing since leaves the
-    page to say the axes are not known rather than failing the report.
-    """
-    conflicts = result.config.conflicts
-    if not conflicts.enabled:
-        return []
-    try:
-        return load_axes(Path(conflicts.axes) if conflicts.axes else None)
-    except ConfigError:
-        return []
-
-
-def _phrases(column: pd.Series | None, rows: np.ndarray, known: np.ndarray) -> list[list[str]]:
+def _phrases(column: pd.Series, rows: np.ndarray, known: np.ndarray) -> list[list[str]]:
     """The pole phrases the pipeline found on one side of each conflict; none where
     the axis is no longer in the axes file (its poles cannot be named)."""
-    if column is None:
-        return [[] for _ in rows]
     values = column.to_numpy()
-    return [list(values[r])[:MAX_CONFLICT_PHRASES] if known[r] and isinstance(values[r], tuple)
-            else [] for r in rows]
+    return [list(values[r])[:MAX_CONFLICT_PHRASES] if known[r] else [] for r in rows]
 
 
 def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabulary) -> dict[str, object]:
     """What the conflicts view and the matrix's conflict layer need.
 
     ``axes``: every axis checked (name, pole names, conflicts in the whole run), then
-    any axis named by a pair but not in the file. ``pairs``: one entry per conflict on
+    any axis named by a pair but not among them. ``pairs``: one entry per conflict on
     the page: its pair position ``p``, ``axis`` (index into ``axes``), ``pole`` of
     side a (0: the axis' first pole; side b is at the other), each side's phrases,
     and the admin ``areas`` (location codes) both sides work in. Countries, actors,
     titles and dates are the activities' own.
     """
-    checked = _axes_checked(result)
     kinds = result.pairs["kind"].to_numpy()
-    run_axes = (result.pairs["axis"].fillna("").to_numpy()[kinds == "conflict"]
-                if "axis" in result.pairs else np.zeros(0, dtype=object))
+    run_axes = result.pairs["axis"].to_numpy()[kinds == "conflict"]
     totals = pd.Series(run_axes, dtype=object).value_counts().to_dict()
-    names = [axis.name for axis in checked]
+    names = [axis.name for axis in result.axes]
     names += [str(n) for n in dict.fromkeys(run_axes) if n and n not in names]
-    by_name = {axis.name: axis for axis in checked}
+    by_name = {axis.name: axis for axis in result.axes}
     axes = [{"name": n, "a": by_name[n].a.name if n in by_name else "",
              "b": by_name[n].b.name if n in by_name else "", "total": int(totals.get(n, 0))}
             for n in names]
     index = {n: k for k, n in enumerate(names)}
     rows = np.flatnonzero(shown["kind"].to_numpy() == "conflict")
-    axis_of = shown["axis"].fillna("").to_numpy() if "axis" in shown else np.full(len(shown), "")
-    a, b = shown["a"].to_numpy(), shown["b"].to_numpy()
-    found = [(int(a[r]), int(b[r])) for r in rows]
+    axis_of = shown["axis"].to_numpy()
     known = np.array([name in by_name for name in axis_of], dtype=bool)
     # side a of a conflict sits at the axis' first pole (position < 0), as found
-    position_a = shown["position_a"].to_numpy() if "position_a" in shown else np.full(len(shown), -1.0)
-    places = result.activities["locations"].to_numpy()
+    position_a = shown["position_a"].to_numpy()
+    areas = shown["areas"].to_numpy()
     conflicts = result.config.conflicts
     return {
         "enabled": bool(conflicts.enabled),
@@ -245,9 +216,9 @@ def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabula
             "p": [int(r) for r in rows],
             "axis": [index.get(axis_of[r], -1) for r in rows],
             "pole": [int(position_a[r] > 0) for r in rows],
-            "phrases_a": _phrases(shown.get("evidence_a"), rows, known),
-            "phrases_b": _phrases(shown.get("evidence_b"), rows, known),
-            "areas": [locations.codes(smallest_areas_in_common(places[x], places[y])) for x, y in found],
+            "phrases_a": _phrases(shown["evidence_a"], rows, known),
+            "phrases_b": _phrases(shown["evidence_b"], rows, known),
+            "areas": [locations.codes(areas[r]) for r in rows],
         },
     }
 

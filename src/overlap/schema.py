@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
+
 #: Text fields: at least one of title/description must be non-empty.
 TEXT_FIELDS = ("title", "description")
 
@@ -39,3 +43,92 @@ CANONICAL_FIELDS = (
 SOURCE_FIELDS = ("source_file", "source_row")
 
 LIST_SEPARATOR = "; "
+
+
+# ---------------------------------------------------------------- the pairs frame
+
+#: the default of a column every pair has its own value in
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class PairColumn:
+    """One column of a run's pairs frame (``RunResult.pairs``)."""
+
+    #: the values' type: str, int, float, bool, or tuple (of strings)
+    dtype: str
+    #: the module that fills it
+    stage: str
+    #: what it holds
+    meaning: str
+    #: the value of pairs the stage leaves empty (the conflict columns on other kinds of
+    #: pair, the last run's score of a new pair)
+    default: object = REQUIRED
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+NAN = float("nan")
+
+#: Every column of a run's pairs frame besides one float column per evidence
+#: feature (overlap.score.FEATURES, filled by score.evidence) between ``similarity`` and
+#: ``score``. A run's frame has each of them (``complete_pairs``): the report reads them
+#: without checking whether they exist.
+PAIR_COLUMNS: dict[str, PairColumn] = {
+    "pair_id": PairColumn("str", "pipeline", "P and 10 hex digits from the two activity keys"),
+    "a": PairColumn("int", "candidates", "row of the side whose key sorts first"),
+    "b": PairColumn("int", "candidates", "row of the other side"),
+    "similarity": PairColumn("float", "candidates", "embedding cosine of the two texts"),
+    "score": PairColumn("float", "score", "the scorer's probability; a conflict's confidence"),
+    "short_text": PairColumn("bool", "score", "both texts are labels: the short-text weights scored it"),
+    "kind": PairColumn("str", "score", "duplicate, overlap, funding-chain; conflict (conflicts)"),
+    "pair_reasons": PairColumn("str", "score", "the reasons the pair's own evidence gives "
+                               "(kept for the next run)", ""),
+    "reasons": PairColumn("str", "score", "why the pair is reported (conflicts: the axis and phrases)"),
+    "axis": PairColumn("str", "conflicts", "a conflict's strategy axis", ""),
+    "position_a": PairColumn("float", "conflicts", "side a's position on the axis (< 0: its first pole)",
+                             NAN),
+    "evidence_a": PairColumn("tuple", "conflicts", "side a's pole phrases", ()),
+    "evidence_b": PairColumn("tuple", "conflicts", "side b's pole phrases", ()),
+    "areas": PairColumn("tuple", "pipeline", "the admin areas both sides of a conflict work in", ()),
+    "key_a": PairColumn("str", "pipeline", "side a's (actor, id) key"),
+    "key_b": PairColumn("str", "pipeline", "side b's (actor, id) key"),
+    "text_hash_a": PairColumn("str", "pipeline", "side a's text hash: a decision holds while it stays"),
+    "text_hash_b": PairColumn("str", "pipeline", "side b's text hash"),
+    "decision": PairColumn("str", "changes", "confirmed or unsure; dismissed pairs are dropped", ""),
+    "decision_note": PairColumn("str", "changes", "the reviewer's note", ""),
+    "review_note": PairColumn("str", "changes", "a decision whose texts changed since", ""),
+    "cluster_id": PairColumn("str", "cluster", "the cluster of both sides"),
+    "status": PairColumn("str", "changes", "new, changed or unchanged since the last run"),
+    "previous_kind": PairColumn("str", "changes", "the kind in the last run", ""),
+    "previous_score": PairColumn("float", "changes", "the score in the last run", NAN),
+    "why": PairColumn("str", "changes", "why that status"),
+}
+
+
+def complete_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs with every optional column of PAIR_COLUMNS, holding its default where empty.
+
+    Raises ValueError when a required column is missing: a stage did not run.
+    """
+    missing = [name for name, column in PAIR_COLUMNS.items() if column.required and name not in pairs]
+    if missing:
+        raise ValueError("the pairs lack the columns " + ", ".join(missing))
+    filled = {}
+    for name, column in PAIR_COLUMNS.items():
+        if column.required or (name in pairs and not pairs[name].isna().any()):
+            continue
+        values = pairs[name] if name in pairs else [None] * len(pairs)
+        filled[name] = pd.Series([column.default if _empty(v) else v for v in values], index=pairs.index,
+                                 dtype=_DTYPES.get(column.dtype))
+    return pairs.assign(**filled)
+
+
+#: pandas dtypes that inference would not pick for a column of defaults
+_DTYPES = {"float": "float64", "tuple": "object"}
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)

@@ -16,16 +16,13 @@ import numpy as np
 import pandas as pd
 
 from overlap import __version__
-from overlap.candidates import generate_candidates
 from overlap.config import Config
 from overlap.errors import InputError
 from overlap.evaluate import Truth
-from overlap.normalise import activity_keys
 from overlap.outputs import write_json_atomic, write_text_atomic
-from overlap.pipeline import _orient, load_activities, run_embedder
-from overlap.score import FEATURES, PairScorer, TextIndex, evidence
+from overlap.pipeline import prepare
+from overlap.score import FEATURES, PairScorer, evidence
 from overlap.state import State
-from overlap.text import activity_texts
 
 BUDGETS = (100, 500, 1000, 5000)
 
@@ -44,20 +41,16 @@ def training_data(inputs: list[Path], truth: Truth, config: Config,
                   state: State | None = None) -> TrainingData:
     """Every candidate pair of a run with its features, labelled by the truth.
 
-    With a state folder, embeddings come from (and go to) its cache, as in a run.
+    With a state folder, embeddings come from (and go to) its cache, as in a run; the
+    evidence is computed afresh (not taken from the last run's memo).
 
     Candidates not in the truth count as negatives: truth files are incomplete,
     so a few real duplicates are labelled negative and scores come out a little
     low rather than high.
     """
-    read, normalised = load_activities(inputs, config)
-    activities = normalised.activities
-    embedder = run_embedder(activities, config, state)
-    vectors = embedder.embed(activity_texts(activities))
-    index = TextIndex.build(activities, embedder.aligned_languages)
-    candidates, _, _ = generate_candidates(activities, vectors, read.links, config.neighbours, index)
-    candidates = _orient(candidates, activity_keys(activities))
-    features = evidence(activities, candidates, index)
+    front = prepare(inputs, config, state, reuse_memo=False)
+    activities, candidates = front.activities, front.candidates
+    features = evidence(activities, candidates, front.index)
     ids = activities["id"].to_numpy()
     labels = np.array([
         frozenset((ids[a], ids[b])) in truth.positives
@@ -70,7 +63,7 @@ def training_data(inputs: list[Path], truth: Truth, config: Config,
             "none of the truth pairs is among the candidate pairs: check that the truth "
             "ids match the `id` column of the inputs"
         )
-    return TrainingData(features[list(FEATURES)], labels, truth_in_data, embedder.identity,
+    return TrainingData(features[list(FEATURES)], labels, truth_in_data, front.embedder.identity,
                         len(activities))
 
 
