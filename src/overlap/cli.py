@@ -285,30 +285,57 @@ def init(path: Path, force: bool) -> None:
 
 
 @main.command()
-@click.option("--truth", "truth_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--truth", "truth_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Pairs known to be true: CSV with id_a, id_b [, label], or the report's decisions.csv.")
+@click.option("--labels", "label_paths", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Pairs read blind: CSV with id_a, id_b, label (duplicate/related/unrelated) "
+                   "[, rank_band]. Repeatable.")
 @click.argument("run_output", type=click.Path(exists=True, path_type=Path))
 @click.option("--target-precision", type=click.FloatRange(0, 1), default=0.9, show_default=True,
               help="Recommend the lowest threshold keeping this precision.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write evaluation.json and pr-curve.png [default: beside pairs.csv].")
-def evaluate(truth_path: Path, run_output: Path, target_precision: float, out: Path | None) -> None:
-    """Measure a run's pairs (RUN_OUTPUT: its folder or pairs.csv) against known pairs."""
+              help="Where to write evaluation.json and pr-curve.png [default: beside pairs.csv]; "
+                   "with --labels, label-evaluation.json too.")
+def evaluate(truth_path: Path | None, label_paths: tuple[Path, ...], run_output: Path,
+             target_precision: float, out: Path | None) -> None:
+    """Measure a run's pairs (RUN_OUTPUT: its folder or pairs.csv) against known or labelled pairs."""
+    from dataclasses import asdict
+
     from overlap.evaluate import evaluate as measure
-    from overlap.evaluate import format_table, load_ranking, load_truth, plot_pr_curve
+    from overlap.evaluate import (
+        evaluate_labels,
+        format_labels_table,
+        format_table,
+        load_labels,
+        load_ranking,
+        load_truth,
+        plot_pr_curve,
+    )
     from overlap.outputs import write_json_atomic
 
+    if truth_path is None and not label_paths:
+        raise click.UsageError("give --truth PAIRS.csv, --labels FILE, or both")
     try:
-        truth = load_truth(truth_path)
+        truth = load_truth(truth_path) if truth_path is not None else None
+        labels = load_labels(list(label_paths)) if label_paths else None
         ranking, activities = load_ranking(run_output)
     except OverlapError as error:
         _fail(error)
-    result = measure(ranking, truth, activities=activities, target_precision=target_precision)
-    folder = out or (run_output if run_output.is_dir() else run_output.parent)
-    write_json_atomic(folder / "evaluation.json", result)
-    plot_pr_curve(ranking, truth, folder / "pr-curve.png")
-    click.echo(format_table(result))
-    click.echo(f"wrote {folder / 'evaluation.json'} and {folder / 'pr-curve.png'}", err=True)
+    if truth is not None:
+        result = measure(ranking, truth, activities=activities, target_precision=target_precision)
+        folder = out or (run_output if run_output.is_dir() else run_output.parent)
+        write_json_atomic(folder / "evaluation.json", result)
+        plot_pr_curve(ranking, truth, folder / "pr-curve.png")
+        click.echo(format_table(result))
+        click.echo(f"wrote {folder / 'evaluation.json'} and {folder / 'pr-curve.png'}", err=True)
+    if labels is not None:
+        label_result = evaluate_labels(ranking, labels)
+        if truth is not None:
+            click.echo()
+        click.echo(format_labels_table(label_result))
+        if out is not None:
+            write_json_atomic(out / "label-evaluation.json", asdict(label_result))
+            click.echo(f"wrote {out / 'label-evaluation.json'}", err=True)
 
 
 @main.command()

@@ -4,6 +4,10 @@ Ground truth is usually incomplete: an unlisted pair may still be a real
 duplicate. So recall is exact, while precision is measured only where negatives
 are labelled (a ``label`` column, or "dismissed" decisions from the report), and
 average precision treats unlisted pairs as negatives: a lower bound.
+
+Pairs read blind and labelled duplicate / related / unrelated (``load_labels``,
+``evaluate_labels``) say instead how each class was reported, per rank band, and,
+weighting each pair by the band it was sampled from, how precise the run is.
 """
 
 from __future__ import annotations
@@ -214,3 +218,316 @@ def plot_pr_curve(ranking: pd.DataFrame, truth: Truth, path: Path) -> None:
     figure.savefig(temporary)
     plt.close(figure)
     temporary.replace(path)
+
+
+# --- pairs read blind and labelled duplicate / related / unrelated ---------------------
+
+LABELS = ("duplicate", "related", "unrelated")
+GENUINE = frozenset({"duplicate", "related"})
+#: kinds that claim the same effort or money (the rubric counts a funding chain as a duplicate)
+DUPLICATE_KINDS = frozenset({"duplicate", "funding-chain"})
+OVERLAP_KINDS = frozenset({"overlap", "conflict"})
+_LABEL_COLUMNS = ("id_a", "id_b", "label")
+_RELIABILITY_BINS = 10
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """One pair read blind; ``band`` is the rank band it was sampled from, if known."""
+
+    key: frozenset
+    label: str
+    band: str | None = None
+
+
+@dataclass(frozen=True)
+class ClassFigures:
+    """How a run reported the pairs labelled with one class."""
+
+    label: str
+    labelled: int
+    reported: int
+    reported_duplicate: int
+    reported_overlap: int
+    share_reported: float | None
+    share_reported_duplicate: float | None
+    share_reported_overlap: float | None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of issue 13's targets; ``met`` is None when no pair has the class."""
+
+    name: str
+    value: float | None
+    goal: float
+    at_least: bool
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class BandFigures:
+    """Labelled pairs of one rank band, and the share of each class reported."""
+
+    band: str
+    size: int
+    labelled: dict[str, int]
+    share_reported: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class PrecisionEstimate:
+    """Share of a reported set that is right, each labelled pair weighted by its band.
+
+    ``weighted`` is False when some labels have no rank band: then every labelled
+    pair weighs the same and the figures describe the labelled sample only.
+    """
+
+    weighted: bool
+    genuine_share: float | None
+    genuine_pairs: int
+    represented_pairs: float
+    duplicate_share: float | None
+    duplicate_pairs: int
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Labelled pairs whose predicted probability falls in [low, high)."""
+
+    low: float
+    high: float
+    pairs: int
+    mean_predicted: float | None
+    observed: float | None
+
+
+@dataclass(frozen=True)
+class LabelEvaluation:
+    """A run's pairs.csv measured against pairs read blind (see ``evaluate_labels``)."""
+
+    labelled_pairs: int
+    reported_pairs: int
+    classes: dict[str, ClassFigures]
+    targets: list[Target]
+    bands: list[BandFigures]
+    precision: PrecisionEstimate
+    #: per probability column of pairs.csv (p_genuine, p_duplicate) when it has them
+    reliability: dict[str, list[ReliabilityBin]] = field(default_factory=dict)
+
+
+def load_labels(paths: list[Path]) -> list[LabelledPair]:
+    """Label CSVs (``id_a, id_b, label`` [, ``confidence``] [, ``rank_band``]).
+
+    A pair labelled in more than one file keeps its first label, so one pair never
+    counts twice.
+    """
+    pairs: dict[frozenset, LabelledPair] = {}
+    for path in paths:
+        for pair in _read_label_file(Path(path)):
+            pairs.setdefault(pair.key, pair)
+    if not pairs:
+        raise InputError("no labelled pairs", file=", ".join(str(p) for p in paths))
+    return list(pairs.values())
+
+
+def _read_label_file(path: Path) -> list[LabelledPair]:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read the labels: {exc}", file=str(path)) from None
+    table.columns = [c.strip().lower() for c in table.columns]
+    missing = [c for c in _LABEL_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(
+            "missing columns " + ", ".join(missing), file=str(path),
+            expected="a CSV with columns id_a, id_b, label and optionally confidence, rank_band",
+        )
+    pairs = []
+    for number, row in enumerate(table.to_dict("records"), start=2):
+        for column in ("id_a", "id_b"):
+            if not row[column].strip():
+                raise InputError("empty id", file=str(path), row=number, column=column)
+        label = row["label"].strip().lower()
+        if label not in LABELS:
+            raise InputError(f"unknown label {row['label']!r}", file=str(path), row=number,
+                             column="label", expected=" / ".join(LABELS))
+        band = row.get("rank_band", "").strip() or None
+        if band is not None and _band_bounds(band) is None:
+            raise InputError(f"unreadable rank band {band!r}", file=str(path), row=number,
+                             column="rank_band", expected="FIRST-LAST ranks, e.g. 1-1000")
+        pairs.append(LabelledPair(_key(row["id_a"].strip(), row["id_b"].strip()), label, band))
+    return pairs
+
+
+def _band_bounds(band: str) -> tuple[int, int] | None:
+    """'1,001-5,000' -> (1001, 5000); None when it is not a rank range."""
+    low, _, high = band.replace(",", "").replace(" ", "").partition("-")
+    if not (low.isdigit() and high.isdigit()) or int(low) > int(high):
+        return None
+    return int(low), int(high)
+
+
+def _band_size(band: str) -> int:
+    low, high = _band_bounds(band)
+    return high - low + 1
+
+
+def evaluate_labels(ranking: pd.DataFrame, labels: list[LabelledPair]) -> LabelEvaluation:
+    """Per class, per rank band, an estimated precision and, if scored, reliability.
+
+    A labelled pair absent from ``ranking`` (pairs.csv) is not reported. The
+    precision estimate weights each labelled pair by its band's size over the pairs
+    labelled in that band, so a few pairs drawn deep in the ranking stand for many.
+    """
+    kinds = ranking["kind"].astype(str) if "kind" in ranking else pd.Series("", index=ranking.index)
+    reported: dict[frozenset, str] = {}
+    for a, b, kind in zip(ranking["id_a"], ranking["id_b"], kinds):
+        reported.setdefault(_key(a, b), kind)
+    classes = {label: _class_figures(label, [p for p in labels if p.label == label], reported)
+               for label in LABELS}
+    return LabelEvaluation(
+        labelled_pairs=len(labels),
+        reported_pairs=len(reported),
+        classes=classes,
+        targets=_targets(classes),
+        bands=_band_figures(labels, reported),
+        precision=_precision(labels, reported),
+        reliability=_reliability(ranking, labels),
+    )
+
+
+def _class_figures(label: str, pairs: list[LabelledPair], reported: dict[frozenset, str]) -> ClassFigures:
+    found = [reported[p.key] for p in pairs if p.key in reported]
+    as_duplicate = sum(kind in DUPLICATE_KINDS for kind in found)
+    as_overlap = sum(kind in OVERLAP_KINDS for kind in found)
+    return ClassFigures(
+        label=label, labelled=len(pairs), reported=len(found),
+        reported_duplicate=as_duplicate, reported_overlap=as_overlap,
+        share_reported=_ratio(len(found), len(pairs)),
+        share_reported_duplicate=_ratio(as_duplicate, len(pairs)),
+        share_reported_overlap=_ratio(as_overlap, len(pairs)),
+    )
+
+
+def _targets(classes: dict[str, ClassFigures]) -> list[Target]:
+    def target(name: str, value: float | None, goal: float, at_least: bool) -> Target:
+        met = None if value is None else (value >= goal if at_least else value <= goal)
+        return Target(name, value, goal, at_least, met)
+
+    return [
+        target("duplicates reported as duplicate or funding-chain",
+               classes["duplicate"].share_reported_duplicate, 0.9, True),
+        target("related reported", classes["related"].share_reported, 0.6, True),
+        target("unrelated reported", classes["unrelated"].share_reported, 0.1, False),
+    ]
+
+
+def _band_figures(labels: list[LabelledPair], reported: dict[frozenset, str]) -> list[BandFigures]:
+    bands = sorted({p.band for p in labels if p.band is not None}, key=_band_bounds)
+    figures = []
+    for band in bands:
+        members = [p for p in labels if p.band == band]
+        labelled = {label: sum(p.label == label for p in members) for label in LABELS}
+        found = {label: sum(p.label == label and p.key in reported for p in members) for label in LABELS}
+        figures.append(BandFigures(
+            band=band, size=_band_size(band), labelled=labelled,
+            share_reported={label: _ratio(found[label], labelled[label]) for label in LABELS},
+        ))
+    return figures
+
+
+def _precision(labels: list[LabelledPair], reported: dict[frozenset, str]) -> PrecisionEstimate:
+    weighted = all(p.band is not None for p in labels)
+    per_band: dict[str | None, int] = {}
+    for pair in labels:
+        per_band[pair.band] = per_band.get(pair.band, 0) + 1
+    weight = {band: _band_size(band) / count if weighted else 1.0 for band, count in per_band.items()}
+    shown = [p for p in labels if p.key in reported]
+    claimed = [p for p in shown if reported[p.key] in DUPLICATE_KINDS]
+    shown_weight = sum(weight[p.band] for p in shown)
+    claimed_weight = sum(weight[p.band] for p in claimed)
+    return PrecisionEstimate(
+        weighted=weighted,
+        genuine_share=_ratio(sum(weight[p.band] for p in shown if p.label in GENUINE), shown_weight),
+        genuine_pairs=len(shown),
+        represented_pairs=round(shown_weight, 1),
+        duplicate_share=_ratio(sum(weight[p.band] for p in claimed if p.label == "duplicate"),
+                               claimed_weight),
+        duplicate_pairs=len(claimed),
+    )
+
+
+def _reliability(ranking: pd.DataFrame, labels: list[LabelledPair]) -> dict[str, list[ReliabilityBin]]:
+    """Predicted probability against the observed share, for each probability pairs.csv has."""
+    observed_by_column = {"p_genuine": lambda label: label in GENUINE,
+                          "p_duplicate": lambda label: label == "duplicate"}
+    tables = {}
+    for column, is_positive in observed_by_column.items():
+        if column not in ranking:
+            continue
+        values = pd.to_numeric(ranking[column], errors="coerce").fillna(0.0)
+        predicted: dict[frozenset, float] = {}
+        for a, b, value in zip(ranking["id_a"], ranking["id_b"], values):
+            predicted.setdefault(_key(a, b), float(value))
+        p = np.array([predicted.get(pair.key, 0.0) for pair in labels])
+        positive = np.array([is_positive(pair.label) for pair in labels])
+        # rounded first so that 0.3 lands in 0.3-0.4 whatever its binary value
+        index = np.clip(np.floor(np.round(p * _RELIABILITY_BINS, 9)).astype(int), 0, _RELIABILITY_BINS - 1)
+        tables[column] = [
+            ReliabilityBin(
+                low=i / _RELIABILITY_BINS, high=(i + 1) / _RELIABILITY_BINS, pairs=int((index == i).sum()),
+                mean_predicted=round(float(p[index == i].mean()), 4) if (index == i).any() else None,
+                observed=_ratio(positive[index == i].sum(), (index == i).sum()),
+            )
+            for i in range(_RELIABILITY_BINS)
+        ]
+    return tables
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def format_labels_table(result: LabelEvaluation) -> str:
+    """The evaluation as text: classes, targets, rank bands, precision, reliability."""
+    lines = [f"labelled pairs: {result.labelled_pairs}   reported pairs in the run: {result.reported_pairs:,}",
+             "",
+             f"{'label':<10}{'pairs':>7}{'reported':>10}{'as duplicate/funding-chain':>28}"
+             f"{'as overlap/conflict':>21}"]
+    for figures in result.classes.values():
+        lines.append(f"{figures.label:<10}{figures.labelled:>7}{_percent(figures.share_reported):>10}"
+                     f"{_percent(figures.share_reported_duplicate):>28}"
+                     f"{_percent(figures.share_reported_overlap):>21}")
+    lines += ["", "targets"]
+    for target in result.targets:
+        verdict = {True: "met", False: "NOT MET", None: "no labelled pairs"}[target.met]
+        goal = f"{'>=' if target.at_least else '<='} {target.goal:.0%}"
+        lines.append(f"  {target.name}: {_percent(target.value)} (target {goal}): {verdict}")
+    if result.bands:
+        lines += ["", "by rank band: labelled pairs per class, and the share of each reported",
+                  f"{'rank band':<16}{'size':>9}{'dup':>6}{'rel':>6}{'unrel':>7}"
+                  f"{'dup rep.':>10}{'rel rep.':>10}{'unrel rep.':>12}"]
+        for band in result.bands:
+            counts, shares = band.labelled, band.share_reported
+            lines.append(f"{band.band:<16}{band.size:>9,}{counts['duplicate']:>6}{counts['related']:>6}"
+                         f"{counts['unrelated']:>7}{_percent(shares['duplicate']):>10}"
+                         f"{_percent(shares['related']):>10}{_percent(shares['unrelated']):>12}")
+    precision = result.precision
+    basis = ("each labelled pair weighted by its rank band's size / pairs labelled in it;\n"
+             f"  the reported ones stand for ~{precision.represented_pairs:,.0f} reported pairs)"
+             if precision.weighted else "unweighted: some labels have no rank band)")
+    lines += ["", f"estimated precision (an estimate from few labelled pairs, {basis}",
+              f"  genuine (duplicate or related) among reported pairs: {_percent(precision.genuine_share)}"
+              f" (from {precision.genuine_pairs} labelled pairs)",
+              f"  duplicates among pairs reported duplicate or funding-chain: "
+              f"{_percent(precision.duplicate_share)} (from {precision.duplicate_pairs} labelled pairs)"]
+    observed_name = {"p_genuine": "observed genuine", "p_duplicate": "observed duplicate"}
+    for column, bins in result.reliability.items():
+        lines += ["", f"reliability of {column} (labelled pairs; those not in pairs.csv count as p = 0)",
+                  f"{column:<12}{'pairs':>7}{'mean p':>9}{observed_name[column]:>20}"]
+        for row in bins:
+            if row.pairs:
+                lines.append(f"{row.low:.1f}-{row.high:.1f}{row.pairs:>12}{row.mean_predicted:>9.2f}"
+                             f"{_percent(row.observed):>20}")
+    return "\n".join(lines)
