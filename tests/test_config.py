@@ -61,7 +61,7 @@ def test_file_then_overrides(tmp_path):
         ("[neighbours]\nkk = 5\n", "unknown key 'kk'"),
         ("[nope]\nk = 5\n", "unknown section [nope]"),
         ('[neighbours]\nk = "ten"\n', "expected int"),
-        ("[score]\nreport_threshold = 0.9\nduplicate_threshold = 0.5\n", "duplicate_threshold"),
+        ("[score]\nduplicate_threshold = 1.5\n", "duplicate_threshold must be between 0 and 1"),
         ("[neighbours\n", "not valid TOML"),
     ],
 )

@@ -8,7 +8,7 @@ import pytest
 
 from overlap import pipeline
 from overlap.candidates import named_actor_pairs
-from overlap.config import Config, NeighboursConfig, StateConfig
+from overlap.config import Config, NeighboursConfig, ScoreConfig, StateConfig
 from overlap.conflicts import all_hits, load_axes
 from overlap.lexical import TextIndex
 from overlap.memo import save_memo, sparse_hits
@@ -90,10 +90,14 @@ def test_a_rerun_after_changes_finds_what_a_run_from_scratch_finds(inputs, tmp_p
     assert any(phrases == ["voluntary return"] for _, phrases in rerun.memo.hits["return"]["a"])
 
 
+#: the hand-set scorer, whose kinds these tests follow (the memo works whatever the scorer)
+HAND_SET = Config(score=ScoreConfig(model="built-in"))
+
+
 def test_new_work_is_found_while_the_rest_is_reused(inputs, tmp_path):
-    first = _run(inputs, tmp_path / "state", 1)
+    first = _run(inputs, tmp_path / "state", 1, HAND_SET)
     _edit(inputs)
-    rerun = _run(inputs, tmp_path / "state", 2)
+    rerun = _run(inputs, tmp_path / "state", 2, HAND_SET)
     assert rerun.reused["vocabularies"] == "reused"
     assert rerun.reused["activities_compared"] == 2
     assert rerun.reused["activities_carried"] == len(first.activities) - 2

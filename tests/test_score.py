@@ -5,7 +5,9 @@ import pytest
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.normalise import add_org_keys
-from overlap.score import BUILT_IN, FEATURES, PairScorer, TextIndex, evidence, score_pairs
+from overlap.schema import FEATURES
+from overlap.score import TextIndex, evidence, score_pairs
+from overlap.scorer import BUILT_IN, LinearHead, PairScorer
 
 
 def _activity(**fields):
@@ -39,7 +41,7 @@ def test_metadata_agreement_raises_and_disagreement_lowers_the_score():
     # 2020-06-01..2021-12-31 is 578 of the shorter period's 730 days
     assert features["dates"].iloc[0] == pytest.approx(578 / 730)
     assert list(features["dates_disjoint"]) == [0.0, 1.0]
-    scores = BUILT_IN.score(features)
+    scores = BUILT_IN.predict_proba(features)["p_genuine"].to_numpy()
     assert scores[0] > scores[1]
 
 
@@ -103,7 +105,7 @@ def test_reported_pairs_have_kind_reasons_and_respect_thresholds():
         {"actor": "C", "actor_key": "c", "title": "Road building", "countries": ("NG",)},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.95, 0.2]})
-    config = ScoreConfig(report_threshold=0.5, duplicate_threshold=0.8)
+    config = ScoreConfig(report_threshold=0.5, duplicate_threshold=0.05)
     reported = score_pairs(activities, pairs, config, BUILT_IN)
     assert len(reported) == 1
     row = reported.iloc[0]
@@ -111,12 +113,16 @@ def test_reported_pairs_have_kind_reasons_and_respect_thresholds():
     assert "same country: NG" in row["reasons"]
     assert "cash transfers" in row["reasons"]
     assert "text similarity 0.95" in row["reasons"]
+    assert row["score"] == row["p_genuine"] and row["p_duplicate"] <= row["p_genuine"]
+    # P(duplicate) below the duplicate threshold: reported, as an overlap
+    strict = score_pairs(activities, pairs, ScoreConfig(duplicate_threshold=1.0), BUILT_IN)
+    assert list(strict["kind"]) == ["overlap"]
 
 
-def test_contributions_sum_to_the_linear_score():
+def test_contributions_sum_to_the_genuine_logit():
     features = pd.DataFrame({name: np.random.default_rng(0).random(5) for name in FEATURES})
-    total = BUILT_IN.contributions(features).sum(axis=1) + BUILT_IN.bias
-    assert np.allclose(total, BUILT_IN.linear(features))
+    total = BUILT_IN.explain(features).sum(axis=1) + BUILT_IN.bias
+    assert np.allclose(total, BUILT_IN.logits(features)[0])
 
 
 def test_scorer_file_round_trip_and_bad_file(tmp_path):
@@ -124,6 +130,8 @@ def test_scorer_file_round_trip_and_bad_file(tmp_path):
     path.write_text('{"weights": {"text": 2.0}, "bias": -1, "name": "t"}')
     scorer = PairScorer.load(path)
     assert scorer.weights == {"text": 2.0} and scorer.bias == -1.0
+    # a single-head scorer of earlier versions calls duplicates where it scored 0.99
+    assert scorer.duplicate.bias == pytest.approx(-1.0 - np.log(99))
     path.write_text('{"weights": {"colour": 2.0}, "bias": 0}')
     with pytest.raises(ConfigError, match="unknown features"):
         PairScorer.load(path)
@@ -188,7 +196,8 @@ def test_pairs_whose_scores_round_alike_are_ranked_by_their_evidence():
          "countries": ("NG",)},
     )
     pairs = pd.DataFrame({"a": [0, 0], "b": [1, 2], "similarity": [0.5, 0.9]})
-    scorer = PairScorer(weights={"country": 12.0, "dates": 12.0}, bias=0.0)
+    head = LinearHead(weights={"country": 12.0, "dates": 12.0}, bias=0.0)
+    scorer = PairScorer(genuine=head, duplicate=head)
     reported = score_pairs(activities, pairs, ScoreConfig(), scorer)
     assert list(reported["score"]) == [1.0, 1.0]
     assert list(reported["b"]) == [1, 2]

@@ -5,46 +5,77 @@ from click.testing import CliRunner
 
 from overlap.cli import main
 from overlap.config import load_config
+from overlap.evaluate import LabelledPair
 from overlap.pipeline import run
-from overlap.score import FEATURES, PairScorer
+from overlap.schema import FEATURES
+from overlap.scorer import PairScorer
+from overlap.train import band_weights
 from tests.conftest import SAMPLES
 
 
-def test_train_on_the_samples_writes_a_loadable_scorer_and_card(tmp_path):
-    expected = pd.read_csv(SAMPLES / "expected.csv")
-    truth = tmp_path / "truth.csv"
-    expected[expected["kind"] == "duplicate"][["id_a", "id_b"]].to_csv(truth, index=False)
+def _labels(tmp_path):
+    """The samples' known pairs (duplicates; overlaps and conflicts as related work) and
+    pairs of other actors in other countries, unrelated."""
+    expected = pd.read_csv(SAMPLES / "expected.csv", dtype=str)
+    rows = [(a, b, "duplicate" if kind == "duplicate" else "related")
+            for a, b, kind in zip(expected["id_a"], expected["id_b"], expected["kind"])]
+    known = {frozenset(r[:2]) for r in rows}
+    ids = sorted(set(expected["id_a"]) | set(expected["id_b"]))
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if frozenset((a, b)) not in known and a.split("-")[0] != b.split("-")[0]:
+                rows.append((a, b, "unrelated"))
+    path = tmp_path / "labels.csv"
+    pd.DataFrame(rows, columns=["id_a", "id_b", "label"]).to_csv(path, index=False)
+    return path
+
+
+def test_train_on_the_samples_writes_a_calibrated_scorer_card_and_plot(tmp_path):
     out = tmp_path / "scorer.json"
     result = CliRunner().invoke(main, [
-        "train", "--truth", str(truth), str(SAMPLES), "--embedder", "tfidf", "--folds", "3",
+        "train", "--labels", str(_labels(tmp_path)), str(SAMPLES), "--embedder", "tfidf",
         "--out", str(out), "--config", str(_exclude_config(tmp_path)),
     ])
     assert result.exit_code == 0, result.output
-    assert "held out: recall@100" in result.output
+    assert "held out, duplicate" in result.output
     model = json.loads(out.read_text())
-    assert set(model["weights"]) == set(FEATURES)
+    assert set(model["genuine"]["weights"]) == set(FEATURES) == set(model["duplicate"]["weights"])
     assert model["embedder"].startswith("scikit-learn:tfidf")
-    held, fitted = model["metrics"]["held_out"], model["metrics"]["training"]
-    assert 0 < held["recall@100"] <= 1 and fitted["recall@100"] >= held["recall@100"] - 0.2
+    assert model["metrics"]["grouped_by"] == "actor pair"
+    duplicates = model["metrics"]["per_class"]["duplicate"]
+    assert 0 <= duplicates["called_duplicate"] <= duplicates["reported"] <= 1
     card = (tmp_path / "scorer.md").read_text()
-    assert "held out" in card and "| role_link |" in card
-    # the trained scorer drives a run
+    assert "Held-out figures" in card and "| role_link |" in card and "scorer-reliability.png" in card
+    assert (tmp_path / "scorer-reliability.png").stat().st_size > 1000
+    # the trained scorer drives a run: both probabilities in every reported pair
     scorer = PairScorer.load(out)
-    assert scorer.name == "trained"
-    config = load_config(overrides={"embed": {"embedder": "tfidf"},
-                                    "score": {"model": str(out)},
+    assert scorer.name == "learned"
+    config = load_config(overrides={"embed": {"embedder": "tfidf"}, "score": {"model": str(out)},
                                     "input": {"exclude": ["expected.csv"]}})
-    assert run([SAMPLES], config).scorer.name == "trained"
+    pairs = run([SAMPLES], config).pairs
+    scored = pairs[pairs["kind"] != "conflict"]
+    assert (scored["p_duplicate"] <= scored["p_genuine"]).all()
+    assert (scored.loc[scored["kind"] == "duplicate", "p_duplicate"] >= 0.5).all()
 
 
-def test_truth_ids_that_match_nothing_are_a_clear_error(tmp_path, write):
-    truth = write("truth.csv", "id_a,id_b\nnope-1,nope-2\n")
+def test_labels_that_match_no_candidate_are_a_clear_error(tmp_path, write):
+    labels = write("labels.csv", "id_a,id_b,label\nnope-1,nope-2,duplicate\nnope-3,nope-4,unrelated\n")
     result = CliRunner().invoke(main, [
-        "train", "--truth", str(truth), str(SAMPLES), "--embedder", "tfidf",
+        "train", "--labels", str(labels), str(SAMPLES), "--embedder", "tfidf",
         "--config", str(_exclude_config(tmp_path)), "--out", str(tmp_path / "s.json"),
     ])
     assert result.exit_code == 2
-    assert "none of the truth pairs" in result.output
+    assert "too few labelled pairs among the candidate pairs" in result.output
+
+
+def test_pairs_drawn_deep_in_the_ranking_weigh_more():
+    labels = [LabelledPair(frozenset(("a", str(i))), "unrelated", "1-1000") for i in range(10)]
+    labels += [LabelledPair(frozenset(("b", "c")), "unrelated", "1001-100000"),
+               LabelledPair(frozenset(("d", "e")), "related", None)]
+    weights = band_weights(labels)
+    assert weights[0] == (1000 / 10) ** 0.25
+    assert weights[10] == 99000 ** 0.25
+    assert weights[11] == 1.0
 
 
 def _exclude_config(tmp_path):

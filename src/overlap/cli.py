@@ -385,39 +385,42 @@ def schedule(inputs, config_path, log_file, style, at_text, name, **config_optio
 
 
 @main.command()
-@click.option("--truth", "truth_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Pairs known to be true: CSV with id_a, id_b.")
+@click.option("--labels", "label_paths", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Pairs read blind: CSV with id_a, id_b, label (duplicate/related/unrelated) "
+                   "[, rank_band] (repeatable).")
+@click.option("--truth", "truth_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pairs known to be the same money (declared links): CSV with id_a, id_b.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @config_option
 @click.option("--embedder", type=click.Choice(["auto", "minilm", "tfidf", "use"]),
               help="Text embedder; the scorer is only valid with the one it was trained with.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("models/pair-scorer.json"), show_default=True,
-              help="Where to save the scorer (its model card goes beside it).")
-@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+              help="Where to save the scorer (its model card and reliability plot go beside it).")
 @click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path),
               help="A state folder whose embedding cache to use (e.g. a nightly run's).")
-def train(truth_path: Path, inputs, config_path, embedder, out: Path, folds: int,
+def train(label_paths, truth_path: Path | None, inputs, config_path, embedder, out: Path,
           state_dir: Path | None) -> None:
-    """Fit the pair scorer on INPUTS labelled by --truth; report held-out figures."""
-    from overlap.evaluate import load_truth
+    """Fit the pair scorer on INPUTS' candidate pairs labelled by --labels; report held-out figures."""
+    from overlap.evaluate import load_labels, load_truth
     from overlap.state import open_locked
     from overlap.train import save, training_data
     from overlap.train import train as fit
 
     try:
         config = load_config(config_path, config_overrides({"embedder": embedder}))
-        truth = load_truth(truth_path)
+        labels = load_labels(list(label_paths))
+        truth = load_truth(truth_path) if truth_path else None
         with open_locked(state_dir) if state_dir is not None else nullcontext() as state:
-            data = training_data(list(inputs), truth, config, state)
-        scorer, metrics = fit(data, folds=folds)
+            data = training_data(list(inputs), labels, config, state, truth)
+        scorer, figures = fit(data)
     except OverlapError as error:
         _fail(error)
-    card = save(scorer, metrics, data, out, {"truth": str(truth_path), "inputs": [str(i) for i in inputs]})
-    held = metrics["held_out"]
-    click.echo(
-        "held out: " + ", ".join(f"{name} {value:.1%}" for name, value in held.items()
-                                 if name != "average_precision")
-        + f", average precision {held['average_precision']:.3f}"
-    )
+    sources = {"labels": [str(p) for p in label_paths], "truth": str(truth_path or ""),
+               "inputs": [str(i) for i in inputs]}
+    card = save(scorer, figures, data, out, sources)
+    for label, row in figures["per_class"].items():
+        click.echo(f"held out, {label} ({row['pairs']} pairs): {row['reported']:.1%} reported, "
+                   f"{row['called_duplicate']:.1%} called duplicate")
     click.echo(f"wrote {out} and {card}")

@@ -82,11 +82,14 @@ class NeighboursConfig:
 
 @dataclass(frozen=True)
 class ScoreConfig:
-    report_threshold: float = setting(0.5, "Pairs scoring below this are not reported.")
+    report_threshold: float = setting(
+        0.5, "Pairs are reported from this P(genuine): the probability that a reviewer "
+        "finds them duplicate or related.")
     duplicate_threshold: float = setting(
-        0.99, "Pairs scoring at least this are reported as duplicates, the rest as overlaps.")
+        0.5, "Reported pairs are called duplicates from this P(duplicate), the rest overlaps.")
     model: str = setting(
-        "", 'A trained pair scorer (JSON written by `overlap train`); "" = built-in weights.')
+        "", 'A pair scorer (JSON written by `overlap train`); "" = the shipped learned scorer, '
+        '"built-in" = the hand-set weights.')
 
 
 @dataclass(frozen=True)
@@ -170,12 +173,10 @@ class Config:
         }
 
     def validate(self) -> None:
-        if not 0 <= self.score.report_threshold <= 1:
-            raise ConfigError("score.report_threshold must be between 0 and 1")
-        if not self.score.report_threshold <= self.score.duplicate_threshold <= 1:
-            raise ConfigError(
-                "score.duplicate_threshold must be between report_threshold and 1"
-            )
+        for name, value in (("score.report_threshold", self.score.report_threshold),
+                            ("score.duplicate_threshold", self.score.duplicate_threshold)):
+            if not 0 <= value <= 1:
+                raise ConfigError(f"{name} must be between 0 and 1, got {value}")
         for name, value in (("changes.score_change", self.changes.score_change),
                             ("changes.cluster_match", self.changes.cluster_match),
                             ("state.refit_share", self.state.refit_share)):

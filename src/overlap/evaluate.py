@@ -368,9 +368,10 @@ def _band_bounds(band: str) -> tuple[int, int] | None:
     return int(low), int(high)
 
 
-def _band_size(band: str) -> int:
-    low, high = _band_bounds(band)
-    return high - low + 1
+def band_size(band: str) -> int | None:
+    """How many ranked pairs a band ("1-1000") holds; None when it is not a rank range."""
+    bounds = _band_bounds(band)
+    return None if bounds is None else bounds[1] - bounds[0] + 1
 
 
 def evaluate_labels(ranking: pd.DataFrame, labels: list[LabelledPair]) -> LabelEvaluation:
@@ -431,7 +432,7 @@ def _band_figures(labels: list[LabelledPair], reported: dict[frozenset, str]) ->
         labelled = {label: sum(p.label == label for p in members) for label in LABELS}
         found = {label: sum(p.label == label and p.key in reported for p in members) for label in LABELS}
         figures.append(BandFigures(
-            band=band, size=_band_size(band), labelled=labelled,
+            band=band, size=band_size(band), labelled=labelled,
             share_reported={label: _ratio(found[label], labelled[label]) for label in LABELS},
         ))
     return figures
@@ -442,7 +443,7 @@ def _precision(labels: list[LabelledPair], reported: dict[frozenset, str]) -> Pr
     per_band: dict[str | None, int] = {}
     for pair in labels:
         per_band[pair.band] = per_band.get(pair.band, 0) + 1
-    weight = {band: _band_size(band) / count if weighted else 1.0 for band, count in per_band.items()}
+    weight = {band: band_size(band) / count if weighted else 1.0 for band, count in per_band.items()}
     shown = [p for p in labels if p.key in reported]
     claimed = [p for p in shown if reported[p.key] in DUPLICATE_KINDS]
     shown_weight = sum(weight[p.band] for p in shown)

@@ -54,15 +54,8 @@ from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.places import smallest_areas_in_common
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.schema import complete_pairs
-from overlap.score import (
-    PAIRWISE,
-    PairScorer,
-    TextIndex,
-    add_conflicts,
-    evidence,
-    load_scorer,
-    score_pairs,
-)
+from overlap.score import PAIRWISE, TextIndex, add_conflicts, evidence, score_pairs
+from overlap.scorer import PairScorer, load_scorer
 from overlap.state import State
 from overlap.text import activity_texts
 
@@ -327,7 +320,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     with timer.stage("conflicts"):
         conflicts, hits, axes = _conflicts(activities, front.vectors, front.embedder, config, reuse)
     with timer.stage("score"):
-        scorer = load_scorer(config.score)
+        scorer = load_scorer(config.score.model)
         features = evidence(activities, candidates, index, reuse.known_features(candidates))
         pairs = score_pairs(activities, candidates, config.score, scorer, index, features,
                             reuse.known_reasons(candidates))

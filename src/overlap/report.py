@@ -22,8 +22,9 @@ from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import input_fingerprint
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
-from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
-from overlap.score import FEATURES, SHORT_TEXT, PairScorer, pair_contributions
+from overlap.schema import CANONICAL_FIELDS, FEATURES, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
+from overlap.score import pair_contributions
+from overlap.scorer import SHORT_TEXT, PairScorer
 
 #: Pair columns (schema.PAIR_COLUMNS) the page shows under their own key: the review
 #: and the comparison with the last run (status new/changed/unchanged, and why).

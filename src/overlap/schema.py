@@ -72,8 +72,39 @@ class PairColumn:
 
 NAN = float("nan")
 
+#: The evidence features (filled by overlap.score.evidence): one float column each in
+#: the pairs frame, between ``similarity`` and ``score``, and the pair scorer's inputs.
+FEATURES = (
+    "text",       # embedding cosine of the whole texts
+    "title",      # character n-gram cosine of the titles
+    "lexical",    # word TF-IDF cosine of the whole texts
+    "country",    # 1 a shared country
+    "country_differs",  # 1 both sides name countries and none is shared
+    "location",   # +1 a shared location name, -1 both known and none shared
+    "sector",     # +1 a shared sector (or DAC category), -1 both DAC-coded and none shared
+    "dates",      # share of the shorter period that overlaps
+    "dates_disjoint",   # 1 both periods known and they do not overlap
+    "shared_org", # +1 a funder or implementer named on both sides
+    "role_link",  # +1 one side names the other's actor as funder/implementer/partner
+    "best_match", # 1 when each side is the other's closest activity of that actor, 0.5 one way
+                  # (0 when countries differ or periods are disjoint)
+    "start_near", # exp(-days between the start dates / 90): a grant and its project start together
+    # a named partner's activity that also looks like this one: the role link
+    # matters most when the texts, periods or best-match agree (and place and time do not contradict)
+    "role_title", "role_text", "role_dates", "role_best",
+    # evidence against: an umbrella record, generic words, a name in common and little else
+    "countries_max",       # log(1 + the larger side's number of countries): regional or global records
+    "country_missing",     # 1 one side names countries and the other none
+    "title_same",          # 1 the folded titles are identical
+    "length_ratio",        # the shorter description's words / the longer's
+    "same_language",       # 1 both texts are in one language
+    "shared_specificity",  # mean IDF of the three rarest words both texts use / the largest IDF
+    "shared_rare",         # log(1 + words both use that are rarer than RARE_IDF_SHARE of the largest IDF)
+    "org_only",            # a shared organisation while titles and texts differ
+)
+
 #: Every column of a run's pairs frame besides one float column per evidence
-#: feature (overlap.score.FEATURES, filled by score.evidence) between ``similarity`` and
+#: feature (FEATURES above) between ``similarity`` and
 #: ``score``. A run's frame has each of them (``complete_pairs``): the report reads them
 #: without checking whether they exist.
 PAIR_COLUMNS: dict[str, PairColumn] = {
@@ -81,7 +112,11 @@ PAIR_COLUMNS: dict[str, PairColumn] = {
     "a": PairColumn("int", "candidates", "row of the side whose key sorts first"),
     "b": PairColumn("int", "candidates", "row of the other side"),
     "similarity": PairColumn("float", "candidates", "embedding cosine of the two texts"),
-    "score": PairColumn("float", "score", "the scorer's probability; a conflict's confidence"),
+    "p_duplicate": PairColumn("float", "score", "P(the same effort or money reported twice); "
+                              "conflicts: not scored", NAN),
+    "p_genuine": PairColumn("float", "score", "P(a reviewer finds the pair duplicate or related); "
+                            "conflicts: not scored", NAN),
+    "score": PairColumn("float", "score", "P(genuine); a conflict's confidence"),
     "short_text": PairColumn("bool", "score", "both texts are labels: the short-text weights scored it"),
     "kind": PairColumn("str", "score", "duplicate, overlap, funding-chain; conflict (conflicts)"),
     "pair_reasons": PairColumn("str", "score", "the reasons the pair's own evidence gives "

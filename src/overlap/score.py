@@ -1,129 +1,25 @@
 """Score candidate pairs: text similarity weighed with the metadata both sides share.
 
-Each pair gets evidence features (each in [-1, 1]; 0 when a side lacks the data),
-a score in [0, 1] from a logistic model over them, a kind, and reasons in words.
-The built-in weights below are set by hand so that a reworded copy of one effort
-in the same place and time scores high and the same theme elsewhere scores low;
-`overlap train` fits the same model on labelled pairs.
+Each pair gets evidence features (0 when a side lacks the data), two probabilities
+from the pair scorer (overlap.scorer: P(duplicate) and P(genuine)), a kind that
+follows them, and reasons in words.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from overlap.config import ScoreConfig
-from overlap.errors import ConfigError
 from overlap.lexical import TextIndex
 from overlap.neighbours import pair_similarity
 from overlap.normalise import fold, named_organisations, org_keys
 from overlap.places import areas_in_common, date_agreement, periods, place_agreement
+from overlap.schema import FEATURES
+from overlap.scorer import SHORT_TEXT, PairScorer, probabilities
 from overlap.text import label_like
-
-FEATURES = (
-    "text",       # embedding cosine of the whole texts
-    "title",      # character n-gram cosine of the titles
-    "lexical",    # word TF-IDF cosine of the whole texts
-    "country",    # 1 a shared country
-    "country_differs",  # 1 both sides name countries and none is shared
-    "location",   # +1 a shared location name, -1 both known and none shared
-    "sector",     # +1 a shared sector (or DAC category), -1 both DAC-coded and none shared
-    "dates",      # share of the shorter period that overlaps
-    "dates_disjoint",   # 1 both periods known and they do not overlap
-    "shared_org", # +1 a funder or implementer named on both sides
-    "role_link",  # +1 one side names the other's actor as funder/implementer/partner
-    "best_match", # 1 when each side is the other's closest activity of that actor, 0.5 one way
-                  # (0 when countries differ or periods are disjoint)
-    "start_near", # exp(-days between the start dates / 90): a grant and its project start together
-    # a named partner's activity that also looks like this one: the role link
-    # matters most when the texts, periods or best-match agree (and place and time do not contradict)
-    "role_title", "role_text", "role_dates", "role_best",
-)
-
-
-@dataclass
-class PairScorer:
-    """A logistic model over the evidence features: score = sigmoid(bias + w . x)."""
-
-    weights: dict[str, float]
-    bias: float
-    name: str = "built-in"
-    details: dict[str, object] = field(default_factory=dict)
-
-    def linear(self, features: pd.DataFrame) -> np.ndarray:
-        total = np.full(len(features), self.bias, dtype=np.float64)
-        for name, weight in self.weights.items():
-            total += weight * features[name].to_numpy(dtype=np.float64)
-        return total
-
-    def score(self, features: pd.DataFrame) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.linear(features)))
-
-    def contributions(self, features: pd.DataFrame) -> pd.DataFrame:
-        """Each feature's share of the linear score: what the report's bars show."""
-        return pd.DataFrame(
-            {name: weight * features[name].to_numpy(dtype=np.float64)
-             for name, weight in self.weights.items()},
-            index=features.index,
-        )
-
-    def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "bias": self.bias, "weights": self.weights, **self.details}
-
-    @classmethod
-    def load(cls, path: Path) -> PairScorer:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            weights = {str(k): float(v) for k, v in data["weights"].items()}
-            bias = float(data["bias"])
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: pair scorer not found") from None
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigError(
-                f"{path}: not a pair scorer (expected JSON with 'weights' and 'bias'): {exc}"
-            ) from None
-        unknown = set(weights) - set(FEATURES)
-        if unknown:
-            raise ConfigError(f"{path}: unknown features {sorted(unknown)}")
-        details = {k: v for k, v in data.items() if k not in ("weights", "bias", "name")}
-        return cls(weights=weights, bias=bias, name=data.get("name", Path(path).stem), details=details)
-
-
-BUILT_IN = PairScorer(
-    weights={
-        "text": 12.0, "title": 2.0, "lexical": 2.0, "country": 1.5, "country_differs": -4.0,
-        "location": 0.5, "sector": 0.5, "dates": 2.0, "dates_disjoint": -4.0,
-        "shared_org": 1.0, "role_link": 1.5, "best_match": 6.0, "start_near": 3.0,
-        # a grant and the project it pays for: one names the other, they start
-        # together, and each is the other's closest activity of that actor
-        "role_dates": 2.0, "role_best": 6.0,
-    },
-    bias=-13.0,
-)
-
-
-#: For short texts (3W activity names like "Emergency sanitation") identical words
-#: say little: place and sector carry the evidence, and such a pair is at most an
-#: overlap, never a duplicate.
-SHORT_TEXT = PairScorer(
-    weights={
-        "text": 2.0, "title": 1.0, "lexical": 1.0, "country": 1.0, "country_differs": -1.0,
-        "location": 3.0, "sector": 2.0, "dates": 1.0, "dates_disjoint": -1.0,
-        "shared_org": 1.0, "role_link": 2.0,
-    },
-    bias=-5.5,
-    name="built-in short-text",
-)
-
-
-def load_scorer(config: ScoreConfig) -> PairScorer:
-    return PairScorer.load(Path(config.model)) if config.model else BUILT_IN
-
 
 # ---------------------------------------------------------------- evidence features
 
@@ -185,7 +81,36 @@ def crosslingual_standin(similarity: np.ndarray) -> np.ndarray:
 #: features that depend on the two activities alone: a rerun reuses them for the
 #: pairs of unchanged activities (the others depend on every candidate of a side)
 PAIRWISE = ("text", "title", "lexical", "country", "country_differs", "location", "sector",
-            "dates", "dates_disjoint", "shared_org", "role_link", "start_near")
+            "dates", "dates_disjoint", "shared_org", "role_link", "start_near",
+            "countries_max", "country_missing", "title_same", "length_ratio", "same_language",
+            "shared_specificity", "shared_rare")
+
+#: a word is rare (specific to few efforts: a place, a programme's name) above this
+#: share of the largest IDF of the run's vocabulary
+RARE_IDF_SHARE = 0.6
+
+
+def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How specific the words two texts share are: ("covid", "response") say nothing,
+    a district's or a programme's name says much. Per pair: the mean IDF of the three
+    rarest shared words over the largest IDF, and log(1 + the number of rare ones)."""
+    idf = index.model.word_idf
+    specificity, rare = np.zeros(len(a)), np.zeros(len(a))
+    if len(idf) == 0 or len(a) == 0:
+        return specificity, rare
+    present = index.counts.astype(bool).astype(np.float32)
+    shared = present[a].multiply(present[b]).tocsr()
+    rows = np.repeat(np.arange(len(a)), np.diff(shared.indptr))
+    values = idf[shared.indices] / idf.max()
+    order = np.lexsort((-values, rows))
+    rows, values = rows[order], values[order]
+    rank = np.arange(len(rows)) - shared.indptr[rows]
+    top = rank < 3
+    sums = np.bincount(rows[top], weights=values[top], minlength=len(a))
+    counts = np.bincount(rows[top], minlength=len(a))
+    specificity = np.divide(sums, counts, out=specificity, where=counts > 0)
+    rare = np.log1p(np.bincount(rows, weights=(values > RARE_IDF_SHARE).astype(float), minlength=len(a)))
+    return specificity, rare
 
 
 def _agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -240,6 +165,15 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
         1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
     ]
     out["start_near"] = _start_near(first, a, b)
+    how_many = np.array([len(c) for c in countries])
+    out["countries_max"] = np.log1p(np.maximum(how_many[a], how_many[b]))
+    out["country_missing"] = ((how_many[a] == 0) != (how_many[b] == 0)).astype(float)
+    titles = [fold(t) for t in activities["title"]]
+    out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0 for x, y in zip(a, b)]
+    words = np.array([len(d.split()) for d in activities["description"]])
+    out["length_ratio"] = np.minimum(words[a], words[b]) / np.maximum(np.maximum(words[a], words[b]), 1)
+    out["same_language"] = (languages[a] == languages[b]).astype(float)
+    out["shared_specificity"], out["shared_rare"] = shared_word_specificity(index, a, b)
     return out
 
 
@@ -267,6 +201,7 @@ def evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex,
     out["role_text"] = same_place * out["text"]
     out["role_dates"] = same_place * out["dates"]
     out["role_best"] = same_place * out["best_match"]
+    out["org_only"] = out["shared_org"] * (1.0 - out["title"]) * (1.0 - out["text"].clip(lower=0))
     return out[list(FEATURES)]
 
 
@@ -341,11 +276,11 @@ def _reasons(records: list[dict], row, features, shared, position, terms: list[s
 def pair_contributions(pairs: pd.DataFrame, scorer: PairScorer) -> pd.DataFrame:
     """Each feature's contribution for scored pairs, with the weights each pair was scored by."""
     features = pairs[list(FEATURES)]
-    contributions = scorer.contributions(features).reindex(columns=list(FEATURES), fill_value=0.0)
-    short = pairs["short_text"].to_numpy(dtype=bool) if "short_text" in pairs else None
-    if short is not None and short.any():
+    contributions = scorer.explain(features).reindex(columns=list(FEATURES), fill_value=0.0)
+    short = pairs["short_text"].to_numpy(dtype=bool)
+    if short.any():
         contributions.loc[short] = (
-            SHORT_TEXT.contributions(features.loc[short])
+            SHORT_TEXT.explain(features.loc[short])
             .reindex(columns=list(FEATURES), fill_value=0.0).to_numpy()
         )
     return contributions
@@ -368,9 +303,11 @@ def score_pairs(
 ) -> pd.DataFrame:
     """Score every candidate; keep those at or above the reporting threshold.
 
-    Returns the candidates with the feature columns, ``score``, ``kind``,
-    ``reasons`` and ``pair_reasons`` (the reasons before a declared link's), sorted
-    by score descending. ``features`` are the candidates' evidence when already
+    Returns the candidates with the feature columns, ``p_duplicate``, ``p_genuine``,
+    ``score`` (= ``p_genuine``), ``kind``, ``reasons`` and ``pair_reasons`` (the reasons
+    before a declared link's), sorted by P(genuine) then P(duplicate), descending.
+    A pair is reported where P(genuine) reaches ``report_threshold`` (or a link
+    declares it), and called a duplicate where P(duplicate) reaches ``duplicate_threshold``. ``features`` are the candidates' evidence when already
     computed, ``known_reasons`` their ``pair_reasons`` and ``short_text`` when
     already written (rows aligned with the candidates; None where unknown).
     """
@@ -379,19 +316,25 @@ def score_pairs(
         features = evidence(activities, candidates, index)
     scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
     short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
-    # ranked by the unrounded logit: many scores round to 1.0000, and among those the
-    # stronger evidence must come first, not the higher text similarity
-    strength = np.where(short, SHORT_TEXT.linear(features), scorer.linear(features))
-    scored["score"] = (1.0 / (1.0 + np.exp(-strength))).round(4)
+    # ranked by the unrounded logits: many probabilities round to 1.0000, and among
+    # those the stronger evidence must come first, not the higher text similarity
+    genuine, duplicate = scorer.logits(features)
+    if short.any():
+        short_genuine, short_duplicate = SHORT_TEXT.logits(features)
+        genuine, duplicate = np.where(short, short_genuine, genuine), np.where(short, short_duplicate, duplicate)
+    p_duplicate, p_genuine = probabilities(genuine, duplicate)
+    scored["p_duplicate"] = p_duplicate.round(4)
+    scored["p_genuine"] = p_genuine.round(4)
+    scored["score"] = scored["p_genuine"]
     scored["short_text"] = short
     declared = scored["declared"].to_numpy() != "" if "declared" in scored else np.zeros(len(scored), bool)
     scored["kind"] = np.select(
-        [declared, (scored["score"] >= config.duplicate_threshold) & ~short],
+        [declared, (p_duplicate >= config.duplicate_threshold) & ~short],
         ["funding-chain", "duplicate"],
         "overlap",
     )
-    keep = (scored["score"] >= config.report_threshold) | declared
-    positions = np.flatnonzero(keep.to_numpy())
+    keep = (p_genuine >= config.report_threshold) | declared
+    positions = np.flatnonzero(keep)
     reported = scored.loc[keep].copy()
     reasons = np.full(len(reported), None, dtype=object)
     if known_reasons is not None:
@@ -417,7 +360,7 @@ def score_pairs(
         has = reported["declared"] != ""
         reported.loc[has, "reasons"] = reported.loc[has, "declared"] + "; " + reported.loc[has, "reasons"]
         reported = reported.drop(columns="declared")
-    order = np.lexsort((-reported["similarity"].to_numpy(), -strength[positions]))
+    order = np.lexsort((-reported["similarity"].to_numpy(), -duplicate[positions], -genuine[positions]))
     return reported.iloc[order].reset_index(drop=True)
 
 

@@ -1,14 +1,26 @@
-"""Fit the pair scorer on labelled pairs: a logistic regression over the evidence features.
+"""Fit the pair scorer on pairs read by people: two calibrated logistic heads.
 
-The model is small and readable on purpose: one weight per feature, so a
-reviewer can see why a pair scores as it does, and the report can draw each
-feature's contribution. Figures are measured on held-out folds, never on the
-pairs the model was fitted on.
+The labels are pairs of a run's candidates read blind and labelled ``duplicate``,
+``related`` or ``unrelated`` (overlap.evaluate.load_labels), plus, optionally, pairs
+known to be the same money from declared links (``--truth``: duplicates).
+
+Labelled pairs are usually drawn at random within rank bands of a run, many more
+from the top than the bottom. Each pair is weighed by how many candidates of its band
+it stands for, tempered (``BAND_WEIGHT_POWER``): fully weighed, the few bottom pairs
+would outweigh everything; unweighed, the model would think a tenth of all
+candidates genuine. Each head is a logistic regression over the standardised
+evidence, calibrated by Platt scaling on held-out folds (CalibratedClassifierCV),
+then folded back into one weight per feature, so the JSON stays readable and the
+report can draw each feature's part.
+
+Every figure is measured on held-out folds grouped by actor pair: the pairs of one
+donor and one agency never sit on both sides of a split.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,201 +30,311 @@ import pandas as pd
 from overlap import __version__
 from overlap.config import Config
 from overlap.errors import InputError
-from overlap.evaluate import Truth
+from overlap.evaluate import LabelledPair, Truth, band_size
 from overlap.outputs import write_json_atomic, write_text_atomic
 from overlap.pipeline import prepare
-from overlap.score import FEATURES, PairScorer, evidence
+from overlap.schema import FEATURES
+from overlap.score import evidence
+from overlap.scorer import LABELS, LinearHead, PairScorer
 from overlap.state import State
 
-BUDGETS = (100, 500, 1000, 5000)
+#: how strongly a band's size weighs its labelled pairs: (size / labelled) ** power
+BAND_WEIGHT_POWER = 0.25
+#: inverse L2 strength of the logistic heads (on standardised features)
+REGULARISATION_C = 0.3
+FOLDS = 5
+#: repeated grouped splits for the held-out figures
+REPEATS = 3
 
 
 @dataclass
 class TrainingData:
+    """The labelled candidates: evidence, label, weight and actor pair of each."""
+
     features: pd.DataFrame
     labels: np.ndarray
-    #: truth pairs among the activities read, and how many became candidates
-    truth_in_data: int
+    weights: np.ndarray
+    #: actor pair of each row: folds never split one
+    groups: np.ndarray
+    #: "sample" (drawn at random within a band) or "link" (a declared link)
+    sources: np.ndarray
+    #: labelled pairs whose two activities were read, and how many are candidates
+    labelled_in_data: int
     embedder: str
     activities: int
 
 
-def training_data(inputs: list[Path], truth: Truth, config: Config,
-                  state: State | None = None) -> TrainingData:
-    """Every candidate pair of a run with its features, labelled by the truth.
+def band_weights(labels: list[LabelledPair]) -> np.ndarray:
+    """Each pair's weight from its rank band: (band size / pairs labelled in it) ** power."""
+    labelled = Counter(pair.band for pair in labels)
+    return np.array([(band_size(pair.band) / labelled[pair.band]) ** BAND_WEIGHT_POWER
+                     if pair.band and band_size(pair.band) else 1.0 for pair in labels])
 
-    With a state folder, embeddings come from (and go to) its cache, as in a run; the
-    evidence is computed afresh (not taken from the last run's memo).
 
-    Candidates not in the truth count as negatives: truth files are incomplete,
-    so a few real duplicates are labelled negative and scores come out a little
-    low rather than high.
-    """
+def training_data(inputs: list[Path], labels: list[LabelledPair], config: Config,
+                  state: State | None = None,
+                  truth: Truth | None = None) -> TrainingData:
+    """The candidates of a run on INPUTS that carry a label, with their evidence."""
     front = prepare(inputs, config, state, reuse_memo=False)
     activities, candidates = front.activities, front.candidates
-    features = evidence(activities, candidates, front.index)
     ids = activities["id"].to_numpy()
-    labels = np.array([
-        frozenset((ids[a], ids[b])) in truth.positives
-        for a, b in zip(candidates["a"], candidates["b"])
-    ])
+    actors = activities["actor_key"].to_numpy()
+    row_of = {frozenset((ids[a], ids[b])): i for i, (a, b) in enumerate(zip(candidates["a"], candidates["b"]))}
+    table = pd.DataFrame({"key": [pair.key for pair in labels], "label": [pair.label for pair in labels],
+                          "weight": band_weights(labels), "source": "sample"})
+    if truth is not None:
+        known = set(table["key"])
+        links = [k for k in truth.positives if k not in known]
+        table = pd.concat([table, pd.DataFrame({
+            "key": links, "label": "duplicate", "source": "link",
+            "weight": table["weight"].min() if len(table) else 1.0})], ignore_index=True)
     present = set(ids)
-    truth_in_data = sum(all(i in present for i in pair) for pair in truth.positives)
-    if not labels.any():
-        raise InputError(
-            "none of the truth pairs is among the candidate pairs: check that the truth "
-            "ids match the `id` column of the inputs"
-        )
-    return TrainingData(features[list(FEATURES)], labels, truth_in_data, front.embedder.identity,
-                        len(activities))
+    labelled_in_data = int(sum(all(i in present for i in key) for key in table["key"]))
+    table["row"] = table["key"].map(row_of)
+    table = table.dropna(subset=["row"])
+    if table.empty or table["label"].nunique() < 2:
+        raise InputError("too few labelled pairs among the candidate pairs: check that the label "
+                         "ids match the `id` column of the inputs (need duplicate or related, "
+                         "and unrelated pairs)")
+    rows = table["row"].astype(int).to_numpy()
+    features = evidence(activities, candidates.iloc[rows].reset_index(drop=True), front.index)
+    a, b = candidates["a"].to_numpy()[rows], candidates["b"].to_numpy()[rows]
+    groups = np.array(["\n".join(sorted((actors[x], actors[y]))) for x, y in zip(a, b)])
+    weights = table["weight"].to_numpy(dtype=float)
+    return TrainingData(features[list(FEATURES)], table["label"].to_numpy(), weights / weights.mean(),
+                        groups, table["source"].to_numpy(), labelled_in_data,
+                        front.embedder.identity, len(activities))
 
 
-def _ranking_metrics(scores: np.ndarray, labels: np.ndarray, total: int) -> dict[str, float]:
-    order = np.argsort(-scores, kind="stable")
-    hits = labels[order]
-    found = np.flatnonzero(hits)
-    metrics = {f"recall@{b}": round(float(hits[:b].sum()) / total, 4) for b in BUDGETS}
-    metrics["recall_of_candidates"] = round(float(labels.sum()) / total, 4)
-    metrics["average_precision"] = round(
-        float(np.sum((np.arange(len(found)) + 1) / (found + 1)) / total), 4
-    )
-    return metrics
+def _fit_head(x: np.ndarray, y: np.ndarray, weights: np.ndarray, groups: np.ndarray,
+              seed: int) -> LinearHead:
+    """A logistic regression on standardised features, Platt-calibrated on grouped folds,
+    as one weight per raw feature."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    mean = np.average(x, axis=0, weights=weights)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=weights))
+    scale[scale == 0] = 1.0
+    folds = min(FOLDS, len(set(groups)))
+    splits = list(GroupKFold(folds, shuffle=True, random_state=seed).split(x, y, groups))
+    model = CalibratedClassifierCV(LogisticRegression(C=REGULARISATION_C, max_iter=5000),
+                                   method="sigmoid", cv=splits, ensemble=False)
+    model.fit((x - mean) / scale, y, sample_weight=weights)
+    fitted = model.calibrated_classifiers_[0]
+    regression, platt = fitted.estimator, fitted.calibrators[0]
+    # P = 1 / (1 + exp(a f + b)) with f = w . (x - mean) / scale + c: one linear logit in x
+    coefficients = -platt.a_ * regression.coef_[0] / scale
+    bias = -platt.a_ * (regression.intercept_[0] - np.sum(regression.coef_[0] * mean / scale)) - platt.b_
+    return LinearHead(weights={name: round(float(w), 4) for name, w in zip(FEATURES, coefficients)},
+                      bias=round(float(bias), 4))
 
 
-def _sample_negatives(labels: np.ndarray, similarity: np.ndarray, ratio: int, rng) -> np.ndarray:
-    """Rows to fit on: every positive, and ``ratio`` negatives per positive, half of
-    them the most text-similar (the hard cases), half drawn at random."""
-    positives = np.flatnonzero(labels)
-    negatives = np.flatnonzero(~labels)
-    wanted = min(len(negatives), ratio * len(positives))
-    hard = negatives[np.argsort(-similarity[negatives], kind="stable")[: wanted // 2]]
-    rest = np.setdiff1d(negatives, hard)
-    drawn = rng.choice(rest, size=min(len(rest), wanted - len(hard)), replace=False)
-    return np.concatenate([positives, hard, drawn])
+def _targets(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pairs = np.array([LABELS[label] for label in labels]).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1]
 
 
-#: features that are evidence *against* the same effort: their weights stay <= 0
-AGAINST = ("country_differs", "dates_disjoint")
-
-
-def fit_monotone(x: np.ndarray, y: np.ndarray, penalty: float = 1.0) -> tuple[np.ndarray, float]:
-    """Logistic regression whose weights point the way the evidence does.
-
-    Every feature but AGAINST is evidence *for* the same effort (more similar
-    text, a shared country, overlapping dates): its weight is >= 0; AGAINST
-    weights are <= 0. Another sign would only fit quirks of an incomplete truth;
-    bounding them keeps the model sensible on other data.
-    """
-    from scipy.optimize import minimize
-
-    def loss(params):
-        weights, bias = params[:-1], params[-1]
-        z = x @ weights + bias
-        probability = 1.0 / (1.0 + np.exp(-z))
-        value = np.sum(np.logaddexp(0, z) - y * z) + 0.5 * penalty * weights @ weights
-        gradient = x.T @ (probability - y) + penalty * weights
-        return value, np.append(gradient, np.sum(probability - y))
-
-    start = np.zeros(x.shape[1] + 1)
-    bounds = [(None, 0.0) if name in AGAINST else (0.0, None) for name in FEATURES]
-    bounds += [(None, None)]
-    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
-    return result.x[:-1], float(result.x[-1])
-
-
-def train(data: TrainingData, *, folds: int = 5, seed: int = 0, ratio: int = 20) -> tuple[PairScorer, dict]:
-    """Held-out figures from a stratified k-fold split, then a model fitted on all pairs.
-
-    Each fold's model is fitted on its training rows (positives plus sampled
-    negatives) and ranks *every* candidate of the held-out fold, so the figures
-    are those of a real run.
-    """
-    from sklearn.model_selection import StratifiedKFold
-
+def fit_scorer(data: TrainingData, seed: int = 0) -> PairScorer:
     x = data.features.to_numpy(dtype=float)
-    labels = data.labels.astype(bool)
-    similarity = data.features["text"].to_numpy(dtype=float)
-    if labels.sum() < folds:
-        raise InputError(f"only {int(labels.sum())} truth pairs among the candidates: need at least {folds}")
-    rng = np.random.default_rng(seed)
-    held_out = np.zeros(len(labels))
-    for train_rows, test_rows in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, labels):
-        rows = train_rows[_sample_negatives(labels[train_rows], similarity[train_rows], ratio, rng)]
-        weights, bias = fit_monotone(x[rows], labels[rows].astype(float))
-        held_out[test_rows] = x[test_rows] @ weights + bias
-    rows = _sample_negatives(labels, similarity, ratio, rng)
-    weights, bias = fit_monotone(x[rows], labels[rows].astype(float))
-    metrics = {
-        "held_out": _ranking_metrics(held_out, labels, data.truth_in_data),
-        "training": _ranking_metrics(x @ weights + bias, labels, data.truth_in_data),
-        "folds": folds,
-        "positives": int(labels.sum()),
-        "negatives": int(len(labels) - labels.sum()),
-        "negatives_per_positive_fitted": ratio,
-    }
-    scorer = PairScorer(
-        weights={name: round(float(w), 4) for name, w in zip(FEATURES, weights)},
-        bias=round(bias, 4),
-        name="trained",
-    )
-    return scorer, metrics
+    genuine, duplicate = _targets(data.labels)
+    return PairScorer(genuine=_fit_head(x, genuine, data.weights, data.groups, seed),
+                      duplicate=_fit_head(x, duplicate, data.weights, data.groups, seed),
+                      name="learned")
 
 
-def save(scorer: PairScorer, metrics: dict, data: TrainingData, path: Path, sources: dict) -> Path:
-    """The scorer as JSON, and its model card as Markdown beside it."""
+def held_out(data: TrainingData) -> pd.DataFrame:
+    """P(duplicate), P(genuine) of every labelled pair from models that never saw its actor pair
+    (averaged over REPEATS grouped splits)."""
+    from sklearn.model_selection import GroupKFold
+
+    total = np.zeros((len(data.labels), 2))
+    for repeat in range(REPEATS):
+        splits = GroupKFold(min(FOLDS, len(set(data.groups))), shuffle=True, random_state=repeat)
+        for train_rows, test_rows in splits.split(data.features, data.labels, data.groups):
+            part = TrainingData(data.features.iloc[train_rows], data.labels[train_rows],
+                                data.weights[train_rows], data.groups[train_rows],
+                                data.sources[train_rows], 0, data.embedder, data.activities)
+            scored = fit_scorer(part, seed=repeat).predict_proba(data.features.iloc[test_rows])
+            total[test_rows] += scored[["p_duplicate", "p_genuine"]].to_numpy()
+    return pd.DataFrame(total / REPEATS, columns=["p_duplicate", "p_genuine"])
+
+
+def metrics(data: TrainingData, predicted: pd.DataFrame) -> dict[str, object]:
+    """Held-out figures: what share of each class is reported and how, calibration, ranking."""
+    from sklearn.metrics import average_precision_score, brier_score_loss
+
+    genuine, duplicate = _targets(data.labels)
+    p_dup, p_gen = predicted["p_duplicate"].to_numpy(), predicted["p_genuine"].to_numpy()
+    sample = data.sources == "sample"
+    per_class = {}
+    for label in LABELS:
+        rows = sample & (data.labels == label)
+        if rows.any():
+            per_class[label] = {"pairs": int(rows.sum()),
+                                "reported": round(float(np.mean(p_gen[rows] >= 0.5)), 3),
+                                "called_duplicate": round(float(np.mean(p_dup[rows] >= 0.5)), 3)}
+    links = data.sources == "link"
+    if links.any():
+        per_class["declared links"] = {"pairs": int(links.sum()),
+                                       "reported": round(float(np.mean(p_gen[links] >= 0.5)), 3),
+                                       "called_duplicate": round(float(np.mean(p_dup[links] >= 0.5)), 3)}
+    heads = {}
+    for name, y, p in (("genuine", genuine, p_gen), ("duplicate", duplicate, p_dup)):
+        heads[name] = {
+            "average_precision": round(float(average_precision_score(y[sample], p[sample])), 3),
+            "brier": round(float(brier_score_loss(y[sample], p[sample])), 4),
+            "reliability": reliability(p[sample], y[sample]),
+        }
+    return {"folds": FOLDS, "repeats": REPEATS, "grouped_by": "actor pair",
+            "labelled_pairs": int(len(data.labels)), "per_class": per_class, "heads": heads}
+
+
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict[str, float]]:
+    """Mean predicted probability and observed share per probability bin."""
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    return [{"bin": f"{edges[i]:.1f}-{edges[i + 1]:.1f}", "pairs": int((which == i).sum()),
+             "predicted": round(float(p[which == i].mean()), 3),
+             "observed": round(float(y[which == i].mean()), 3)}
+            for i in range(bins) if (which == i).any()]
+
+
+def train(data: TrainingData) -> tuple[PairScorer, dict]:
+    """Held-out figures first, then the scorer fitted on every labelled pair."""
+    if len(set(data.groups)) < FOLDS:
+        raise InputError(f"labelled pairs from only {len(set(data.groups))} actor pairs: "
+                         f"need at least {FOLDS} for grouped cross-validation")
+    predicted = held_out(data)
+    return fit_scorer(data), {**metrics(data, predicted), "predicted": predicted}
+
+
+def save(scorer: PairScorer, figures: dict, data: TrainingData, path: Path, sources: dict) -> Path:
+    """The scorer as JSON, its model card (Markdown) and reliability plot (PNG) beside it."""
     trained_at = datetime.date.today().isoformat()
-    scorer.details = {
-        "embedder": data.embedder, "trained_at": trained_at, "overlap_version": __version__,
-        "metrics": metrics, "data": sources,
-    }
+    predicted = figures.pop("predicted")
+    details = {"embedder": data.embedder, "trained_at": trained_at, "overlap_version": __version__,
+               "metrics": figures, "data": sources}
+    scorer = PairScorer(genuine=scorer.genuine, duplicate=scorer.duplicate, name=scorer.name,
+                        details=details)
     write_json_atomic(path, scorer.to_dict())
+    plot = path.with_name(path.stem + "-reliability.png")
+    has_plot = plot_reliability(data, predicted, plot)
     card = path.with_name(path.stem + ".md")
-    write_text_atomic(card, model_card(scorer, metrics, data, sources, trained_at))
+    write_text_atomic(card, model_card(scorer, figures, data, sources, trained_at,
+                                       plot.name if has_plot else None))
     return card
 
 
-def model_card(scorer: PairScorer, metrics: dict, data: TrainingData, sources: dict, trained_at: str) -> str:
-    held, fitted = metrics["held_out"], metrics["training"]
-    rows = "\n".join(
-        f"| {name} | {held[name]:.3f} | {fitted[name]:.3f} |" for name in held
-    )
-    weights = "\n".join(f"| {name} | {weight:+.3f} |" for name, weight in scorer.weights.items())
+def plot_reliability(data: TrainingData, predicted: pd.DataFrame, path: Path) -> bool:
+    """Predicted against observed, per head, on held-out folds (False without matplotlib)."""
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    genuine, duplicate = _targets(data.labels)
+    sample = data.sources == "sample"
+    figure, axes = plt.subplots(figsize=(5, 4.5), dpi=100)
+    axes.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1, label="perfect")
+    for name, y, column, colour in (("P(genuine)", genuine, "p_genuine", "#2f6f4f"),
+                                    ("P(duplicate)", duplicate, "p_duplicate", "#b5502b")):
+        points = reliability(predicted[column].to_numpy()[sample], y[sample])
+        axes.plot([p["predicted"] for p in points], [p["observed"] for p in points], marker="o",
+                  color=colour, label=name)
+        for p in points:
+            axes.annotate(str(p["pairs"]), (p["predicted"], p["observed"]), fontsize=7,
+                          textcoords="offset points", xytext=(4, -10), color=colour)
+    axes.set_xlabel("predicted probability (held out)")
+    axes.set_ylabel("observed share")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1.02)
+    axes.set_title("Reliability of the pair scorer (labels read blind)")
+    axes.legend(loc="upper left")
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp.png")
+    figure.savefig(temporary)
+    plt.close(figure)
+    temporary.replace(path)
+    return True
+
+
+def model_card(scorer: PairScorer, figures: dict, data: TrainingData, sources: dict,
+               trained_at: str, plot: str | None) -> str:
+    counts = pd.Series(data.labels[data.sources == "sample"]).value_counts()
+    classes = "\n".join(
+        f"| {label} | {row['pairs']} | {row['reported']:.1%} | {row['called_duplicate']:.1%} |"
+        for label, row in figures["per_class"].items())
+    heads = "\n".join(
+        f"| {name} | {head['average_precision']:.3f} | {head['brier']:.4f} |"
+        for name, head in figures["heads"].items())
+    bins = "\n".join(
+        f"| {name} | {p['bin']} | {p['pairs']} | {p['predicted']:.2f} | {p['observed']:.2f} |"
+        for name, head in figures["heads"].items() for p in head["reliability"])
+    weights = "\n".join(
+        f"| {name} | {scorer.genuine.weights[name]:+.3f} | {scorer.duplicate.weights[name]:+.3f} |"
+        for name in FEATURES)
+    picture = f"\n![Reliability]({plot})\n" if plot else ""
     return f"""# Pair scorer model card
 
-A logistic regression over overlap's evidence features: score = sigmoid(bias + sum of
-weight x feature). Trained {trained_at} with overlap {__version__}.
+Two logistic heads over overlap's evidence features, each calibrated (Platt scaling on
+grouped held-out folds, CalibratedClassifierCV) and folded back into one weight per
+feature: P(genuine) = sigmoid(bias + sum of weight x feature) is the probability that a
+reviewer reading both records finds the pair a duplicate or related work; P(duplicate)
+that it is the same effort or money reported twice. Trained {trained_at} with overlap
+{__version__}.
 
 ## Data
-- Truth: `{sources.get('truth', '')}` ({data.truth_in_data} pairs among the activities read).
-- Inputs: {', '.join(f'`{s}`' for s in sources.get('inputs', []))} ({data.activities} activities).
-- Candidates: every pair the run would score ({metrics['positives']} truth pairs,
-  {metrics['negatives']} others, taken as negatives: the truth is incomplete, so some
-  real duplicates are among them). The model is fitted on every truth pair and
-  {metrics['negatives_per_positive_fitted']} negatives per truth pair, half the most
-  text-similar, half drawn at random: scores read as probabilities under that 1 in
-  {metrics['negatives_per_positive_fitted'] + 1} prior, not the real (much rarer) base rate.
-- Weights are bounded to point the way their evidence does: at or above zero, except
-  `country_differs` and `dates_disjoint` (at or below zero).
-- Embedder: `{data.embedder}` (the text feature depends on it: retrain when changing it).
+- Labels: {', '.join(f'`{s}`' for s in sources.get('labels', []))}: pairs of the default
+  run's candidates read blind (no score shown) and labelled with the rubric
+  (duplicate / related / unrelated): {int(counts.get('duplicate', 0))} duplicate,
+  {int(counts.get('related', 0))} related, {int(counts.get('unrelated', 0))} unrelated.
+- Declared links: `{sources.get('truth') or 'none'}` (same money declared by the
+  publishers; labelled duplicate): {int((data.sources == 'link').sum())} among the candidates.
+- Inputs: {', '.join(f'`{s}`' for s in sources.get('inputs', []))} ({data.activities} activities);
+  {data.labelled_in_data} labelled pairs had both activities in the inputs, {len(data.labels)}
+  were among the candidates (the others cannot be scored).
+- Weights: pairs drawn within rank bands weigh (band size / pairs labelled in it) ^
+  {BAND_WEIGHT_POWER}; declared links weigh as the top band.
+- Embedder: `{data.embedder}` (the text features depend on it: retrain when changing it).
 
-## Metrics
-Recall of the truth pairs within the top-B candidates ranked by the model, and average
-precision (unlisted pairs counted as false). Held out: each pair scored by a model fitted
-on the other {metrics['folds'] - 1} folds of a stratified {metrics['folds']}-fold split.
+## Held-out figures
+{FOLDS}-fold cross-validation grouped by actor pair, repeated {REPEATS} times: each pair is
+scored by models that never saw a pair of the same two actors. "Reported" is
+P(genuine) >= 0.5, "called duplicate" P(duplicate) >= 0.5 (the default thresholds).
 
-| metric | held out | training |
+| label | pairs | reported | called duplicate |
+|---|---|---|---|
+{classes}
+
+| head | average precision | Brier score |
 |---|---|---|
-{rows}
+{heads}
 
+Reliability (labelled pairs drawn within bands, unweighted):
+
+| head | predicted | pairs | mean predicted | observed |
+|---|---|---|---|---|
+{bins}
+{picture}
 ## Weights
-Bias {scorer.bias:+.3f}.
+Bias: genuine {scorer.genuine.bias:+.3f}, duplicate {scorer.duplicate.bias:+.3f}.
 
-| feature | weight |
-|---|---|
+| feature | genuine | duplicate |
+|---|---|---|
 {weights}
 
 ## Limits
-Trained on IATI activities (mostly English, COVID-19 response 2020-21): funders' grants
-and implementers' projects. Texts in 3W tables (a few words) are scored by the built-in
-short-text weights instead. The training figures are optimistic; use the held-out ones.
+Trained on IATI activities (mostly English, COVID-19 response 2020-21): funders' grants,
+implementers' projects, pooled funds. The labelled pairs are few (hundreds): the
+per-class figures move by several points between splits. Probabilities are calibrated
+for pairs drawn like the labelled ones (a tempered weighting of rank bands), not for
+every candidate of another kind of data. Texts in 3W tables (a few words) are scored by
+the built-in short-text weights instead. A reviewer's decisions refine the model for a
+user's data (`PairScorer.fit`).
 """
