@@ -69,6 +69,11 @@ def test_samples_outputs(samples_run, tmp_path):
     assert activities["source_row"].notna().all()
     pairs = pd.read_csv(paths["pairs"])
     assert pairs["score"].is_monotonic_decreasing
+    # both probabilities, the score being P(genuine); conflicts are not scored as duplicates
+    scored = pairs[pairs["kind"] != "conflict"]
+    assert (scored["score"] == scored["p_genuine"]).all()
+    assert (scored["p_duplicate"] <= scored["p_genuine"]).all()
+    assert (scored.loc[scored["kind"] == "duplicate", "p_duplicate"] >= 0.5).all()
     assert (pairs["actor_a"] != pairs["actor_b"]).all()
     clusters = pd.read_csv(paths["clusters"])
     assert set(pairs["cluster_id"]) <= set(clusters["cluster_id"])

@@ -59,6 +59,8 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
         "pair_id": pairs["pair_id"],
         "kind": pairs["kind"],
         "score": pairs["score"].round(4),
+        "p_duplicate": pairs["p_duplicate"].round(4),
+        "p_genuine": pairs["p_genuine"].round(4),
         "similarity": pairs["similarity"].astype(float).round(4),
         "id_a": activities["id"].to_numpy()[a],
         "actor_a": activities["actor"].to_numpy()[a],
