@@ -1,11 +1,14 @@
 """Quality on real data: overlap's default against plain text-similarity baselines.
 
-Two evaluations, on the data in ../shared (skipped cleanly when it is absent):
+Evaluations on the data in ../shared (skipped cleanly when it is absent):
 
 - IATI: 14,643 real activities and the 82 pairs of `links-dev.csv` (two organisations
   reporting the same money or project). Recall of those pairs within the top-B
   ranked pairs, average precision (unlisted pairs counted as false: a lower
   bound), and reported pairs per activity.
+- Pairs read blind (`pair-labels-dev.csv`, and apart the labels of
+  `tests/data/iati-pair-labels-extra.csv`): for the default run, `overlap evaluate
+  --labels`'s table: per class, per rank band, an estimated precision.
 - Cross-lingual: the 910 rows of `bilingual-dev.csv` (455 activities, each written
   in two languages) mixed into the IATI activities, after removing the 455 IATI
   activities they duplicate. For each row: is its twin the top-ranked activity of
@@ -34,6 +37,8 @@ SHARED = ROOT.parent / "shared" / "data"
 IATI = SHARED / "iati" / "activities.csv"
 LINKS = SHARED / "iati" / "links-dev.csv"
 BILINGUAL = SHARED / "crosslingual" / "bilingual-dev.csv"
+LABEL_FILES = {"dev labels": SHARED / "iati" / "pair-labels-dev.csv",
+               "extra labels": ROOT / "tests" / "data" / "iati-pair-labels-extra.csv"}
 BUDGETS = (100, 500, 1000, 5000)
 
 
@@ -72,6 +77,17 @@ def iati_metrics(ranking: pd.DataFrame, activities: pd.DataFrame) -> dict[str, f
     metrics["AP"] = float(np.sum((np.arange(len(found)) + 1) / (found + 1)) / len(truth))
     metrics["pairs/activity"] = 2 * len(ranking) / len(activities)
     return metrics
+
+
+def label_tables(result) -> str:
+    """`overlap evaluate --labels` on the run's pairs.csv, for each label file apart."""
+    from overlap.evaluate import evaluate_labels, format_labels_table, load_labels
+    from overlap.report import pairs_table
+
+    ranking = pairs_table(result)
+    return "\n\n".join(f"== {name}: {path.name} ==\n"
+                       + format_labels_table(evaluate_labels(ranking, load_labels([path])))
+                       for name, path in LABEL_FILES.items())
 
 
 def mixed_inputs(folder: Path) -> Path:
@@ -118,6 +134,7 @@ def main() -> int:
         print(f"skipped: {IATI} is absent (the evaluation data lives in ../shared)")
         return 0
     table = {}
+    labels = None
     with tempfile.TemporaryDirectory() as folder:
         mixed = mixed_inputs(Path(folder))
         for method in args.methods.split(","):
@@ -125,6 +142,8 @@ def main() -> int:
             ranking = raw_ranking(result) if method != "default" else result.pairs
             row = iati_metrics(ranking, result.activities)
             row["run seconds"] = seconds
+            if method == "default" and LABEL_FILES["dev labels"].exists():
+                labels = label_tables(result)
             # the bilingual rows split one publisher into two actors on purpose (its
             # name suffixed with the language): their shared id prefix must not merge them
             mixed_result, _ = run_method([mixed], method, args.state, publisher_aliases=False)
@@ -135,6 +154,9 @@ def main() -> int:
             table[name] = row
             print(_format(table), file=sys.stderr, flush=True)
     print(_format(table))
+    if labels is not None:
+        print("\nThe default run against pairs read blind\n")
+        print(labels)
     return 0
 
 

@@ -515,10 +515,11 @@ def format_labels_table(result: LabelEvaluation) -> str:
                          f"{counts['unrelated']:>7}{_percent(shares['duplicate']):>10}"
                          f"{_percent(shares['related']):>10}{_percent(shares['unrelated']):>12}")
     precision = result.precision
-    basis = ("each labelled pair weighted by its rank band's size / pairs labelled in it;\n"
-             f"  the reported ones stand for ~{precision.represented_pairs:,.0f} reported pairs)"
-             if precision.weighted else "unweighted: some labels have no rank band)")
-    lines += ["", f"estimated precision (an estimate from few labelled pairs, {basis}",
+    basis = (f"each weighted by its rank band's size / pairs labelled in it; the reported ones stand for "
+             f"~{precision.represented_pairs:,.0f} pairs" if precision.weighted
+             else "unweighted: some labels have no rank band")
+    lines += ["", "estimated precision of everything reported (an estimate from few labelled pairs,",
+              f"  {basis})",
               f"  genuine (duplicate or related) among reported pairs: {_percent(precision.genuine_share)}"
               f" (from {precision.genuine_pairs} labelled pairs)",
               f"  duplicates among pairs reported duplicate or funding-chain: "
