@@ -23,10 +23,12 @@ def test_reads_the_report_export_with_bom_and_crlf(write):
 
 
 def test_accepts_the_button_wording_and_only_the_required_columns(write):
-    path = write("d.csv", "Pair_ID,Decision\nP1,Confirmed duplicate\nP2, Not a duplicate \nP3,UNSURE\n")
+    path = write("d.csv", "Pair_ID,Decision\nP1,Confirmed duplicate\nP2, Not a duplicate \nP3,UNSURE\n"
+                 "P4,Funding link\nP5,related\nP6,Not related\nP7,confirmed\n")
     table = load_decisions(path)
-    assert table["decision"].tolist() == ["confirmed", "dismissed", "unsure"]
-    assert table["note"].tolist() == ["", "", ""]
+    assert table["decision"].tolist() == ["duplicate", "dismissed", "unsure", "funding link", "related",
+                                          "dismissed", "confirmed"]
+    assert table["note"].tolist() == [""] * 7
 
 
 def test_a_bad_decision_names_file_row_and_column(write):
@@ -35,7 +37,7 @@ def test_a_bad_decision_names_file_row_and_column(write):
         load_decisions(path)
     message = str(error.value)
     assert "d.csv, row 3, column 'decision': unknown decision 'maybe'" in message
-    assert "confirmed, dismissed or unsure" in message
+    assert "duplicate, funding link, related, not related" in message
 
 
 def test_an_empty_pair_id_is_an_error(write):

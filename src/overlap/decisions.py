@@ -21,16 +21,25 @@ from overlap.errors import InputError
 DECISION_COLUMNS = ("pair_id", "id_a", "id_b", "decision", "note", "reviewer", "decided_at")
 #: Columns a decisions file must have; the others are kept when present.
 REQUIRED_COLUMNS = ("pair_id", "decision")
-DECISIONS = ("confirmed", "dismissed", "unsure")
+DECISIONS = ("duplicate", "funding link", "related", "confirmed", "dismissed", "unsure")
+#: Decisions that keep a pair and say it is genuine: what it is (or "confirmed": as reported).
+GENUINE = ("duplicate", "funding link", "related", "confirmed")
 
 #: What people write (or what the report's buttons say) -> the stored decision.
 _WORDING = {
     "confirmed": "confirmed",
     "confirm": "confirmed",
-    "confirmed duplicate": "confirmed",
-    "duplicate": "confirmed",
+    "duplicate": "duplicate",
+    "confirmed duplicate": "duplicate",
+    "funding link": "funding link",
+    "funding-chain": "funding link",
+    "funding chain": "funding link",
+    "related": "related",
+    "overlap": "related",
     "dismissed": "dismissed",
     "dismiss": "dismissed",
+    "not related": "dismissed",
+    "unrelated": "dismissed",
     "not a duplicate": "dismissed",
     "not duplicate": "dismissed",
     "unsure": "unsure",
@@ -86,7 +95,9 @@ def _validate(table: pd.DataFrame, path: Path) -> None:
                              expected="the pair id from pairs.csv or the report")
         if decision_value(decision) is None:
             raise InputError(f"unknown decision {decision!r}", file=str(path), row=row,
-                             column="decision", expected="confirmed, dismissed or unsure")
+                             column="decision",
+                             expected="duplicate, funding link, related, not related (or dismissed), "
+                                      "confirmed or unsure")
 
 
 def load_decisions(paths: str | Path | Iterable[str | Path]) -> pd.DataFrame:
@@ -105,7 +116,7 @@ def load_decisions(paths: str | Path | Iterable[str | Path]) -> pd.DataFrame:
 
 
 def apply_decisions(pairs: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Mark confirmed and unsure pairs, drop dismissed ones; counts for run.json.
+    """Mark genuine and unsure pairs, drop dismissed (not related) ones; counts for run.json.
 
     Returns the pairs with ``decision`` and ``decision_note`` columns ('' when
     undecided) and the counts: decisions read, confirmed, unsure, dismissed
@@ -119,7 +130,7 @@ def apply_decisions(pairs: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.Da
     marked = pairs.assign(decision=decided, decision_note=notes)[kept].reset_index(drop=True)
     stats = {
         "read": int(len(decisions)),
-        "confirmed": int((decided == "confirmed").sum()),
+        "confirmed": int(decided.isin(GENUINE).sum()),
         "unsure": int((decided == "unsure").sum()),
         "dismissed": int((~kept).sum()),
         "unmatched": int((~decisions["pair_id"].isin(pairs["pair_id"])).sum()),
