@@ -34,7 +34,7 @@ def test_run_writes_every_output(write, tmp_path):
     for name in ("pairs.csv", "clusters.csv", "activities.csv", "report.html", "run.json"):
         assert (out / name).exists()
     header = (out / "pairs.csv").read_text().splitlines()[0]
-    assert header.startswith("pair_id,kind,score,similarity,id_a,actor_a,title_a,id_b,actor_b,"
+    assert header.startswith("pair_id,kind,score,p_duplicate,p_genuine,similarity,id_a,actor_a,title_a,id_b,actor_b,"
                              "title_b,cluster_id,reasons")
     run = json.loads((out / "run.json").read_text())
     assert run["activities"] == 4

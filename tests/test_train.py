@@ -9,7 +9,7 @@ from overlap.evaluate import LabelledPair
 from overlap.pipeline import run
 from overlap.schema import FEATURES
 from overlap.scorer import PairScorer
-from overlap.train import band_weights
+from overlap.train import BAND_WEIGHT_POWER, band_weights
 from tests.conftest import SAMPLES
 
 
@@ -73,8 +73,8 @@ def test_pairs_drawn_deep_in_the_ranking_weigh_more():
     labels += [LabelledPair(frozenset(("b", "c")), "unrelated", "1001-100000"),
                LabelledPair(frozenset(("d", "e")), "related", None)]
     weights = band_weights(labels)
-    assert weights[0] == (1000 / 10) ** 0.25
-    assert weights[10] == 99000 ** 0.25
+    assert weights[0] == (1000 / 10) ** BAND_WEIGHT_POWER
+    assert weights[10] == 99000 ** BAND_WEIGHT_POWER
     assert weights[11] == 1.0
 
 

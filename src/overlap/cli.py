@@ -400,8 +400,11 @@ def schedule(inputs, config_path, log_file, style, at_text, name, **config_optio
               help="Where to save the scorer (its model card and reliability plot go beside it).")
 @click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path),
               help="A state folder whose embedding cache to use (e.g. a nightly run's).")
+@click.option("--presumed", type=click.IntRange(min=0), default=3000, show_default=True,
+              help="Candidates the hand-set scorer does not report, drawn at random and presumed "
+                   "unrelated (0 = none).")
 def train(label_paths, truth_path: Path | None, inputs, config_path, embedder, out: Path,
-          state_dir: Path | None) -> None:
+          state_dir: Path | None, presumed: int) -> None:
     """Fit the pair scorer on INPUTS' candidate pairs labelled by --labels; report held-out figures."""
     from overlap.evaluate import load_labels, load_truth
     from overlap.state import open_locked
@@ -413,7 +416,7 @@ def train(label_paths, truth_path: Path | None, inputs, config_path, embedder, o
         labels = load_labels(list(label_paths))
         truth = load_truth(truth_path) if truth_path else None
         with open_locked(state_dir) if state_dir is not None else nullcontext() as state:
-            data = training_data(list(inputs), labels, config, state, truth)
+            data = training_data(list(inputs), labels, config, state, truth, presumed)
         scorer, figures = fit(data)
     except OverlapError as error:
         _fail(error)

@@ -353,14 +353,14 @@ def _read_label_file(path: Path) -> list[LabelledPair]:
             raise InputError(f"unknown label {row['label']!r}", file=str(path), row=number,
                              column="label", expected=" / ".join(LABELS))
         band = row.get("rank_band", "").strip() or None
-        if band is not None and _band_bounds(band) is None:
+        if band is not None and band_bounds(band) is None:
             raise InputError(f"unreadable rank band {band!r}", file=str(path), row=number,
                              column="rank_band", expected="FIRST-LAST ranks, e.g. 1-1000")
         pairs.append(LabelledPair(_key(row["id_a"].strip(), row["id_b"].strip()), label, band))
     return pairs
 
 
-def _band_bounds(band: str) -> tuple[int, int] | None:
+def band_bounds(band: str) -> tuple[int, int] | None:
     """'1,001-5,000' -> (1001, 5000); None when it is not a rank range."""
     low, _, high = band.replace(",", "").replace(" ", "").partition("-")
     if not (low.isdigit() and high.isdigit()) or int(low) > int(high):
@@ -370,7 +370,7 @@ def _band_bounds(band: str) -> tuple[int, int] | None:
 
 def band_size(band: str) -> int | None:
     """How many ranked pairs a band ("1-1000") holds; None when it is not a rank range."""
-    bounds = _band_bounds(band)
+    bounds = band_bounds(band)
     return None if bounds is None else bounds[1] - bounds[0] + 1
 
 
@@ -425,7 +425,7 @@ def _targets(classes: dict[str, ClassFigures]) -> list[Target]:
 
 
 def _band_figures(labels: list[LabelledPair], reported: dict[frozenset, str]) -> list[BandFigures]:
-    bands = sorted({p.band for p in labels if p.band is not None}, key=_band_bounds)
+    bands = sorted({p.band for p in labels if p.band is not None}, key=band_bounds)
     figures = []
     for band in bands:
         members = [p for p in labels if p.band == band]

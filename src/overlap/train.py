@@ -30,16 +30,18 @@ import pandas as pd
 from overlap import __version__
 from overlap.config import Config
 from overlap.errors import InputError
-from overlap.evaluate import LabelledPair, Truth, band_size
+from overlap.evaluate import LabelledPair, Truth, band_bounds, band_size
 from overlap.outputs import write_json_atomic, write_text_atomic
 from overlap.pipeline import prepare
 from overlap.schema import FEATURES
 from overlap.score import evidence
-from overlap.scorer import LABELS, LinearHead, PairScorer
+from overlap.scorer import BUILT_IN, LABELS, LinearHead, PairScorer
 from overlap.state import State
 
 #: how strongly a band's size weighs its labelled pairs: (size / labelled) ** power
-BAND_WEIGHT_POWER = 0.25
+BAND_WEIGHT_POWER = 0.5
+#: candidates the hand-set scorer does not report, presumed unrelated (see training_data)
+PRESUMED_UNRELATED = 3000  # the CLI's --presumed default
 #: inverse L2 strength of the logistic heads (on standardised features)
 REGULARISATION_C = 0.3
 FOLDS = 5
@@ -72,16 +74,33 @@ def band_weights(labels: list[LabelledPair]) -> np.ndarray:
 
 
 def training_data(inputs: list[Path], labels: list[LabelledPair], config: Config,
-                  state: State | None = None,
-                  truth: Truth | None = None) -> TrainingData:
-    """The candidates of a run on INPUTS that carry a label, with their evidence."""
+                  state: State | None = None, truth: Truth | None = None,
+                  presumed: int = PRESUMED_UNRELATED, seed: int = 0) -> TrainingData:
+    """The candidates of a run on INPUTS that carry a label, with their evidence.
+
+    Besides the labelled pairs and the declared links, ``presumed`` candidates drawn at
+    random among those the hand-set scorer does not report are presumed unrelated: a
+    blind read found 98% of them unrelated, and without them the few labelled pairs
+    from that deep (and by far largest) part of the candidates leave the model too
+    sure of pairs it has never seen the like of.
+    """
     front = prepare(inputs, config, state, reuse_memo=False)
     activities, candidates = front.activities, front.candidates
+    # evidence over every candidate: best match compares each pair with the others
+    features = evidence(activities, candidates, front.index)
     ids = activities["id"].to_numpy()
     actors = activities["actor_key"].to_numpy()
     row_of = {frozenset((ids[a], ids[b])): i for i, (a, b) in enumerate(zip(candidates["a"], candidates["b"]))}
-    table = pd.DataFrame({"key": [pair.key for pair in labels], "label": [pair.label for pair in labels],
-                          "weight": band_weights(labels), "source": "sample"})
+    pairs = list(labels)
+    sources = ["sample"] * len(pairs)
+    if presumed:
+        drawn = _presumed_unrelated(features, candidates, {row_of.get(p.key) for p in pairs},
+                                    [p.band for p in pairs], presumed, seed)
+        pairs += [LabelledPair(frozenset((ids[candidates["a"].iat[row]], ids[candidates["b"].iat[row]])),
+                               "unrelated", band) for row, band in drawn]
+        sources += ["presumed"] * len(drawn)
+    table = pd.DataFrame({"key": [pair.key for pair in pairs], "label": [pair.label for pair in pairs],
+                          "weight": band_weights(pairs), "source": sources})
     if truth is not None:
         known = set(table["key"])
         links = [k for k in truth.positives if k not in known]
@@ -89,7 +108,8 @@ def training_data(inputs: list[Path], labels: list[LabelledPair], config: Config
             "key": links, "label": "duplicate", "source": "link",
             "weight": table["weight"].min() if len(table) else 1.0})], ignore_index=True)
     present = set(ids)
-    labelled_in_data = int(sum(all(i in present for i in key) for key in table["key"]))
+    labelled_in_data = int(sum(all(i in present for i in key)
+                               for key, source in zip(table["key"], table["source"]) if source != "presumed"))
     table["row"] = table["key"].map(row_of)
     table = table.dropna(subset=["row"])
     if table.empty or table["label"].nunique() < 2:
@@ -97,13 +117,34 @@ def training_data(inputs: list[Path], labels: list[LabelledPair], config: Config
                          "ids match the `id` column of the inputs (need duplicate or related, "
                          "and unrelated pairs)")
     rows = table["row"].astype(int).to_numpy()
-    features = evidence(activities, candidates.iloc[rows].reset_index(drop=True), front.index)
     a, b = candidates["a"].to_numpy()[rows], candidates["b"].to_numpy()[rows]
     groups = np.array(["\n".join(sorted((actors[x], actors[y]))) for x, y in zip(a, b)])
     weights = table["weight"].to_numpy(dtype=float)
-    return TrainingData(features[list(FEATURES)], table["label"].to_numpy(), weights / weights.mean(),
+    return TrainingData(features.iloc[rows][list(FEATURES)].reset_index(drop=True),
+                        table["label"].to_numpy(), weights / weights.mean(),
                         groups, table["source"].to_numpy(), labelled_in_data,
                         front.embedder.identity, len(activities))
+
+
+def _presumed_unrelated(features: pd.DataFrame, candidates: pd.DataFrame, labelled: set,
+                        bands: list[str | None], count: int, seed: int) -> list[tuple[int, str]]:
+    """Candidates the hand-set scorer does not report, drawn at random, each with its rank
+    band: the labelled band holding its hand-set rank, else the band of all unreported ones."""
+    genuine, _ = BUILT_IN.logits(features)
+    order = np.lexsort((-candidates["similarity"].to_numpy(), -genuine))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    unreported = np.flatnonzero(genuine < 0)
+    pool = np.setdiff1d(unreported, np.array([r for r in labelled if r is not None], dtype=np.int64))
+    drawn = np.random.default_rng(seed).choice(pool, size=min(count, len(pool)), replace=False)
+    ranges = [(band, bounds) for band in set(b for b in bands if b) if (bounds := band_bounds(band))]
+    first = len(order) - len(unreported) + 1
+    fallback = f"{first}-{len(order)}"
+
+    def band_of(row: int) -> str:
+        return next((band for band, (low, high) in ranges if low <= rank[row] <= high), fallback)
+
+    return [(int(row), band_of(row)) for row in drawn]
 
 
 def _fit_head(x: np.ndarray, y: np.ndarray, weights: np.ndarray, groups: np.ndarray,
@@ -299,8 +340,11 @@ that it is the same effort or money reported twice. Trained {trained_at} with ov
 - Inputs: {', '.join(f'`{s}`' for s in sources.get('inputs', []))} ({data.activities} activities);
   {data.labelled_in_data} labelled pairs had both activities in the inputs, {len(data.labels)}
   were among the candidates (the others cannot be scored).
-- Weights: pairs drawn within rank bands weigh (band size / pairs labelled in it) ^
-  {BAND_WEIGHT_POWER}; declared links weigh as the top band.
+- Presumed unrelated: {int((data.sources == 'presumed').sum())} candidates the hand-set scorer does
+  not report, drawn at random (a blind read found 98% of those unrelated); they teach the
+  model what the deep, largest part of the candidates looks like.
+- Weights: pairs drawn within rank bands (presumed ones included) weigh (band size / pairs
+  drawn in it) ^ {BAND_WEIGHT_POWER}; declared links weigh as the top band.
 - Embedder: `{data.embedder}` (the text features depend on it: retrain when changing it).
 
 ## Held-out figures
