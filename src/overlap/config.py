@@ -124,6 +124,13 @@ class ReviewConfig:
     decisions: tuple[str, ...] = setting(
         (), "decisions.csv files exported from the report. Decisions are remembered in the "
         "state: a dismissed pair stays hidden until one of its activities' text changes.")
+    learn: bool = setting(
+        True, "Refine the pair scorer on the decisions remembered in the state (duplicate, "
+        "funding link, related, not related), starting from the shipped model.")
+    learn_min_pairs: int = setting(10, "Refine only once at least this many decided pairs are candidates.")
+    learn_prior: float = setting(
+        3.0, "How strongly the refined weights stay near the shipped ones (an L2 pull): "
+        "higher keeps more of the shipped model.")
 
 
 @dataclass(frozen=True)

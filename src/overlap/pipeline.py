@@ -22,6 +22,7 @@ from overlap.candidates import SearchLists, generate_candidates
 from overlap.changes import (
     CHANGE_COLUMNS,
     STORED_DECISION_COLUMNS,
+    History,
     apply_review,
     changes_table,
     keep_cluster_ids,
@@ -39,6 +40,7 @@ from overlap.decisions import load_decisions
 from overlap.embed import Embedder, get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
+from overlap.learn import refine, reviewed_candidates
 from overlap.memo import (
     Memo,
     Reuse,
@@ -320,8 +322,8 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     with timer.stage("conflicts"):
         conflicts, hits, axes = _conflicts(activities, front.vectors, front.embedder, config, reuse)
     with timer.stage("score"):
-        scorer = load_scorer(config.score.model)
         features = evidence(activities, candidates, index, reuse.known_features(candidates))
+        scorer = _scorer_for(config, features, candidates, keys, activities, history, decided)
         pairs = score_pairs(activities, candidates, config.score, scorer, index, features,
                             reuse.known_reasons(candidates))
         reported_reasons = pairs[["a", "b", "pair_reasons", "short_text"]]
@@ -376,6 +378,23 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         if not conflicts.empty else {},
         axes=axes, memo=memo, reused=reuse.summary(),
     )
+
+
+def _scorer_for(config: Config, features: pd.DataFrame, candidates: pd.DataFrame, keys: np.ndarray,
+                activities: pd.DataFrame, history: History, decided: pd.DataFrame) -> PairScorer:
+    """The configured scorer, refined on the reviewer's decisions in force (overlap.learn)."""
+    scorer = load_scorer(config.score.model)
+    decisions = pd.concat([history.decisions, decided], ignore_index=True).fillna("")
+    if decisions.empty or not config.review.learn:
+        return scorer
+    decisions = decisions.drop_duplicates("pair_id", keep="last")
+    a, b = candidates["a"].to_numpy(), candidates["b"].to_numpy()
+    hashes = activities["text_hash"].to_numpy()
+    previous = history.previous.pairs if history.previous is not None else None
+    kinds = dict(zip(previous["pair_id"], previous["kind"])) if previous is not None else {}
+    reviewed = reviewed_candidates(decisions, np.array([pair_id(keys[x], keys[y]) for x, y in zip(a, b)]),
+                                   hashes[a], hashes[b], kinds)
+    return refine(scorer, features, reviewed, config.review)
 
 
 def _memo_fingerprint(config: Config, embedder: Embedder) -> str:
