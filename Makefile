@@ -47,6 +47,7 @@ bench: setup
 
 eval: setup
 	$(BIN)/python benchmarks/eval.py
+	$(BIN)/python benchmarks/review_simulation.py
 
 # The shipped scorer: trained on the IATI pairs read blind and the declared links (needs ../shared).
 train-scorer: setup

@@ -129,7 +129,7 @@ class ReviewConfig:
         "funding link, related, not related), starting from the shipped model.")
     learn_min_pairs: int = setting(10, "Refine only once at least this many decided pairs are candidates.")
     learn_prior: float = setting(
-        3.0, "How strongly the refined weights stay near the shipped ones (an L2 pull): "
+        10.0, "How strongly the refined weights stay near the shipped ones (an L2 pull): "
         "higher keeps more of the shipped model.")
 
 

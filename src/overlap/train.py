@@ -64,6 +64,8 @@ class TrainingData:
     labelled_in_data: int
     embedder: str
     activities: int
+    #: each row's pair, as the frozenset of its two activity ids
+    keys: np.ndarray
 
 
 def band_weights(labels: list[LabelledPair]) -> np.ndarray:
@@ -123,7 +125,7 @@ def training_data(inputs: list[Path], labels: list[LabelledPair], config: Config
     return TrainingData(features.iloc[rows][list(FEATURES)].reset_index(drop=True),
                         table["label"].to_numpy(), weights / weights.mean(),
                         groups, table["source"].to_numpy(), labelled_in_data,
-                        front.embedder.identity, len(activities))
+                        front.embedder.identity, len(activities), table["key"].to_numpy())
 
 
 def _presumed_unrelated(features: pd.DataFrame, candidates: pd.DataFrame, labelled: set,
@@ -177,6 +179,13 @@ def _targets(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pairs[:, 0], pairs[:, 1]
 
 
+def subset(data: TrainingData, rows: np.ndarray) -> TrainingData:
+    """The training data of these rows only."""
+    return TrainingData(data.features.iloc[rows].reset_index(drop=True), data.labels[rows],
+                        data.weights[rows], data.groups[rows], data.sources[rows], 0,
+                        data.embedder, data.activities, data.keys[rows])
+
+
 def fit_scorer(data: TrainingData, seed: int = 0) -> PairScorer:
     x = data.features.to_numpy(dtype=float)
     genuine, duplicate = _targets(data.labels)
@@ -194,9 +203,7 @@ def held_out(data: TrainingData) -> pd.DataFrame:
     for repeat in range(REPEATS):
         splits = GroupKFold(min(FOLDS, len(set(data.groups))), shuffle=True, random_state=repeat)
         for train_rows, test_rows in splits.split(data.features, data.labels, data.groups):
-            part = TrainingData(data.features.iloc[train_rows], data.labels[train_rows],
-                                data.weights[train_rows], data.groups[train_rows],
-                                data.sources[train_rows], 0, data.embedder, data.activities)
+            part = subset(data, train_rows)
             scored = fit_scorer(part, seed=repeat).predict_proba(data.features.iloc[test_rows])
             total[test_rows] += scored[["p_duplicate", "p_genuine"]].to_numpy()
     return pd.DataFrame(total / REPEATS, columns=["p_duplicate", "p_genuine"])
