@@ -97,7 +97,6 @@ FEATURES = (
     "country_missing",     # 1 one side names countries and the other none
     "title_same",          # 1 the folded titles are identical
     "length_ratio",        # the shorter description's words / the longer's
-    "same_language",       # 1 both texts are in one language
     "shared_specificity",  # mean IDF of the three rarest words both texts use / the largest IDF
     "shared_rare",         # log(1 + words both use that are rarer than RARE_IDF_SHARE of the largest IDF)
     "org_only",            # a shared organisation while titles and texts differ

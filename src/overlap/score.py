@@ -82,12 +82,15 @@ def crosslingual_standin(similarity: np.ndarray) -> np.ndarray:
 #: pairs of unchanged activities (the others depend on every candidate of a side)
 PAIRWISE = ("text", "title", "lexical", "country", "country_differs", "location", "sector",
             "dates", "dates_disjoint", "shared_org", "role_link", "start_near",
-            "countries_max", "country_missing", "title_same", "length_ratio", "same_language",
+            "countries_max", "country_missing", "title_same", "length_ratio",
             "shared_specificity", "shared_rare")
 
 #: a word is rare (specific to few efforts: a place, a programme's name) above this
 #: share of the largest IDF of the run's vocabulary
 RARE_IDF_SHARE = 0.6
+#: what a translation stands in for on the shared_rare scale: log(1 + 8 rare words), about
+#: what a reworded copy in one language shares
+RARE_STANDIN = float(np.log1p(8))
 
 
 def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -172,8 +175,11 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
     out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0 for x, y in zip(a, b)]
     words = np.array([len(d.split()) for d in activities["description"]])
     out["length_ratio"] = np.minimum(words[a], words[b]) / np.maximum(np.maximum(words[a], words[b]), 1)
-    out["same_language"] = (languages[a] == languages[b]).astype(float)
     out["shared_specificity"], out["shared_rare"] = shared_word_specificity(index, a, b)
+    # a translation shares no word with its original: there too the embedding stands in,
+    # at the specificity of the words a same-language copy shares
+    out.loc[across, "shared_specificity"] = np.maximum(out.loc[across, "shared_specificity"], standin)
+    out.loc[across, "shared_rare"] = np.maximum(out.loc[across, "shared_rare"], standin * RARE_STANDIN)
     return out
 
 
