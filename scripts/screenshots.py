@@ -102,7 +102,7 @@ def screenshots(browser, report: Path, out: Path) -> list[Path]:
     if page.locator("#pair-rows tr[data-p]").count():
         page.locator("#pair-rows tr[data-p]").first.click()
         page.wait_for_selector("#view-pair:not([hidden])")
-        page.locator("button[data-decision='confirmed']").click()
+        page.locator("button[data-decision='duplicate']").click()
         written.append(out / "pair.png")
         page.screenshot(path=str(written[-1]), full_page=True)
     page.close()

@@ -8,9 +8,10 @@ import pytest
 
 from overlap.config import load_config
 from overlap.conflicts import load_axes
-from overlap.decisions import apply_decisions, input_fingerprint, load_decisions
+from overlap.decisions import apply_decisions, decision_value, input_fingerprint, load_decisions
 from overlap.pipeline import run
 from overlap.report import (
+    informativeness,
     json_for_script,
     pairs_table,
     render_html,
@@ -131,6 +132,41 @@ def test_contributions_add_up_to_the_score(result):
         bias = data["meta"]["scorers"][data["pairs"]["scorer"][p]]["bias"]
         linear = bias + sum(data["pairs"]["contributions"][p * n:(p + 1) * n])
         assert abs(1 / (1 + 2.718281828459045 ** -linear) - score) < 0.01
+
+
+def test_pairs_carry_both_probabilities_and_how_informative_an_answer_is(result):
+    pairs = report_data(result)["pairs"]
+    assert pairs["p_duplicate"] == [round(v, 3) for v in result.pairs["p_duplicate"]]
+    assert pairs["p_genuine"] == [round(v, 3) for v in result.pairs["p_genuine"]]
+    for p_duplicate, p_genuine, informative in zip(pairs["p_duplicate"], pairs["p_genuine"],
+                                                   pairs["informative"]):
+        expected = max(1 - abs(2 * p_duplicate - 1), 1 - abs(2 * p_genuine - 1))
+        assert informative == pytest.approx(expected, abs=0.002)
+
+
+def test_the_scorer_learns_most_where_it_is_least_sure():
+    p_duplicate = pd.Series([0.5, 0.1, 0.02, 0.97, float("nan")])
+    p_genuine = pd.Series([0.9, 0.6, 0.99, 0.99, float("nan")])
+    informative = informativeness(p_duplicate, p_genuine).tolist()
+    assert informative == pytest.approx([1.0, 0.8, 0.04, 0.06, 0.0])
+
+
+def test_conflicts_are_never_first_in_the_review_queue(conflicted):
+    data = report_data(conflicted)
+    pairs, kinds = data["pairs"], data["meta"]["kinds"]
+    conflicts = [p for p, k in enumerate(pairs["kind"]) if kinds[k] == "conflict"]
+    assert conflicts
+    for p in conflicts:
+        assert pairs["p_duplicate"][p] is None and pairs["p_genuine"][p] is None
+        assert pairs["informative"][p] == 0
+
+
+def test_the_page_reads_decisions_in_the_words_decisions_py_reads():
+    """The page's import understands every wording a decisions file may use, as the run does."""
+    wording = report_data(fixture_result())["meta"]["decision_wording"]
+    for text in ("duplicate", "funding link", "related", "not related", "unsure", "confirmed",
+                 "dismissed", "not a duplicate"):
+        assert wording[text] == decision_value(text)
 
 
 def test_truncated_pages_say_so(result):

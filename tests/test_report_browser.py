@@ -154,21 +154,152 @@ def test_filters_and_sorting(watched):
     assert actors == sorted(actors, key=str.lower)
 
 
-def test_keyboard_opens_a_pair_and_decides(watched):
+#: The decision buttons, in order: (stored value, label, key).
+DECISION_BUTTONS = [("duplicate", "Duplicate", "1"), ("funding link", "Funding link", "2"),
+                    ("related", "Related", "3"), ("dismissed", "Not related", "4"), ("unsure", "Unsure", "5")]
+
+
+def page_data(watched) -> dict:
+    return watched.page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent)")
+
+
+def on_pair(page, position: int) -> None:
+    """Wait until the pair page shows the pair at this position (1-based) of the list."""
+    page.wait_for_function(f"() => document.querySelector('.pair-nav')"
+                           f" && document.querySelector('.pair-nav').innerText.includes('pair {position} of')")
+
+
+def test_five_decisions_by_key_on_the_pair_page_move_on_and_undo(watched):
     watched.open("#pairs")
     page = watched.page
     watched.rows().first.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_selector("#view-pair:not([hidden])")
-    assert "pair 2 of" in page.inner_text(".pair-nav")
-    page.keyboard.press("1")
-    assert page.get_attribute("button[data-decision='confirmed']", "aria-pressed") == "true"
+    on_pair(page, 2)
+    buttons = page.locator("#pair-body button[data-decision]")
+    labels = buttons.evaluate_all("bs => bs.map(b => [b.dataset.decision, b.firstChild.textContent.trim(),"
+                                  " b.querySelector('kbd').textContent])")
+    assert [tuple(label) for label in labels] == DECISION_BUTTONS
+    page.keyboard.press("1")  # duplicate, then on to the next unreviewed pair
+    on_pair(page, 3)
     page.keyboard.press("k")
-    page.wait_for_function("() => document.querySelector('.pair-nav').innerText.includes('pair 1 of')")
+    on_pair(page, 2)
+    assert page.get_attribute("button[data-decision='duplicate']", "aria-pressed") == "true"
+    page.keyboard.press("4")  # not related instead
+    on_pair(page, 3)
+    page.keyboard.press("u")  # undo: back to pair 2, a duplicate again
+    on_pair(page, 2)
+    assert page.get_attribute("button[data-decision='duplicate']", "aria-pressed") == "true"
+    page.keyboard.press("2")
+    on_pair(page, 3)
+    page.keyboard.press("k")
+    on_pair(page, 2)
+    page.keyboard.press("2")  # the same key again clears the decision and stays
+    page.wait_for_function("() => document.querySelector(\"button[data-decision='funding link']\")"
+                           ".getAttribute('aria-pressed') === 'false'")
+    assert "pair 2 of" in page.inner_text(".pair-nav")
+    page.keyboard.press("3")
+    on_pair(page, 3)
     page.keyboard.press("Escape")
     page.wait_for_selector("#view-pairs:not([hidden])")
-    assert watched.rows().nth(1).locator(".decision.confirmed").count() == 1
+    assert watched.rows().nth(1).locator(".decision.related").inner_text() == "Related"
+    assert "1 related" in page.inner_text("#progress")
+    assert watched.errors == []
+
+
+def test_decision_keys_work_on_a_table_row_and_move_to_the_next_unreviewed(watched):
+    watched.open("#pairs")
+    page, rows = watched.page, watched.rows()
+    focused = "() => document.activeElement.dataset.p"
+    rows.first.focus()
+    second, third = (rows.nth(k).get_attribute("data-p") for k in (1, 2))
+    page.keyboard.press("3")
+    rows.first.locator(".decision.related").wait_for()
+    assert page.evaluate(focused) == second
+    page.keyboard.press("2")
+    assert rows.nth(1).locator(".decision.funding-link").inner_text() == "Funding link"
+    assert page.evaluate(focused) == third
+    page.keyboard.press("u")
+    rows.nth(1).locator(".decision.none").wait_for()
+    assert page.evaluate(focused) == second
+    assert "1 of " in page.inner_text("#progress") and "1 related" in page.inner_text("#progress")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("n")  # the next unreviewed after the first row: the second
+    page.wait_for_selector("#view-pair:not([hidden])")
+    on_pair(page, 2)
+    assert watched.errors == []
+
+
+def test_most_informative_first_orders_the_table_and_the_review_queue(watched):
+    watched.open("#pairs")
+    page = watched.page
+    pairs = page_data(watched)["pairs"]
+    queue = sorted(range(len(pairs["id"])), key=lambda p: (-pairs["informative"][p], -pairs["score"][p], p))
+    assert len(set(pairs["informative"])) > 1
+    page.click("#sort-informative")
+    assert page.get_attribute("#sort-informative", "aria-pressed") == "true"
+    assert [int(p) for p in watched.rows().evaluate_all("rows => rows.map(r => r.dataset.p)")] == queue
+    page.click("#next-unreviewed")
+    page.wait_for_selector("#view-pair:not([hidden])")
+    on_pair(page, 1)
+    assert page.inner_text(".pair-head .mono") == pairs["id"][queue[0]]
+    page.keyboard.press("5")  # unsure, then the next in the queue
+    on_pair(page, 2)
+    page.keyboard.press("n")  # skipped, undecided
+    on_pair(page, 3)
+    assert page.inner_text(".pair-head .mono") == pairs["id"][queue[2]]
+    page.click("#pair-next-unreviewed")
+    on_pair(page, 4)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#view-pairs:not([hidden])")
+    assert page.get_attribute("#sort-informative", "aria-pressed") == "true"
+    page.click("th[data-sort='score'] button")
+    assert page.get_attribute("#sort-informative", "aria-pressed") == "false"
+
+
+def test_both_probabilities_are_shown_and_explained(watched):
+    watched.open("#pairs")
+    page = watched.page
+    pairs = page_data(watched)["pairs"]
+    headers = page.locator("#pair-table thead th").all_inner_texts()
+    assert any("P(genuine)" in h for h in headers) and any("P(duplicate)" in h for h in headers)
+    help_text = page.inner_text("#prob-help")
+    assert "P(genuine): how likely" in help_text and "P(duplicate): how likely" in help_text
+    p = int(watched.rows().first.get_attribute("data-p"))
+    assert watched.rows().first.locator("td.prob").inner_text() == f"{pairs['p_duplicate'][p]:.2f}"
+    watched.rows().first.click()
+    page.wait_for_selector("#view-pair:not([hidden])")
+    head = page.inner_text(".pair-head")
+    assert (f"P(genuine) {pairs['p_genuine'][p]:.2f} · P(duplicate) {pairs['p_duplicate'][p]:.2f}") in head
+    assert "one effort or the same money reported twice" in page.inner_text(".prob-help")
+
+
+def test_decisions_of_earlier_reports_still_show(watched, tmp_path):
+    """localStorage from before the five decisions (confirmed / dismissed) keeps working."""
+    watched.open("#pairs")
+    page = watched.page
+    data = page_data(watched)
+    ids = data["pairs"]["id"]
+    page.evaluate("""([key, first, second]) => localStorage.setItem(key, JSON.stringify({
+      [first]: {decision: "confirmed", note: "", reviewer: "", decided_at: "2024-01-01T00:00:00Z"},
+      [second]: {decision: "dismissed", note: "", reviewer: "", decided_at: "2024-01-01T00:00:00Z"}}))""",
+                  ["overlap:decisions:" + data["meta"]["fingerprint"], ids[0], ids[1]])
+    page.reload()
+    page.wait_for_selector("html[data-ready]")
+    assert watched.rows().first.locator(".decision.confirmed").inner_text() == "Confirmed"
+    assert watched.rows().nth(1).locator(".decision.dismissed").inner_text() == "Not related"
+    assert "1 not related · 0 unsure · 1 confirmed" in page.inner_text("#progress")
+    watched.go(f"#pair/{ids[0]}")
+    assert page.locator("#review-confirmed").is_visible()
+    assert page.locator("#pair-body button[data-decision][aria-pressed='true']").count() == 0
+    watched.go("#pairs")
+    with page.expect_download() as download:
+        page.click("#export-decisions")
+    path = tmp_path / "decisions.csv"
+    download.value.save_as(path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    assert [r["decision"] for r in rows] == ["confirmed", "not related"]
 
 
 def test_a_decision_survives_a_reload_and_exports(watched, tmp_path):
@@ -177,7 +308,7 @@ def test_a_decision_survives_a_reload_and_exports(watched, tmp_path):
     watched.rows().first.click()
     page.wait_for_selector("#view-pair:not([hidden])")
     pair_id = page.inner_text(".pair-head .mono")
-    page.click("button[data-decision='confirmed']")
+    page.click("button[data-decision='duplicate']")
     page.fill("#review-note", 'same wells, "same" place')
     page.fill("#review-reviewer", "Ana")
     page.press("#review-reviewer", "Tab")
@@ -188,10 +319,13 @@ def test_a_decision_survives_a_reload_and_exports(watched, tmp_path):
     )
     page.reload()
     page.wait_for_selector("html[data-ready]")
-    assert page.get_attribute("button[data-decision='confirmed']", "aria-pressed") == "true"
+    assert page.get_attribute("button[data-decision='duplicate']", "aria-pressed") == "true"
     assert page.input_value("#review-note") == 'same wells, "same" place'
     assert page.inner_text("#progress").startswith("1 of ")
     watched.go("#pairs")
+    for key, row in zip("2345", range(1, 5)):  # one pair of each other decision, by key on its row
+        watched.rows().nth(row).focus()
+        page.keyboard.press(key)
     with page.expect_download() as download:
         page.click("#export-decisions")
     assert download.value.suggested_filename == "decisions.csv"
@@ -199,11 +333,12 @@ def test_a_decision_survives_a_reload_and_exports(watched, tmp_path):
     download.value.save_as(path)
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
     assert list(rows[0]) == list(DECISION_COLUMNS)
-    assert len(rows) == 1
-    assert rows[0]["pair_id"] == pair_id and rows[0]["decision"] == "confirmed"
+    assert [r["decision"] for r in rows] == ["duplicate", "funding link", "related", "not related", "unsure"]
+    assert rows[0]["pair_id"] == pair_id
     assert rows[0]["note"] == 'same wells, "same" place' and rows[0]["reviewer"] == "Ana"
     assert rows[0]["id_a"] and rows[0]["id_b"] and rows[0]["decided_at"].endswith("Z")
-    assert load_decisions(path)["decision"].tolist() == ["confirmed"]
+    assert load_decisions(path)["decision"].tolist() == ["duplicate", "funding link", "related", "dismissed",
+                                                         "unsure"]
 
 
 def test_importing_decisions_marks_pairs(watched, tmp_path):
@@ -211,12 +346,15 @@ def test_importing_decisions_marks_pairs(watched, tmp_path):
     page = watched.page
     pair_id = page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).pairs.id[0]")
     path = tmp_path / "in.csv"
-    path.write_text(f"pair_id,decision,note\n{pair_id},Not a duplicate,different wells\nPX,maybe,\n")
+    second = page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).pairs.id[1]")
+    path.write_text(f"pair_id,decision,note\n{pair_id},Not a duplicate,different wells\n{second},funding_chain,\n"
+                    "PX,maybe,\n")
     page.set_input_files("#import-file", str(path))
     page.wait_for_function("() => document.getElementById('review-message').textContent.length > 0")
-    assert "Imported 1 decision" in page.inner_text("#review-message")
+    assert "Imported 2 decisions" in page.inner_text("#review-message")
     assert "skipped 1 row" in page.inner_text("#review-message")
-    assert watched.rows().first.locator(".decision.dismissed").count() == 1
+    assert watched.rows().first.locator(".decision.dismissed").inner_text() == "Not related"
+    assert watched.rows().nth(1).locator(".decision.funding-link").inner_text() == "Funding link"
 
 
 def test_hostile_text_is_shown_as_text(watched):
@@ -265,7 +403,7 @@ def test_print_shows_the_confirmed_pairs(watched):
     watched.open("#pairs")
     page = watched.page
     watched.rows().first.click()
-    page.click("button[data-decision='confirmed']")
+    page.click("button[data-decision='related']")
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert page.locator("#print-view").is_visible()

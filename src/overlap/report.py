@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from overlap.dac_sectors import dac_sector_label
+from overlap.decisions import _WORDING as DECISION_WORDING
 from overlap.decisions import input_fingerprint
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
@@ -138,6 +139,17 @@ def _activities_data(activities: pd.DataFrame, vocabularies: dict[str, _Vocabula
     }
 
 
+def informativeness(p_duplicate: pd.Series, p_genuine: pd.Series) -> np.ndarray:
+    """How much a reviewer's answer would teach the scorer: 1 where it is least sure.
+
+    Per head, 1 - |2p - 1| is 1 at p = 0.5 and 0 at p = 0 or 1; a pair counts by its
+    less certain head. Pairs without probabilities (conflicts) teach it nothing: 0.
+    """
+    uncertainty = [1 - np.abs(2 * column.to_numpy(dtype=np.float64) - 1)
+                   for column in (p_duplicate, p_genuine)]
+    return np.nan_to_num(np.fmax(*uncertainty), nan=0.0)
+
+
 def _pairs_data(result: RunResult, shown: pd.DataFrame, kinds: _Vocabulary,
                 clusters: dict[str, int]) -> dict[str, list]:
     """The shown pairs as columns; ``a``/``b`` are activity positions.
@@ -145,12 +157,17 @@ def _pairs_data(result: RunResult, shown: pd.DataFrame, kinds: _Vocabulary,
     ``contributions`` is flat, one value per pair and feature in the order of
     ``meta.features``: what the page's score bars draw. ``scorer`` says which of
     ``meta.scorers`` scored each pair (short texts have their own weights).
+    ``p_duplicate`` and ``p_genuine`` are null for conflicts; ``informative`` orders
+    the review queue (see ``informativeness``).
     """
     contributions = pair_contributions(shown, result.scorer).to_numpy(dtype=np.float64)
     data = {
         "id": shown["pair_id"].tolist(),
         "kind": kinds.codes(shown["kind"]),
         "score": _rounded(shown["score"]),
+        "p_duplicate": _rounded(shown["p_duplicate"]),
+        "p_genuine": _rounded(shown["p_genuine"]),
+        "informative": _rounded(informativeness(shown["p_duplicate"], shown["p_genuine"])),
         "a": [int(x) for x in shown["a"]],
         "b": [int(x) for x in shown["b"]],
         "reasons": shown["reasons"].tolist(),
@@ -301,6 +318,7 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object
         "features": list(FEATURES),
         "scorers": [_scorer_view(result.scorer), _scorer_view(SHORT_TEXT)],
         "decisions": summary.get("decisions"),
+        "decision_wording": DECISION_WORDING,
         "changes": summary.get("changes"),
         "reused": summary.get("reused") or {},
     }

@@ -21,10 +21,11 @@ function renderPairDetail(p) {
   body.appendChild(el("div", {cls: "pair-head"}, [
     el("h2", {attrs: {id: "h-pair", tabindex: "-1"}}, [kindBadge(kindOf(p)), " ",
       dataText("span", actorOf(a)), el("span", {cls: "muted", text: " ↔ "}), dataText("span", actorOf(b))]),
-    el("p", {cls: "muted"}, ["Score ", el("b", {text: fmtScore(PAIRS.score[p])}), " · pair ",
+    el("p", {cls: "muted"}, probabilities(p).concat([" · pair ",
       el("span", {cls: "mono", text: PAIRS.id[p]}),
       PAIRS.cluster[p] >= 0 ? " · " : null,
-      PAIRS.cluster[p] >= 0 ? clusterLink(PAIRS.cluster[p], "cluster " + (CLUSTERS.label[PAIRS.cluster[p]] || CLUSTERS.id[PAIRS.cluster[p]])) : null]),
+      PAIRS.cluster[p] >= 0 ? clusterLink(PAIRS.cluster[p], "cluster " + (CLUSTERS.label[PAIRS.cluster[p]] || CLUSTERS.id[PAIRS.cluster[p]])) : null])),
+    PAIRS.p_genuine[p] === null ? null : el("p", {cls: "muted small prob-help", text: PROBABILITY_HELP}),
     sinceLastRun(p)
   ]));
   body.appendChild(reviewPanel(p));
@@ -34,6 +35,17 @@ function renderPairDetail(p) {
   body.appendChild(el("div", {cls: "panel"}, [el("h3", {text: "The two records"}),
     el("p", {cls: "muted", text: marks.summary}), comparison([a, b], marks)]));
   byId("h-pair").focus({preventScroll: true});
+}
+
+/* What the two probabilities mean, in one line (the pairs table says it too). */
+var PROBABILITY_HELP = "P(genuine): how likely a reviewer finds the two duplicate or related work worth " +
+  "coordinating. P(duplicate): how likely they are one effort or the same money reported twice.";
+
+/* "P(genuine) 0.83 · P(duplicate) 0.41"; a conflict has its own score instead. */
+function probabilities(p) {
+  if (PAIRS.p_genuine[p] === null) return ["Score ", el("b", {text: fmtScore(PAIRS.score[p])})];
+  return ["P(genuine) ", el("b", {cls: "p-genuine", text: fmtScore(PAIRS.p_genuine[p])}),
+          " · P(duplicate) ", el("b", {cls: "p-duplicate", text: fmtScore(PAIRS.p_duplicate[p])})];
 }
 
 /* "New since the last run: new activity", when the run was compared with one. */
@@ -64,29 +76,47 @@ function pairNav(p) {
     app.lastList === "#conflicts" ? el("a", {cls: "button", text: "← Conflicts", attrs: {href: "#conflicts"}}) : null,
     go("‹ Previous", n.previous, "K"),
     go("Next ›", n.next, "J"),
+    el("button", {text: "Next unreviewed ›", attrs: {type: "button", id: "pair-next-unreviewed",
+      "aria-keyshortcuts": "N"}, on: {click: function () { openNextUnreviewed(p, byId("review-saved")); }}}),
     el("span", {cls: "muted", text: n.position >= 0 ? "pair " + fmtInt(n.position + 1) + " of " +
       fmtInt(n.total) + " in the list" : "not in the filtered list"})
   ]);
 }
 
+/* On the pair page: 1-5 decide and move on to the next unreviewed pair, U undoes the last
+   decision, N skips to the next unreviewed pair, J/K next/previous, Esc the list.
+   In the pairs list, N opens the next unreviewed pair (rows have their own keys too). */
 function pairKeys(e) {
+  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey ||
+      /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+  if (app.view === "pairs" && e.key === "n") {
+    openNextUnreviewed(null, byId("review-message"));
+    e.preventDefault();
+    return;
+  }
   if (detail.pair === null || byId("view-pair").hidden) return;
-  if (e.altKey || e.ctrlKey || e.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
-  var p = detail.pair, n = pairNeighbours(p);
-  var decision = DECISION_ORDER.filter(function (d) { return DECISION_KEYS[d] === e.key; })[0];
-  if (decision) toggleDecision(p, decision);
-  else if ((e.key === "j" || e.key === "n") && n.next !== null) openPair(n.next);
+  var p = detail.pair, n = pairNeighbours(p), decision = decisionForKey(e.key);
+  if (decision) decideAndAdvance(p, decision, openPair);
+  else if (e.key === "u") undoAndShow();
+  else if (e.key === "n") openNextUnreviewed(p, byId("review-saved"));
+  else if (e.key === "j" && n.next !== null) openPair(n.next);
   else if ((e.key === "k" || e.key === "p") && n.previous !== null) openPair(n.previous);
   else if (e.key === "Escape") location.hash = "#pairs";
   else return;
   e.preventDefault();
 }
 
+/* The pair whose decision was undone, opened (or updated, when it is this one). */
+function undoAndShow() {
+  var undone = undoDecision();
+  if (undone !== null) openPair(undone);
+}
+
 /* ------------------------------------------------------------ review */
 
 function reviewPanel(p) {
   var buttons = DECISION_ORDER.map(function (d) {
-    return el("button", {cls: "decide " + d, attrs: {type: "button", "data-decision": d,
+    return el("button", {cls: "decide " + decisionClass(d), attrs: {type: "button", "data-decision": d,
       "aria-pressed": String(decisionOf(p) === d), "aria-keyshortcuts": DECISION_KEYS[d]},
       on: {click: function () { toggleDecision(p, d); }}},
       [DECISION_LABELS[d], " ", el("kbd", {text: DECISION_KEYS[d]})]);
@@ -103,6 +133,8 @@ function reviewPanel(p) {
     earlier ? el("p", {cls: "notice review-note"}, ["Decided before on other text: ", dataText("span", earlier),
       ". Please check it again."]) : null,
     el("div", {cls: "decide-buttons"}, buttons),
+    el("p", {cls: "notice", attrs: {id: "review-confirmed", hidden: decisionOf(p) === "confirmed" ? null : ""},
+      text: "Confirmed earlier (genuine, as reported): choose what it is to say more."}),
     el("div", {cls: "review-fields"}, [
       el("label", {cls: "note"}, ["Note", note]),
       el("label", null, ["Reviewer", reviewer])
@@ -130,6 +162,7 @@ function updateReviewPanel(p) {
   document.querySelectorAll("#pair-body button[data-decision]").forEach(function (button) {
     button.setAttribute("aria-pressed", String(decisionOf(p) === button.dataset.decision));
   });
+  byId("review-confirmed").hidden = decisionOf(p) !== "confirmed";
   byId("review-saved").textContent = savedText(p);
 }
 

@@ -50,8 +50,11 @@ function howToRead() {
       "both records side by side with their shared phrases marked, then record a decision. " +
       "Decisions stay in this browser; export them as decisions.csv to share them or to " +
       "feed them to the next run."}),
-    el("p", {cls: "muted", text: "Keys in a pair: 1 confirmed duplicate, 2 not a duplicate, " +
-      "3 unsure, J next pair, K previous pair, Esc back to the list."})
+    el("p", {cls: "muted", text: "Keys on a pair or a row of the pairs list: 1 duplicate, 2 funding link, " +
+      "3 related, 4 not related, 5 unsure (each then opens the next unreviewed pair), U undo, " +
+      "N next unreviewed pair, J next pair, K previous pair, Esc back to the list. " +
+      "\u201cMost informative first\u201d puts first the pairs the scorer is least sure about: " +
+      "your decisions on them teach it most on the next run."})
   ]);
 }
 
@@ -61,6 +64,9 @@ function kindExplanation(kind, t) {
   if (kind === "conflict") return "opposite strategies (e.g. return vs local integration) for the same people, place and time; the score is how sure both sides' poles are.";
   return "pairs the run labelled " + kind + ".";
 }
+
+/* run.json's decision counts, in the words of the buttons. */
+var READ_DECISION_LABELS = {confirmed: "genuine", dismissed: "not related"};
 
 function runSettings() {
   var languages = Object.keys(META.languages).map(function (lang) {
@@ -86,8 +92,8 @@ function runSettings() {
   }
   if (META.decisions && META.decisions.read) {
     rows.push(["Decisions read", Object.keys(META.decisions).filter(function (k) { return k !== "read"; })
-      .map(function (k) { return fmtInt(META.decisions[k]) + " " + k; }).join(", ") +
-      " (dismissed pairs are left out)"]);
+      .map(function (k) { return fmtInt(META.decisions[k]) + " " + (own(READ_DECISION_LABELS, k) || k); })
+      .join(", ") + " (pairs decided not related are left out)"]);
   }
   var dl = el("dl", {cls: "facts"});
   rows.forEach(function (r) {

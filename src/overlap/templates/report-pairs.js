@@ -2,7 +2,8 @@
    thousands of pairs filter in a few milliseconds and the page stays light. */
 
 var PAGE_SIZE = 50;
-var SORT_DEFAULT_DIR = {score: -1, kind: 1, a: 1, b: 1, country: 1, decision: 1};
+var SORT_DEFAULT_DIR = {score: -1, p_duplicate: -1, informative: -1, kind: 1, a: 1, b: 1, country: 1,
+                        decision: 1};
 var pairView = {
   filters: emptyFilters(),
   sort: {key: "score", dir: -1},
@@ -28,6 +29,9 @@ function setupPairFilters() {
   fillSelect(byId("f-actor"), codesInPairs("actor"));
   fillSelect(byId("f-country"), codesInPairs("countries", countryName));
   fillSelect(byId("f-sector"), codesInPairs("sectors"));
+  fillSelect(byId("f-decision"), Object.keys(DECISION_LABELS).map(function (d) {
+    return [d, DECISION_LABELS[d].toLowerCase() + (d === "confirmed" ? " (earlier decisions)" : "")];
+  }));
   byId("f-status-label").hidden = !HAS_HISTORY;
   var form = byId("pair-filters");
   form.addEventListener("input", readPairFilters);
@@ -39,6 +43,8 @@ function setupPairFilters() {
   document.querySelectorAll("#pair-table th[data-sort] button").forEach(function (button) {
     button.addEventListener("click", function () { sortPairsBy(button.parentNode.dataset.sort); });
   });
+  byId("sort-informative").addEventListener("click", function () { sortPairsBy("informative", -1); });
+  byId("next-unreviewed").addEventListener("click", function () { openNextUnreviewed(null, byId("review-message")); });
   var tbody = byId("pair-rows");
   tbody.addEventListener("click", function (e) {
     var row = e.target.closest("tr[data-p]");
@@ -191,7 +197,9 @@ function sortKey(p, key) {
   if (key === "a") return fold(actorOf(PAIRS.a[p]) + " " + titleOf(PAIRS.a[p]));
   if (key === "b") return fold(actorOf(PAIRS.b[p]) + " " + titleOf(PAIRS.b[p]));
   if (key === "country") return pairCountries(p).join(" ");
-  if (key === "decision") return DECISION_ORDER.indexOf(decisionOf(p)) + 1;
+  if (key === "decision") return Object.keys(DECISION_LABELS).indexOf(decisionOf(p)) + 1;
+  if (key === "p_duplicate") return PAIRS.p_duplicate[p] === null ? -1 : PAIRS.p_duplicate[p];
+  if (key === "informative") return PAIRS.informative[p];
   return PAIRS.score[p];
 }
 
@@ -208,9 +216,10 @@ function sortPairs(rows) {
   });
 }
 
-function sortPairsBy(key) {
+/* A column button turns its order round on a second press; ``dir`` fixes it instead. */
+function sortPairsBy(key, dir) {
   var sort = pairView.sort;
-  sort.dir = sort.key === key ? -sort.dir : SORT_DEFAULT_DIR[key];
+  sort.dir = dir || (sort.key === key ? -sort.dir : SORT_DEFAULT_DIR[key]);
   sort.key = key;
   pairView.page = 0;
   applyPairFilters();
@@ -255,7 +264,7 @@ function renderPairPage() {
   rows.slice(start, start + PAGE_SIZE).forEach(function (p) { fragment.appendChild(pairRow(p)); });
   tbody.appendChild(fragment);
   if (!rows.length) {
-    tbody.appendChild(el("tr", null, [el("td", {attrs: {colspan: 6}, cls: "empty",
+    tbody.appendChild(el("tr", null, [el("td", {attrs: {colspan: 7}, cls: "empty",
       text: N_PAIRS ? "No pair matches these filters." : "This run reported no pairs."})]));
   }
   byId("pair-status").textContent = (rows.length === N_PAIRS ? "All " : "") + plural(rows.length, "pair") +
@@ -264,6 +273,7 @@ function renderPairPage() {
     var active = th.dataset.sort === pairView.sort.key;
     th.setAttribute("aria-sort", active ? (pairView.sort.dir > 0 ? "ascending" : "descending") : "none");
   });
+  byId("sort-informative").setAttribute("aria-pressed", String(pairView.sort.key === "informative"));
   renderPager(byId("pair-pager"), pairView.page, rows.length, PAGE_SIZE, function (page) {
     pairView.page = page;
     renderPairPage();
@@ -277,6 +287,7 @@ function pairRow(p) {
     "aria-label": kindOf(p) + " " + fmtScore(PAIRS.score[p]) + ": " + actorOf(a) + " and " + actorOf(b)}}, [
     el("td", {cls: "kind-cell"}, [kindBadge(kindOf(p)), statusTag(statusOf(p), HAS_HISTORY && PAIRS.why[p])]),
     el("td", {cls: "num"}, [scoreBar(PAIRS.score[p])]),
+    el("td", {cls: "num prob", text: fmtScore(PAIRS.p_duplicate[p])}),
     activityCell(a),
     activityCell(b),
     el("td", {cls: "countries", text: pairCountries(p).join(", ")}),
@@ -300,11 +311,23 @@ function activityCell(i) {
   ]);
 }
 
-/* Arrow keys move between rows, Enter or Space opens one. */
+/* Arrow keys move between rows, Enter or Space opens one; 1-5 decide the row's pair and
+   move on to the next unreviewed one, U undoes, N opens the next unreviewed pair. */
 function rowKeys(e) {
   var row = e.target.closest("tr[data-p]");
-  if (!row) return;
-  if (e.key === "Enter" || e.key === " ") {
+  if (!row || e.altKey || e.ctrlKey || e.metaKey) return;
+  var p = Number(row.dataset.p), decision = decisionForKey(e.key);
+  if (decision) {
+    e.preventDefault();
+    decideAndAdvance(p, decision, focusPairRow);
+  } else if (e.key === "u") {
+    e.preventDefault();
+    var undone = undoDecision();
+    focusPairRow(undone === null ? p : undone);
+  } else if (e.key === "n") {
+    e.preventDefault();
+    openNextUnreviewed(p, byId("review-message"));
+  } else if (e.key === "Enter" || e.key === " ") {
     e.preventDefault();
     openPair(Number(row.dataset.p));
   } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -319,6 +342,44 @@ function rowKeys(e) {
 }
 
 function openPair(p) { location.hash = "#pair/" + PAIRS.id[p]; }
+
+/* The row of pair p in focus, turning to its page; the first row when p is not listed. */
+function focusPairRow(p) {
+  var position = pairView.rows.indexOf(p);
+  var page = Math.floor(Math.max(position, 0) / PAGE_SIZE);
+  if (page !== pairView.page) { pairView.page = page; renderPairPage(); }
+  var row = document.querySelector("#pair-rows tr[data-p='" + p + "']") ||
+    document.querySelector("#pair-rows tr[data-p]");
+  if (row) row.focus();
+}
+
+/* ------------------------------------------------------------ the review queue */
+
+/* The first pair after p in the list's order (its filters and sort, e.g. most informative
+   first) with no decision, going round to the top; null when every one has a decision. */
+function nextUnreviewed(p) {
+  var rows = pairView.rows, start = p === null ? -1 : rows.indexOf(p);
+  for (var k = 1; k <= rows.length; k++) {
+    var q = rows[(start + k) % rows.length];
+    if (q !== p && !decisionOf(q)) return q;
+  }
+  return null;
+}
+
+/* Opens the next unreviewed pair after p, or says in messageNode that none is left. */
+function openNextUnreviewed(p, messageNode) {
+  var next = nextUnreviewed(p);
+  if (next !== null) openPair(next);
+  else messageNode.textContent = "Every pair in this list has a decision.";
+}
+
+/* A decision by key, then on to the next unreviewed pair; a key that clears the
+   decision (the same key again) stays. */
+function decideAndAdvance(p, decision, go) {
+  var next = nextUnreviewed(p);
+  toggleDecision(p, decision);
+  go(decisionOf(p) && next !== null ? next : p);
+}
 
 /* Previous / page numbers / next, shared by the pairs and clusters lists. */
 function renderPager(node, page, total, size, go) {

@@ -1,18 +1,19 @@
-/* What paper gets: the run in one line and every confirmed pair with both records,
-   rebuilt just before printing so it always matches the current decisions. */
+/* What paper gets: the run in one line and every pair decided genuine (duplicate, funding
+   link, related, or confirmed earlier) with both records, rebuilt just before printing so
+   it always matches the current decisions. */
 
 function renderPrintView() {
   var node = clear(byId("print-view"));
   var confirmed = [];
-  for (var p = 0; p < N_PAIRS; p++) if (decisionOf(p) === "confirmed") confirmed.push(p);
-  node.appendChild(el("h1", {text: "Confirmed duplicates"}));
+  for (var p = 0; p < N_PAIRS; p++) if (GENUINE_DECISIONS.indexOf(decisionOf(p)) >= 0) confirmed.push(p);
+  node.appendChild(el("h1", {text: "Pairs confirmed by review"}));
   node.appendChild(el("p", {text: fmtInt(META.activities) + " activities of " + fmtInt(META.actors) +
     " actors from " + plural(META.files.length, "file") + "; " + fmtInt(META.total_pairs) +
     " pairs reported; " + plural(confirmed.length, "pair") + " confirmed by review. overlap " +
     META.version + ", inputs " + META.fingerprint + "."}));
   if (!confirmed.length) {
     node.appendChild(el("p", {text: "No pair is confirmed yet: open pairs in the report and " +
-      "mark them \u201cConfirmed duplicate\u201d to list them here."}));
+      "mark them duplicate, funding link or related to list them here."}));
   }
   confirmed.forEach(function (p) { node.appendChild(printedPair(p)); });
 }
@@ -29,7 +30,8 @@ function printedPair(p) {
     ]);
   };
   return el("article", {cls: "print-pair"}, [
-    el("h2", null, [kindBadge(kindOf(p)), " score " + fmtScore(PAIRS.score[p]) + " · " + PAIRS.id[p]]),
+    el("h2", null, [kindBadge(kindOf(p)), " ", decisionBadge(item.decision),
+      " score " + fmtScore(PAIRS.score[p]) + " · " + PAIRS.id[p]]),
     el("div", {cls: "print-sides"}, [side(PAIRS.a[p], "A"), side(PAIRS.b[p], "B")]),
     dataText("p", PAIRS.reasons[p], "small"),
     item.note ? el("p", null, [el("b", {text: "Note: "}), dataText("span", item.note)]) : null,

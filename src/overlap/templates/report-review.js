@@ -2,22 +2,37 @@
    fingerprint, so reopening this report (or a later report of the same inputs) keeps
    them, and leave as decisions.csv, which `overlap run --decisions` reads back. */
 
-var DECISION_ORDER = ["confirmed", "dismissed", "unsure"];
-var DECISION_LABELS = {confirmed: "Confirmed duplicate", dismissed: "Not a duplicate",
-                       unsure: "Unsure"};
-var DECISION_KEYS = {confirmed: "1", dismissed: "2", unsure: "3"};
-/* What people write in a decisions file -> the stored decision (as decisions.py reads it). */
-var DECISION_WORDING = {"confirmed": "confirmed", "confirm": "confirmed",
-  "confirmed duplicate": "confirmed", "duplicate": "confirmed", "dismissed": "dismissed",
-  "dismiss": "dismissed", "not a duplicate": "dismissed", "not duplicate": "dismissed",
-  "unsure": "unsure", "not sure": "unsure"};
+/* The decisions a reviewer gives, in button order (keys 1-5), as stored: what the pair
+   is. "dismissed" is written "not related"; "confirmed" (genuine, kind as reported) comes
+   from earlier reports and decisions files and has no button of its own. */
+var DECISION_ORDER = ["duplicate", "funding link", "related", "dismissed", "unsure"];
+var DECISION_LABELS = {"duplicate": "Duplicate", "funding link": "Funding link", "related": "Related",
+                       "dismissed": "Not related", "unsure": "Unsure", "confirmed": "Confirmed"};
+var DECISION_KEYS = {"duplicate": "1", "funding link": "2", "related": "3", "dismissed": "4", "unsure": "5"};
+/* Decisions that say the pair is genuine: what printing lists. */
+var GENUINE_DECISIONS = ["duplicate", "funding link", "related", "confirmed"];
+/* Stored decision -> what decisions.csv says (decisions.py reads both). */
+var EXPORT_WORDING = {"dismissed": "not related"};
+
+function decisionForKey(key) {
+  return DECISION_ORDER.filter(function (d) { return DECISION_KEYS[d] === key; })[0] || "";
+}
+
+/* A decision as a class name: "funding link" -> "funding-link". */
+function decisionClass(decision) { return decision.replace(/ /g, "-"); }
+
+/* What people write in a decisions file -> the stored decision, as decisions.py reads it. */
+function decisionValue(text) {
+  return own(META.decision_wording, text.trim().toLowerCase().replace(/_/g, " ").replace(/\s+/g, " ")) || "";
+}
+
 var CSV_COLUMNS = ["pair_id", "id_a", "id_b", "decision", "note", "reviewer", "decided_at"];
 var STORE_KEY = "overlap:decisions:" + META.fingerprint;
 var REVIEWER_KEY = "overlap:reviewer";
 var PAIR_INDEX = dict();
 PAIRS.id.forEach(function (id, p) { PAIR_INDEX[id] = p; });
 
-var review = {store: openStore(), listeners: [], saveFailed: false};
+var review = {store: openStore(), listeners: [], saveFailed: false, undo: []};
 
 /* {pair_id: {decision, note, reviewer, decided_at, id_a, id_b}}; an entry with an empty
    decision records that the reviewer cleared one (it overrides a decision from the run). */
@@ -83,18 +98,32 @@ function updateItem(p, changes) {
   reviewChanged(p);
 }
 
-/* Pressing the button of the current decision again clears it. */
+/* Pressing the button of the current decision again clears it. Each change can be undone. */
 function toggleDecision(p, decision) {
+  review.undo.push({p: p, before: review.store.items[PAIRS.id[p]]});
   updateItem(p, {decision: decisionOf(p) === decision ? "" : decision});
+}
+
+/* Put back what the last decision replaced; returns that pair, or null when nothing is left. */
+function undoDecision() {
+  var last = review.undo.pop();
+  if (!last) return null;
+  if (last.before) review.store.items[PAIRS.id[last.p]] = last.before;
+  else delete review.store.items[PAIRS.id[last.p]];
+  saveStore();
+  reviewChanged(last.p);
+  return last.p;
 }
 
 function setNote(p, note) { updateItem(p, {note: note}); }
 
+/* How many pairs carry each decision, and how many any. */
 function reviewCounts() {
-  var counts = {reviewed: 0, confirmed: 0, dismissed: 0, unsure: 0};
+  var counts = {reviewed: 0};
+  Object.keys(DECISION_LABELS).forEach(function (d) { counts[d] = 0; });
   for (var p = 0; p < N_PAIRS; p++) {
     var d = decisionOf(p);
-    if (d) { counts.reviewed++; counts[d]++; }
+    if (d) { counts.reviewed++; counts[d] = (counts[d] || 0) + 1; }
   }
   return counts;
 }
@@ -113,19 +142,21 @@ function decisionRows() {
   for (var p = 0; p < N_PAIRS; p++) {
     var item = decisionItem(p);
     if (item && item.decision) {
-      rows.push([PAIRS.id[p], ACT.id[PAIRS.a[p]], ACT.id[PAIRS.b[p]], item.decision,
+      rows.push([PAIRS.id[p], ACT.id[PAIRS.a[p]], ACT.id[PAIRS.b[p]], exportWording(item.decision),
                  item.note || "", item.reviewer || "", item.decided_at || ""]);
     }
   }
   Object.keys(review.store.items).forEach(function (id) {
     var item = review.store.items[id];
     if (!(id in PAIR_INDEX) && item.decision) {
-      rows.push([id, item.id_a || "", item.id_b || "", item.decision, item.note || "",
+      rows.push([id, item.id_a || "", item.id_b || "", exportWording(item.decision), item.note || "",
                  item.reviewer || "", item.decided_at || ""]);
     }
   });
   return rows;
 }
+
+function exportWording(decision) { return own(EXPORT_WORDING, decision) || decision; }
 
 function decisionsCsv() {
   return [CSV_COLUMNS].concat(decisionRows()).map(function (row) {
@@ -176,7 +207,7 @@ function importDecisions(text) {
   var imported = 0, elsewhere = 0, bad = 0;
   rows.forEach(function (row) {
     var get = function (name) { return col[name] >= 0 ? (row[col[name]] || "").trim() : ""; };
-    var decision = own(DECISION_WORDING, get("decision").toLowerCase().replace(/_/g, " ").replace(/\s+/g, " "));
+    var decision = decisionValue(get("decision"));
     if (!get("pair_id") || !decision) { if (row.join("").trim()) bad++; return; }
     review.store.items[get("pair_id")] = {decision: decision, note: get("note"),
       reviewer: get("reviewer"), decided_at: get("decided_at"), id_a: get("id_a"), id_b: get("id_b")};
@@ -197,14 +228,15 @@ function renderProgress() {
   node.appendChild(el("span", {cls: "progress-count",
     text: fmtInt(counts.reviewed) + " of " + fmtInt(N_PAIRS) + " pairs reviewed"}));
   var bar = el("span", {cls: "progress-bar", attrs: {"aria-hidden": "true"}});
-  DECISION_ORDER.forEach(function (d) {
+  var shown = DECISION_ORDER.concat(counts.confirmed ? ["confirmed"] : []);
+  shown.forEach(function (d) {
     var share = N_PAIRS ? 100 * counts[d] / N_PAIRS : 0;
-    bar.appendChild(el("span", {cls: "seg " + d, style: {width: share + "%"}}));
+    bar.appendChild(el("span", {cls: "seg " + decisionClass(d), style: {width: share + "%"}}));
   });
   node.appendChild(bar);
-  node.appendChild(el("span", {cls: "progress-detail",
-    text: fmtInt(counts.confirmed) + " confirmed · " + fmtInt(counts.dismissed) +
-          " not duplicates · " + fmtInt(counts.unsure) + " unsure"}));
+  node.appendChild(el("span", {cls: "progress-detail", text: shown.map(function (d) {
+    return fmtInt(counts[d]) + " " + DECISION_LABELS[d].toLowerCase();
+  }).join(" · ")}));
   if (!review.store.ok || review.saveFailed) {
     node.appendChild(el("span", {cls: "warn", text:
       "This browser does not keep decisions for files: export them before closing."}));

@@ -152,7 +152,7 @@ function kindBadge(kind) {
 
 function decisionBadge(decision) {
   if (!decision) return el("span", {cls: "decision none", text: "not reviewed"});
-  return el("span", {cls: "decision " + decision, text: DECISION_LABELS[decision]});
+  return el("span", {cls: "decision " + decisionClass(decision), text: DECISION_LABELS[decision]});
 }
 
 /* A link to one of the page's own views; never built from input text. */
