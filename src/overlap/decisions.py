@@ -26,7 +26,7 @@ DECISIONS = ("duplicate", "funding link", "related", "confirmed", "dismissed", "
 GENUINE = ("duplicate", "funding link", "related", "confirmed")
 
 #: What people write (or what the report's buttons say) -> the stored decision.
-_WORDING = {
+WORDING = {
     "confirmed": "confirmed",
     "confirm": "confirmed",
     "duplicate": "duplicate",
@@ -49,7 +49,7 @@ _WORDING = {
 
 def decision_value(text: str) -> str | None:
     """The stored decision for a cell's text, or None when it is not one we know."""
-    return _WORDING.get(" ".join(text.strip().lower().replace("_", " ").split()))
+    return WORDING.get(" ".join(text.strip().lower().replace("_", " ").split()))
 
 
 def input_fingerprint(sha256s: Iterable[str]) -> str:

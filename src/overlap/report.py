@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from overlap.dac_sectors import dac_sector_label
-from overlap.decisions import _WORDING as DECISION_WORDING
+from overlap.decisions import WORDING as DECISION_WORDING
 from overlap.decisions import input_fingerprint
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
