@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pandas as pd
 from click.testing import CliRunner
 
@@ -9,7 +10,12 @@ from overlap.evaluate import LabelledPair
 from overlap.pipeline import run
 from overlap.schema import FEATURES
 from overlap.scorer import PairScorer
-from overlap.train import BAND_WEIGHT_POWER, band_weights
+from overlap.train import (
+    BAND_WEIGHT_POWER,
+    SignedLogisticRegression,
+    band_weights,
+    with_copies_without_metadata,
+)
 from tests.conftest import SAMPLES
 
 
@@ -42,6 +48,11 @@ def test_train_on_the_samples_writes_a_calibrated_scorer_card_and_plot(tmp_path)
     assert set(model["genuine"]["weights"]) == set(FEATURES) == set(model["duplicate"]["weights"])
     assert model["embedder"].startswith("scikit-learn:tfidf")
     assert model["metrics"]["grouped_by"] == "actor pair"
+    # weights point the way their evidence does
+    for head in ("genuine", "duplicate"):
+        weights = model[head]["weights"]
+        assert weights["country_differs"] <= 0 and weights["countries_max"] <= 0
+        assert weights["text"] >= 0 and weights["title"] >= 0 and weights["lexical"] >= 0
     duplicates = model["metrics"]["per_class"]["duplicate"]
     assert 0 <= duplicates["called_duplicate"] <= duplicates["reported"] <= 1
     card = (tmp_path / "scorer.md").read_text()
@@ -82,3 +93,30 @@ def _exclude_config(tmp_path):
     path = tmp_path / "overlap.toml"
     path.write_text('[input]\nexclude = ["expected.csv"]\n')
     return path
+
+
+def test_a_signed_regression_keeps_each_weight_on_its_side():
+    """Two features that move together: unconstrained, one would take a negative weight."""
+    rng = np.random.default_rng(0)
+    text = rng.random(400)
+    lexical = text + rng.normal(0, 0.05, 400)
+    y = (text + rng.normal(0, 0.2, 400) > 0.6).astype(int)
+    x = np.column_stack([text, lexical, rng.random(400)])
+    model = SignedLogisticRegression(C=10.0, signs=(1, 1, -1)).fit(x, y)
+    assert model.coef_[0][0] >= 0 and model.coef_[0][1] >= 0 and model.coef_[0][2] <= 0
+    assert ((model.predict_proba(x)[:, 1] > 0.5) == y).mean() > 0.8
+
+
+def test_copies_without_metadata_keep_text_and_label_at_half_weight():
+    from overlap.train import TrainingData
+
+    features = pd.DataFrame({name: [1.0, 0.5] for name in FEATURES})
+    data = TrainingData(features, np.array(["duplicate", "unrelated"]), np.array([2.0, 1.0]),
+                        np.array(["g1", "g2"]), np.array(["sample", "presumed"]), 2, "e", 2,
+                        np.array([frozenset(("a", "b")), frozenset(("c", "d"))]))
+    both = with_copies_without_metadata(data)
+    assert len(both.labels) == 4 and both.labels.tolist()[2:] == ["duplicate", "unrelated"]
+    assert both.features["country"].tolist()[2:] == [0.0, 0.0]
+    assert both.features["text"].tolist()[2:] == [1.0, 0.5]
+    assert both.weights.tolist()[2:] == [1.0, 0.5] and both.groups.tolist()[2:] == ["g1", "g2"]
+    assert set(both.sources[2:]) == {"without metadata"}
