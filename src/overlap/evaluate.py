@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from overlap.errors import InputError
+from overlap.outputs import write_figure_atomic
 
 BUDGETS = (100, 500, 1000, 5000)
 _POSITIVE = {"1", "true", "yes", "y", "confirmed", "duplicate", "positive", "genuine",
@@ -213,11 +214,8 @@ def plot_pr_curve(ranking: pd.DataFrame, truth: Truth, path: Path) -> None:
     axes.set_title("Precision-recall of the ranked pairs")
     axes.grid(alpha=0.3)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp.png")
-    figure.savefig(temporary)
+    write_figure_atomic(path, figure)
     plt.close(figure)
-    temporary.replace(path)
 
 
 # --- pairs read blind and labelled duplicate / related / unrelated ---------------------
@@ -473,17 +471,22 @@ def _reliability(ranking: pd.DataFrame, labels: list[LabelledPair]) -> dict[str,
             predicted.setdefault(_key(a, b), float(value))
         p = np.array([predicted.get(pair.key, 0.0) for pair in labels])
         positive = np.array([is_positive(pair.label) for pair in labels])
-        # rounded first so that 0.3 lands in 0.3-0.4 whatever its binary value
-        index = np.clip(np.floor(np.round(p * _RELIABILITY_BINS, 9)).astype(int), 0, _RELIABILITY_BINS - 1)
-        tables[column] = [
-            ReliabilityBin(
-                low=i / _RELIABILITY_BINS, high=(i + 1) / _RELIABILITY_BINS, pairs=int((index == i).sum()),
-                mean_predicted=round(float(p[index == i].mean()), 4) if (index == i).any() else None,
-                observed=_ratio(positive[index == i].sum(), (index == i).sum()),
-            )
-            for i in range(_RELIABILITY_BINS)
-        ]
+        tables[column] = reliability_bins(p, positive, _RELIABILITY_BINS)
     return tables
+
+
+def reliability_bins(p: np.ndarray, positive: np.ndarray, bins: int) -> list[ReliabilityBin]:
+    """Pairs per probability bin, their mean probability and the share that is positive."""
+    # rounded first so that 0.3 lands in 0.3-0.4 whatever its binary value
+    index = np.clip(np.floor(np.round(p * bins, 9)).astype(int), 0, bins - 1)
+    return [
+        ReliabilityBin(
+            low=i / bins, high=(i + 1) / bins, pairs=int((index == i).sum()),
+            mean_predicted=round(float(p[index == i].mean()), 4) if (index == i).any() else None,
+            observed=_ratio(positive[index == i].sum(), (index == i).sum()),
+        )
+        for i in range(bins)
+    ]
 
 
 def _percent(value: float | None) -> str:

@@ -40,5 +40,11 @@ def write_csv_atomic(path: Path, frame: pd.DataFrame) -> None:
     write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
+def write_figure_atomic(path: Path, figure) -> None:
+    """A matplotlib figure as PNG."""
+    with atomic_file(path, "wb") as stream:
+        figure.savefig(stream, format="png")
+
+
 def write_json_atomic(path: Path, data: object) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -30,8 +30,8 @@ import pandas as pd
 from overlap import __version__
 from overlap.config import Config
 from overlap.errors import InputError
-from overlap.evaluate import LabelledPair, Truth, band_bounds, band_size
-from overlap.outputs import write_json_atomic, write_text_atomic
+from overlap.evaluate import LabelledPair, Truth, band_bounds, band_size, reliability_bins
+from overlap.outputs import write_figure_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import prepare
 from overlap.schema import FEATURES
 from overlap.score import evidence
@@ -325,14 +325,10 @@ def metrics(data: TrainingData, predicted: pd.DataFrame) -> dict[str, object]:
             "labelled_pairs": int(len(data.labels)), "per_class": per_class, "heads": heads}
 
 
-def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict[str, float]]:
-    """Mean predicted probability and observed share per probability bin."""
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    return [{"bin": f"{edges[i]:.1f}-{edges[i + 1]:.1f}", "pairs": int((which == i).sum()),
-             "predicted": round(float(p[which == i].mean()), 3),
-             "observed": round(float(y[which == i].mean()), 3)}
-            for i in range(bins) if (which == i).any()]
+def reliability(p: np.ndarray, y: np.ndarray, bins: int = 5) -> list[dict[str, object]]:
+    """The model card's reliability rows: the non-empty probability bins."""
+    return [{"bin": f"{b.low:.1f}-{b.high:.1f}", "pairs": b.pairs, "predicted": b.mean_predicted,
+             "observed": b.observed} for b in reliability_bins(p, y.astype(bool), bins) if b.pairs]
 
 
 def train(data: TrainingData) -> tuple[PairScorer, dict]:
@@ -390,11 +386,8 @@ def plot_reliability(data: TrainingData, predicted: pd.DataFrame, path: Path) ->
     axes.legend(loc="upper left")
     axes.grid(alpha=0.3)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp.png")
-    figure.savefig(temporary)
+    write_figure_atomic(path, figure)
     plt.close(figure)
-    temporary.replace(path)
     return True
 
 
