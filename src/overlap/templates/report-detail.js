@@ -7,7 +7,12 @@ var FEATURE_LABELS = {text: "Text similarity", title: "Title similarity", lexica
   shared_org: "Shared funder or implementer", role_link: "Names the other as partner",
   best_match: "Each other's closest match", start_near: "Start dates close",
   role_title: "Partner + similar title", role_text: "Partner + similar text",
-  role_dates: "Partner + same period", role_best: "Partner + closest match"};
+  role_dates: "Partner + same period", role_best: "Partner + closest match",
+  country_differs: "Different countries", dates_disjoint: "Periods apart",
+  countries_max: "Many countries (umbrella record)", country_missing: "Country on one side only",
+  title_same: "Identical titles", length_ratio: "Texts of like length",
+  shared_specificity: "Specific shared words", shared_rare: "Rare shared words",
+  org_only: "A shared name, little else"};
 /* Word n-grams this long or longer, found in both records, are marked. */
 var PHRASE_WORDS = 3;
 var WORD_PATTERN = /[\p{L}\p{N}]+/gu;

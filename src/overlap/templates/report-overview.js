@@ -39,9 +39,12 @@ function howToRead() {
   return el("div", {cls: "panel"}, [
     el("h3", {text: "How to read this"}),
     el("p", {text: "Each pair links two activities of different actors that look like the " +
-      "same effort or the same kind of work in the same place and time. The score (0 to 1) " +
-      "weighs how alike the texts are with what the two records share: country, place, " +
-      "sector, dates, funders and implementers."}),
+      "same effort or the same kind of work in the same place and time. Two probabilities, " +
+      "learned from pairs people read, weigh how alike the texts are with what the two " +
+      "records share (country, place, sector, dates, funders and implementers) and what " +
+      "speaks against (an umbrella record, only generic words or a name in common): " +
+      "P(genuine), that a reviewer finds the pair a duplicate or related work, and " +
+      "P(duplicate), that it is one effort or the same money reported twice."}),
     el("ul", null, META.kinds.map(function (kind) {
       return el("li", null, [kindBadge(kind), " ", kindExplanation(kind, t),
         kind === "conflict" ? " " : null, kind === "conflict" ? viewLink("conflicts", "See them by axis and place.") : null]);
@@ -59,8 +62,8 @@ function howToRead() {
 }
 
 function kindExplanation(kind, t) {
-  if (kind === "duplicate") return "score at least " + t.duplicate + ": likely one effort reported twice.";
-  if (kind === "overlap") return "score from " + t.report + " to " + t.duplicate + ": the same theme, place or time; worth coordinating.";
+  if (kind === "duplicate") return "P(duplicate) at least " + t.duplicate + ": likely one effort reported twice.";
+  if (kind === "overlap") return "P(genuine) at least " + t.report + ", P(duplicate) below " + t.duplicate + ": related work, the same theme, place or time; worth coordinating.";
   if (kind === "conflict") return "opposite strategies (e.g. return vs local integration) for the same people, place and time; the score is how sure both sides' poles are.";
   return "pairs the run labelled " + kind + ".";
 }
@@ -76,8 +79,8 @@ function runSettings() {
     ["Text model", META.embedder],
     ["Pair scorer", META.scorers[0].name],
     ["Candidates", fmtInt(META.candidates) + " (" + META.neighbours + " nearest per activity)"],
-    ["Reported from", "score " + META.thresholds.report],
-    ["Duplicate from", "score " + META.thresholds.duplicate],
+    ["Reported from", "P(genuine) " + META.thresholds.report],
+    ["Duplicate from", "P(duplicate) " + META.thresholds.duplicate],
     ["Languages", languages || "not stated"],
     ["Pairs on this page", fmtInt(META.shown_pairs) + " of " + fmtInt(META.total_pairs)]
   ];
@@ -125,7 +128,7 @@ function scoreHistogram() {
   });
   var width = 600, height = 140, pad = 24, bw = (width - 2 * pad) / bins;
   var chart = svgEl("svg", {viewBox: "0 0 " + width + " " + (height + 30), class: "histogram",
-    role: "img", "aria-label": "Number of pairs per score band, by kind"});
+    role: "img", "aria-label": "Number of pairs per P(genuine) band, by kind"});
   counts.forEach(function (c, i) {
     var y = height;
     META.kinds.forEach(function (kind) {
@@ -142,12 +145,10 @@ function scoreHistogram() {
     chart.appendChild(svgEl("text", {x: pad + v * (width - 2 * pad), y: height + 16,
       "text-anchor": "middle", class: "tick"}, [v.toFixed(2)]));
   });
-  [META.thresholds.report, META.thresholds.duplicate].forEach(function (v) {
-    var x = pad + v * (width - 2 * pad);
-    chart.appendChild(svgEl("line", {x1: x, x2: x, y1: 0, y2: height, class: "threshold"}));
-  });
-  return el("div", {cls: "panel"}, [el("h3", {text: "Scores of the pairs on this page"}), chart,
-    el("p", {cls: "muted", text: "Dashed lines: the reporting and duplicate thresholds."})]);
+  var x = pad + META.thresholds.report * (width - 2 * pad);
+  chart.appendChild(svgEl("line", {x1: x, x2: x, y1: 0, y2: height, class: "threshold"}));
+  return el("div", {cls: "panel"}, [el("h3", {text: "P(genuine) of the pairs on this page"}), chart,
+    el("p", {cls: "muted", text: "Dashed line: the reporting threshold. Conflicts show their confidence."})]);
 }
 
 /* What this run found that the last one did not, and what went away and why. */
