@@ -10,6 +10,7 @@ import subprocess
 import pandas as pd
 import pytest
 
+from overlap import pipeline
 from overlap.decisions import DECISION_COLUMNS, load_decisions
 from overlap.outputs import guard_cell, unguard_cell, write_csv_atomic
 from tests.conftest import ROOT
@@ -114,3 +115,16 @@ def test_the_reports_export_guards_as_the_python_writer_does():
     for case, (field, guarded, back) in zip(cases, json.loads(result.stdout)):
         assert guarded == guard_cell(case) and back == case
         assert next(csv.reader(io.StringIO(field + "\r\n", newline="")), []) == ([guarded] if case else [])
+
+
+def test_run_json_lists_the_first_warnings_and_counts_them_all(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MAX_WARNINGS_LISTED", 5)
+    project = Project(tmp_path)
+    (tmp_path / "in" / "late.csv").write_text(
+        "Ref,Organisation,Title,Start\n" + "".join(f"L{n},Late,Wells number {n},someday\n" for n in range(30)))
+    result = project.run()
+    assert result.exit_code == 0, result.output
+    summary = project.summary()
+    assert len(summary["warnings"]) == 5 and summary["warnings_total"] >= 30
+    assert summary["warnings"][0]["row"] == 2
+    assert summary["skipped_rows"] == [] and summary["skipped_rows_total"] == 0
