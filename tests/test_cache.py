@@ -102,7 +102,7 @@ def _folder(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["garbage vectors", "truncated vectors", "meta", "unsorted",
-                                    "not unit"])
+                                    "not unit", "zeroed", "one zero vector", "not finite"])
 def test_a_damaged_cache_is_detected_noted_and_rebuilt(tmp_path, damage):
     cached(tmp_path, 1)[0].embed(TEXTS)
     folder = _folder(tmp_path)
@@ -117,8 +117,13 @@ def test_a_damaged_cache_is_detected_noted_and_rebuilt(tmp_path, damage):
     elif damage == "unsorted":
         digests_file = folder / meta["files"]["digests"]
         np.save(digests_file, np.load(digests_file)[::-1].copy())
-    else:
+    elif damage == "not unit":
         np.save(vectors_file, np.load(vectors_file) * np.float16(3))
+    else:  # a zero vector passed for a unit one would make its text unlike every other
+        stored = np.load(vectors_file)
+        rows = slice(None) if damage == "zeroed" else slice(1, 2)
+        stored[rows] = np.float16(np.nan) if damage == "not finite" else 0
+        np.save(vectors_file, stored)
     notes = []
     embedder, inner, _ = cached(tmp_path, 2, notes=notes)
     vectors = embedder.embed(TEXTS)
@@ -154,3 +159,18 @@ def test_a_nightly_rerun_embeds_only_new_and_changed_texts(tmp_path, counting_em
     assert len(counting_embedders[-1].encoded) == 2
     cache = project.summary()["state"]["cache"]
     assert cache["hits"] == 5 and cache["misses"] == 2
+
+
+def test_a_vector_without_direction_is_not_cached(tmp_path):
+    class ZeroForEmpty(CountingEmbedder):
+        def _encode_batch(self, texts):
+            vectors = super()._encode_batch(texts)
+            vectors[[t == "nothing" for t in texts]] = 0
+            return vectors
+
+    first, _, _ = cached(tmp_path, 1, inner=ZeroForEmpty())
+    first.embed(["nothing", "wells"])
+    notes = []
+    again, inner, _ = cached(tmp_path, 2, inner=ZeroForEmpty(), notes=notes)
+    again.embed(["nothing", "wells"])
+    assert inner.encoded == ["nothing"] and notes == []

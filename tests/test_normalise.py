@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from overlap.normalise import actor_key, country_code, normalise, parse_budget, parse_date
 from overlap.read import read_inputs
@@ -19,6 +20,21 @@ def test_budgets():
     assert parse_budget("USD 1,250,000") == 1250000.0
     assert parse_budget("1.234,50 €") == 1234.5
     assert parse_budget("n/a") is None
+
+
+@pytest.mark.parametrize(("text", "amount"), [("12e3", 12000.0), ("1.5E+6 USD", 1.5e6), ("USD 2.5e-1", 0.25),
+                                              ("-12e3", -12000.0), ("1e400", None), ("9" * 400, None),
+                                              ("-1e400", None)])
+def test_budgets_in_scientific_notation_and_out_of_range(text, amount):
+    assert parse_budget(text) == amount
+
+
+def test_an_infinite_budget_is_refused_with_a_warning(write):
+    result = _normalise(write, "Title,Organisation,Budget\nWells,A,1e400\nRoads,A,12e3\n")
+    assert result.activities["budget"].isna().tolist() == [True, False]
+    assert result.activities["budget"].iloc[1] == 12000.0
+    (warning,) = [p for p in result.problems if p.column == "Budget"]
+    assert warning.severity == "warning" and warning.row == 2 and "'1e400'" in warning.message
 
 
 def test_countries_in_english_french_spanish_and_codes():

@@ -1,11 +1,16 @@
 import json
+import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from overlap import read
+from overlap.cli import main
 from overlap.columns import map_columns
 from overlap.errors import InputError
-from overlap.read import detect_format, read_inputs
+from overlap.read import Problem, detect_format, read_inputs
 
 
 def test_maps_english_french_and_spanish_headers():
@@ -96,3 +101,90 @@ def test_missing_input_is_an_error(tmp_path):
 def test_format_detected_by_content(write):
     assert detect_format(write("x.txt", '[{"a": 1}]')) == "json"
     assert detect_format(write("x.dat", "<?xml version='1.0'?><iati-activities/>")) == "xml"
+
+
+# ---------------------------------------------------------------- hostile and malformed files
+
+
+def _error(result) -> Problem:
+    (error,) = [p for p in result.problems if p.severity == "error"]
+    return error
+
+
+def test_rows_one_field_longer_than_the_header_stop_instead_of_shifting(write):
+    # pandas would take the ids for an index and read the actor as the id, the title as the actor
+    path = write("a.csv", "ID,Organisation,Title\n1,A,Wells,2021\n2,B,Roads,2022\n")
+    error = _error(read_inputs([path]))
+    assert error.file == str(path) and error.row == 2
+    assert "4 fields where the header has 3" in error.message
+
+
+def test_a_trailing_delimiter_on_every_line_and_the_header_is_fine(write):
+    result = read_inputs([write("a.csv", "ID,Organisation,Title,\n1,A,Wells,\n")])
+    assert not result.problems and result.activities.loc[0, "id"] == "1"
+
+
+def test_an_unclosed_quote_swallowing_rows_stops_naming_the_row(write):
+    rows = [f'{n},Org {n},Title number {n},Kenya' for n in range(3, 14)]
+    rows[-1] = '13,Org 13,Title with a "quoted" word,Kenya'
+    text = "ID,Organisation,Title,Country\n1,Org 1,Fine,Kenya\n" + '2,Org 2,"Water for all,Kenya\n' + \
+        "\n".join(rows) + "\n14,Org 14,Last,Kenya\n"
+    path = write("a.csv", text)
+    error = _error(read_inputs([path]))
+    assert error.file == str(path) and error.row == 3 and error.column == "Title"
+    assert "quote" in error.message and "not closed" in error.message
+
+
+def test_a_cell_over_several_lines_of_prose_is_kept(write):
+    path = write("a.csv", 'ID,Organisation,Title,Description\n1,A,Wells,"Drilling, in Tahoua.\n'
+                          'Training committees, pumps, and spare parts.\nMaintenance"\n2,B,Roads,Paving\n')
+    result = read_inputs([path])
+    assert not result.problems and len(result.activities) == 2
+
+
+def _workbook(tmp_path, rows: int = 3) -> Path:
+    path = tmp_path / "w.xlsx"
+    pd.DataFrame({"Title": [f"Wells {n}" for n in range(rows)], "Organisation": "A"}).to_excel(path, index=False)
+    return path
+
+
+def test_a_zip_bomb_posing_as_a_workbook_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row>" + b"0" * (4 * 2**20) + b"</row>")
+    assert path.stat().st_size < 50_000
+    error = _error(read_inputs([path]))
+    assert error.file == str(path) and "xl/worksheets/sheet1.xml unpacks" in error.message
+    assert "over the limit of 100" in error.message
+
+
+def test_a_workbook_declaring_more_than_the_size_limit_is_refused(tmp_path, monkeypatch):
+    path = _workbook(tmp_path)
+    monkeypatch.setattr(read, "MAX_WORKBOOK_UNPACKED_BYTES", 1000)
+    error = _error(read_inputs([path]))
+    assert error.file == str(path) and "unpacks to" in error.message and "over the limit" in error.message
+
+
+def test_a_sheet_over_the_row_limit_is_refused_not_cut_short(tmp_path, monkeypatch):
+    path = _workbook(tmp_path, rows=6)
+    monkeypatch.setattr(read, "MAX_SHEET_ROWS", 5)
+    error = _error(read_inputs([path]))
+    assert error.file == str(path) and "sheet 'Sheet1' has more than 5 rows" in error.message
+    monkeypatch.setattr(read, "MAX_SHEET_ROWS", 6)
+    assert len(read_inputs([path]).activities) == 6
+
+
+def test_a_zip_that_is_no_workbook_is_an_input_error(write):
+    error = _error(read_inputs([write("w.xlsx", "PK\x03\x04 not really a zip")]))
+    assert "cannot read as an Excel workbook" in error.message
+
+
+def test_a_run_on_a_zip_bomb_exits_2_naming_the_file(tmp_path):
+    path = tmp_path / "in" / "bomb.xlsx"
+    path.parent.mkdir()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (4 * 2**20))
+    result = CliRunner().invoke(main, ["run", str(path.parent), "--out", str(tmp_path / "out"),
+                                       "--embedder", "tfidf"])
+    assert result.exit_code == 2 and "bomb.xlsx" in result.output and "unpacks" in result.output

@@ -176,7 +176,8 @@ class EmbeddingCache:
         """The stored vectors (float32) of the digests found, and a found mask.
 
         Found entries count as used by this run. Raises StateDamaged when a stored
-        vector is not a unit vector (a flipped bit, a half-written file).
+        vector is not a unit vector (a flipped bit, a half-written file, a zeroed file:
+        a zero vector would make every pair of its texts look unrelated).
         """
         if len(self.digests) == 0:
             return np.zeros((0, 0), dtype=np.float32), np.zeros(len(digests), dtype=bool)
@@ -185,21 +186,26 @@ class EmbeddingCache:
         rows = positions[found]
         vectors = np.asarray(self.vectors[rows], dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        if not np.all(np.isfinite(norms) & ((np.abs(norms - 1) <= NORM_TOLERANCE) | (norms == 0))):
+        if not np.all(np.isfinite(norms) & (np.abs(norms - 1) <= NORM_TOLERANCE)):
             raise StateDamaged("stored vectors are not unit length")
         self.last_used[rows] = self.run
-        norms[norms == 0] = 1.0
         vectors /= norms
         return vectors, found
 
     def add(self, digests: np.ndarray, vectors: np.ndarray) -> np.ndarray:
-        """Keep new vectors (as float16) for saving; returns them as later runs will read them."""
+        """Keep new vectors (as float16) for saving; returns them as later runs will read them.
+
+        A vector with no direction (zero or not finite) is not kept: ``fetch`` would take
+        it for damage, so its text is embedded again each run instead.
+        """
         stored = np.asarray(vectors, dtype=np.float16)
         if len(self.digests) and stored.shape[1] != self.vectors.shape[1]:
             raise StateDamaged(f"cached vectors have {self.vectors.shape[1]} dimensions, "
                                f"the embedder gives {stored.shape[1]}")
-        self.new_digests.append(np.asarray(digests, dtype=np.uint64))
-        self.new_vectors.append(stored)
+        norms = np.linalg.norm(stored.astype(np.float32), axis=1)
+        keep = np.isfinite(norms) & (norms > 0)
+        self.new_digests.append(np.asarray(digests, dtype=np.uint64)[keep])
+        self.new_vectors.append(stored[keep])
         return _unit_rows(stored.astype(np.float32))
 
     def save(self) -> None:

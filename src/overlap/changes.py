@@ -28,7 +28,7 @@ from overlap.cache import text_digest
 from overlap.cluster import cluster_id
 from overlap.decisions import DECISION_COLUMNS, apply_decisions
 from overlap.normalise import activity_keys
-from overlap.outputs import write_csv_atomic, write_json_atomic
+from overlap.outputs import unguard_frame, write_csv_atomic, write_json_atomic
 from overlap.state import State, StateDamaged, now_utc
 
 #: bump when previous/ changes meaning; a previous run of another format is ignored
@@ -84,7 +84,7 @@ def _read_csv(path, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise StateDamaged(f"{path.name} lacks columns {', '.join(missing)}")
-    return table[columns]
+    return unguard_frame(table[columns])
 
 
 def _load_previous(state: State) -> PreviousRun | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from overlap.errors import InputError
+from overlap.outputs import unguard_frame
 
 #: The columns the report exports, in order.
 DECISION_COLUMNS = ("pair_id", "id_a", "id_b", "decision", "note", "reviewer", "decided_at")
@@ -80,7 +81,8 @@ def _read_one(path: Path) -> pd.DataFrame:
     for column in DECISION_COLUMNS:
         if column not in table.columns:
             table[column] = ""
-    table = table[list(DECISION_COLUMNS)].apply(lambda s: s.str.strip())
+    # the report's export guards formula-like cells with a quote (outputs.guard_cell)
+    table = unguard_frame(table[list(DECISION_COLUMNS)]).apply(lambda s: s.str.strip())
     _validate(table, path)
     table["decision"] = table["decision"].map(decision_value)
     return table

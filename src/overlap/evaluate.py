@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from overlap.errors import InputError
-from overlap.outputs import write_figure_atomic
+from overlap.outputs import unguard_frame, write_figure_atomic
 
 BUDGETS = (100, 500, 1000, 5000)
 _POSITIVE = {"1", "true", "yes", "y", "confirmed", "duplicate", "positive", "genuine",
@@ -44,7 +44,7 @@ def _key(a: str, b: str) -> frozenset:
 def load_truth(path: Path) -> Truth:
     """Pairs CSV (``id_a, id_b`` [, ``label``] [, ``kind``]) or the report's decisions.csv."""
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        table = unguard_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"cannot read the truth file: {exc}", file=str(path)) from None
     table.columns = [c.strip().lower() for c in table.columns]
@@ -91,6 +91,7 @@ def load_ranking(path: Path) -> tuple[pd.DataFrame, int | None]:
         raise InputError(f"cannot read the pairs: {exc}", file=str(pairs_path)) from None
     if not {"id_a", "id_b", "score"} <= set(pairs.columns):
         raise InputError("not a pairs.csv", file=str(pairs_path), expected="columns id_a, id_b, score")
+    pairs[["id_a", "id_b"]] = unguard_frame(pairs[["id_a", "id_b"]])
     activities = None
     if (folder / "activities.csv").exists():
         activities = sum(1 for _ in open(folder / "activities.csv", encoding="utf-8")) - 1

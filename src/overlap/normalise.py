@@ -282,10 +282,23 @@ def parse_date(value: str, *, end: bool = False) -> str | None:
     return parsed.date().isoformat()
 
 
+#: An amount in scientific notation ("12e3", "1.5E+6"), as spreadsheets export large numbers.
+_SCIENTIFIC = re.compile(r"(?<![\d.,])[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+(?![\d.,])")
+
+
 def parse_budget(value: str) -> float | None:
+    """The amount in a budget cell, or None when there is no number or it is not finite
+    ("1e400" is refused, never read as 1400)."""
     text = clean_text(value)
     if not text:
         return None
+    scientific = _SCIENTIFIC.search(text)
+    amount = float(scientific.group()) if scientific else _plain_amount(text)
+    return amount if amount is not None and np.isfinite(amount) else None
+
+
+def _plain_amount(text: str) -> float | None:
+    """An amount with separators of either convention: 'USD 1,250,000', '1.234,50 €'."""
     digits = re.sub(r"[^\d,.\-]", "", text)
     if not re.search(r"\d", digits):
         return None

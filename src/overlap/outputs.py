@@ -1,9 +1,14 @@
-"""Write files atomically: a reader sees the old file or the new one, never half of one."""
+"""Write files atomically: a reader sees the old file or the new one, never half of one.
+
+Every CSV written is also safe to open in a spreadsheet: a text cell that a
+spreadsheet would run as a formula gets a leading quote (OWASP, CSV injection).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,8 +41,48 @@ def write_text_atomic(path: Path, text: str) -> None:
         stream.write(text)
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What neutralises a formula: the spreadsheet shows the cell as text, the quote hidden.
+GUARD = "'"
+#: A plain number ("-0.5", "+3", "-1e5") starts like a formula but runs nothing: kept a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _needs_guard(text: str) -> bool:
+    """Formula-like text, also behind quotes already there, so that unguarding is exact:
+    '=x' is written ''=x' and reads back as '=x', never as =x."""
+    bare = text.lstrip(GUARD)
+    return bare.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(bare)
+
+
+def guard_cell(value: object) -> object:
+    """The value as written to a CSV: formula-like text behind a quote, anything else as is."""
+    return GUARD + value if isinstance(value, str) and _needs_guard(value) else value
+
+
+def unguard_cell(text: str) -> str:
+    """A cell of a CSV we wrote as it was before ``guard_cell``."""
+    return text[1:] if text.startswith(GUARD) and _needs_guard(text[1:]) else text
+
+
+def _is_text(column: pd.Series) -> bool:
+    return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+
+
+def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text column guarded; numeric columns (scores, budgets) stay numbers."""
+    return frame.apply(lambda column: column.map(guard_cell) if _is_text(column) else column)
+
+
+def unguard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame read (as text) from a CSV we wrote, with our guard quotes removed."""
+    return frame.apply(lambda column: column.map(unguard_cell) if _is_text(column) else column)
+
+
 def write_csv_atomic(path: Path, frame: pd.DataFrame) -> None:
-    write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
+    """The one CSV writer: atomic, and formula-like cells neutralised (see ``guard_cell``)."""
+    write_text_atomic(path, guard_frame(frame).to_csv(index=False, lineterminator="\n"))
 
 
 def write_figure_atomic(path: Path, figure) -> None:

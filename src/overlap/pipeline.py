@@ -62,6 +62,9 @@ from overlap.state import State
 from overlap.text import activity_texts
 
 MAX_PROBLEMS_SHOWN = 20
+#: warnings (and skipped rows) listed in run.json; all are counted. A million-row file with a
+#: warning per row would otherwise write a run.json of hundreds of megabytes.
+MAX_WARNINGS_LISTED = 200
 
 
 @dataclass
@@ -120,6 +123,7 @@ class RunResult:
         return {str(k): int(v) for k, v in self.pairs["kind"].value_counts().items()}
 
     def summary(self) -> dict[str, object]:
+        warnings = [p for p in self.problems if p.severity == "warning"]
         return {
             "tool": "overlap",
             "version": __version__,
@@ -140,10 +144,16 @@ class RunResult:
             "decisions": self.decisions,
             "state": self.state,
             "reused": self.reused,
-            "skipped_rows": [p.to_dict() for p in self.skipped_rows],
-            "warnings": [p.to_dict() for p in self.problems if p.severity == "warning"],
+            "skipped_rows": _listed(self.skipped_rows),
+            "skipped_rows_total": len(self.skipped_rows),
+            "warnings": _listed(warnings),
+            "warnings_total": len(warnings),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
+
+
+def _listed(problems: list[Problem]) -> list[dict[str, object]]:
+    return [p.to_dict() for p in problems[:MAX_WARNINGS_LISTED]]
 
 
 def raise_for_errors(problems: list[Problem]) -> None:

@@ -10,6 +10,8 @@ import csv
 import hashlib
 import io
 import json
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -21,6 +23,16 @@ from overlap.errors import InputError
 from overlap.schema import CANONICAL_FIELDS, SOURCE_FIELDS
 
 SUPPORTED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson", ".xml"}
+
+#: A workbook is a zip: what it declares it unpacks to is checked before it is opened, so a
+#: small file holding gigabytes of sheet (a zip bomb) is refused instead of filling memory.
+MAX_WORKBOOK_UNPACKED_BYTES = 200 * 2**20
+#: Unpacked / packed size of one part; real sheets compress about 10 times.
+MAX_COMPRESSION_RATIO = 100
+#: Parts smaller than this unpacked are not held to the ratio (tiny parts compress oddly).
+RATIO_CHECKED_FROM_BYTES = 2**20
+#: Rows read per sheet; a longer sheet is refused rather than cut short.
+MAX_SHEET_ROWS = 250_000
 
 @dataclass
 class Problem:
@@ -151,21 +163,102 @@ def _read_csv(path: Path, source: SourceFile) -> tuple[pd.DataFrame, list[int]]:
     delimiter = _sniff_delimiter(text, path.suffix.lower())
     source.details["delimiter"] = delimiter
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: rows longer than the header must not turn the first column
+            # into the index and shift every field left; pandas warns instead, and we stop
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=True,
+                index_col=False,
+            )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InputError(f"cannot read as CSV: {_first_line(exc)}", file=str(path)) from None
-    return frame, [i + 2 for i in range(len(frame))]
+    if any("Length of header" in str(w.message) for w in caught):
+        _raise_for_long_rows(text, delimiter, path)
+    rows = [i + 2 for i in range(len(frame))]
+    _raise_for_swallowed_rows(frame, rows, delimiter, path)
+    return frame, rows
+
+
+def _fields(line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:  # e.g. a field over the csv module's size limit
+        return 0
+
+
+def _raise_for_long_rows(text: str, delimiter: str, path: Path) -> None:
+    """Name the first row with more fields than the header (read as is, every field would shift)."""
+    try:
+        records = (r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r)
+        header = next(records, [])
+        for row, record in enumerate(records, start=2):
+            if len(record) > len(header):
+                raise InputError(
+                    f"{len(record)} fields where the header has {len(header)}: the fields cannot be "
+                    "matched to the columns", file=str(path), row=row,
+                    expected="as many fields in each row as in the header (no delimiter at the end of rows)")
+    except csv.Error:
+        pass
+    raise InputError("rows with more fields than the header", file=str(path),
+                     expected="as many fields in each row as in the header")
+
+
+def _raise_for_swallowed_rows(frame: pd.DataFrame, rows: list[int], delimiter: str, path: Path) -> None:
+    """Stop at a cell holding lines that look like rows of the file: a quote opened in it was
+    not closed where the cell ends, so the rows after it were read into that one cell."""
+    fields = max(len(frame.columns), 3)
+    found = []
+    for column in frame.columns:
+        cells = frame[column]
+        if cells.dtype != object and not isinstance(cells.dtype, pd.StringDtype):
+            continue
+        for position in cells.str.contains("\n", regex=False).to_numpy().nonzero()[0]:
+            lines = cells.iat[position].splitlines()
+            swallowed = sum(_fields(line, delimiter) >= fields for line in lines[1:])
+            if swallowed:
+                found.append((position, str(column), len(lines), swallowed))
+                break
+    if found:
+        position, column, lines, swallowed = min(found)
+        raise InputError(
+            f"a quote opened in this cell is not closed: the cell runs over {lines} lines, "
+            f"{swallowed} of them rows of the file", file=str(path), row=rows[position], column=column,
+            expected='a closing quote (a quote inside a quoted cell is written "")')
+
+
+def _check_workbook_size(path: Path) -> None:
+    """Refuse a workbook whose zip declares more than the limits allow (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"cannot read as an Excel workbook: {_first_line(exc)}", file=str(path),
+                         expected="an .xlsx file") from None
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        raise InputError(
+            f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
+            f"{MAX_WORKBOOK_UNPACKED_BYTES / 2**20:,.0f} MB", file=str(path),
+            expected="a smaller workbook (or export the sheet as CSV)")
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size >= RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise InputError(
+                f"{part.filename} unpacks {ratio:,.0f} times its packed size, over the limit of "
+                f"{MAX_COMPRESSION_RATIO} (a zip bomb?)", file=str(path),
+                expected="a workbook as a spreadsheet program writes it")
 
 
 def _read_xlsx(path: Path, source: SourceFile) -> tuple[pd.DataFrame, list[int]]:
+    _check_workbook_size(path)
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+        # one row past the limit tells a sheet at the limit from a longer one
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, nrows=MAX_SHEET_ROWS + 1)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(
             f"cannot read as an Excel workbook: {_first_line(exc)}",
@@ -174,6 +267,9 @@ def _read_xlsx(path: Path, source: SourceFile) -> tuple[pd.DataFrame, list[int]]
         ) from None
     frames, rows = [], []
     for name, sheet in sheets.items():
+        if len(sheet) > MAX_SHEET_ROWS:
+            raise InputError(f"sheet {name!r} has more than {MAX_SHEET_ROWS:,} rows, the limit per sheet",
+                             file=str(path), expected="a smaller sheet (or split it into files)")
         sheet = sheet.dropna(how="all")
         if sheet.empty:
             continue

@@ -309,7 +309,7 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object
         "kinds": kinds.names,
         "clusters": summary["clusters"],
         "skipped_rows": len(result.skipped_rows),
-        "warnings": len(warnings),
+        "warnings": summary["warnings_total"],
         "problems": warnings[:MAX_PROBLEMS_IN_HTML],
         "thresholds": {"report": config.score.report_threshold,
                        "duplicate": config.score.duplicate_threshold},

@@ -130,8 +130,23 @@ function reviewCounts() {
 
 /* ------------------------------------------------------------ decisions.csv */
 
+/* A cell a spreadsheet would run as a formula (OWASP, CSV injection) gets a leading quote,
+   as outputs.guard_cell does for every CSV the tool writes; a plain number stays a number.
+   Text already behind quotes is guarded too, so reading back (unguardCell) is exact. */
+var FORMULA_START = /^[=+\-@\t\r]/;
+var PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function needsGuard(text) {
+  var bare = text.replace(/^'+/, "");
+  return FORMULA_START.test(bare) && !PLAIN_NUMBER.test(bare);
+}
+
+function guardCell(text) { return needsGuard(text) ? "'" + text : text; }
+
+function unguardCell(text) { return text.charAt(0) === "'" && needsGuard(text.slice(1)) ? text.slice(1) : text; }
+
 function csvField(value) {
-  var text = value === null || value === undefined ? "" : String(value);
+  var text = guardCell(value === null || value === undefined ? "" : String(value));
   return /[",\r\n]|^\s|\s$/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
 }
 
@@ -206,7 +221,7 @@ function importDecisions(text) {
   }
   var imported = 0, elsewhere = 0, bad = 0;
   rows.forEach(function (row) {
-    var get = function (name) { return col[name] >= 0 ? (row[col[name]] || "").trim() : ""; };
+    var get = function (name) { return col[name] >= 0 ? unguardCell(row[col[name]] || "").trim() : ""; };
     var decision = decisionValue(get("decision"));
     if (!get("pair_id") || !decision) { if (row.join("").trim()) bad++; return; }
     review.store.items[get("pair_id")] = {decision: decision, note: get("note"),
