@@ -1,5 +1,7 @@
 import json
 
+import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from overlap.cli import OPTION_KEYS, config_overrides, main
@@ -46,7 +48,8 @@ def test_run_writes_every_output(write, tmp_path):
 def test_bad_input_exits_2_with_a_message_and_writes_nothing(write, tmp_path):
     path = write("bad.csv", "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--embedder", "tfidf"])
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--embedder", "tfidf",
+                                       "--strict"])
     assert result.exit_code == 2
     assert "bad.csv, row 3, column 'ID': duplicate id '1'" in result.output
     assert "Traceback" not in result.output
@@ -120,3 +123,67 @@ def test_options_not_given_set_nothing_and_quiet_turns_the_progress_bar_off(tmp_
     config = load_config(overrides=overrides)
     assert not config.embed.progress and config.embed.progress_min_texts == 200
     assert config_overrides({"quiet": False}) == {}
+
+
+def test_repeated_ids_of_one_organisation_run_numbered_with_one_warning(write, tmp_path):
+    path = write("threew.csv", (
+        "ID,Organisation,Title,Zone,Beneficiaries\n"
+        "P1,A,Nutrition at Masuika,Masuika,100\nP1,A,Nutrition at Masuika clinic,Masuika,250\n"
+        "P1,A,Nutrition at Masuika clinic,Masuika,250\nP2,B,Water wells in Luiza,Luiza,40\n"
+    ))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(out), "--embedder", "tfidf"])
+    assert result.exit_code == 0, result.output
+    run = json.loads((out / "run.json").read_text())
+    [repeats] = run["repeated_ids"]
+    assert repeats["rows"] == 1 and repeats["listed"][0]["rows"] == [2, 3]
+    counting = [w for w in run["warnings"] if "double counting" in w["message"]]
+    assert len(counting) == 1 and "1 repeated rows" in counting[0]["message"]
+    ids = pd.read_csv(out / "activities.csv", dtype=str)["id"]
+    # a project's rows are told apart by place, then the repeats at one place by number;
+    # the word-for-word repeat is skipped
+    assert sorted(ids) == ["P1 @ Masuika", "P1 @ Masuika #2", "P2"]
+
+    strict = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "o2"),
+                                       "--embedder", "tfidf", "--strict"])
+    assert strict.exit_code == 2 and "duplicate id 'P1 @ Masuika'" in strict.output
+
+
+def test_out_under_a_file_and_an_unwritable_log_exit_2_with_a_message(write, tmp_path):
+    path = write("a.csv", A)
+    blocker = write("blocker", "a file")
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(blocker / "out"),
+                                       "--embedder", "tfidf"])
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+    result = CliRunner().invoke(main, ["run", str(path), "--out", str(tmp_path / "out"),
+                                       "--embedder", "tfidf", "--log-file", str(blocker / "x.log")])
+    assert result.exit_code == 2 and "--log-file" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("declared, encoding", [("Shift_JIS", "shift_jis"), ("x-klingon", "ascii")])
+def test_inspect_of_xml_in_an_unreadable_encoding_exits_2_naming_it(write, declared, encoding):
+    path = write("jp.xml", (
+        f'<?xml version="1.0" encoding="{declared}"?>\n<iati-activities version="2.03">'
+        "<iati-activity><iati-identifier>XM-1</iati-identifier><title><narrative>Wells"
+        "</narrative></title></iati-activity></iati-activities>\n"), encoding)
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert f"cannot read the XML in {declared}" in result.output
+
+
+def test_inspect_of_deeply_nested_json_exits_2(write):
+    path = write("deep.json", "[" * 100_000 + "]" * 100_000)
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "too deep to read" in result.output
+
+
+def test_nine_copies_of_one_tiny_file_still_get_a_map(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(9):
+        (folder / f"actor{number}.csv").write_text("title\nwater\nwater\nwater\n")
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(tmp_path / "out"),
+                                       "--embedder", "tfidf"])
+    assert result.exit_code == 0, result.output

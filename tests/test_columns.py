@@ -84,3 +84,11 @@ def test_hxl_acronym_stands_in_for_an_empty_organisation_name(write):
                  "WEWORLD,,Hirat,Kushk,FSAC\nOXF,Oxfam,Hirat,Kushk,FSAC\n")
     result = read_inputs([path])
     assert list(result.activities["actor"]) == ["WEWORLD", "Oxfam"]
+
+
+def test_iati_flattened_to_a_table_maps_its_narrative_columns():
+    mapping = map_columns(["iati_identifier", "title_narrative", "description_narrative",
+                           "reporting_org_narrative", "participating_org_narrative"]).describe()
+    assert mapping == {"id": "iati_identifier", "title": "title_narrative",
+                       "description": "description_narrative", "actor": "reporting_org_narrative",
+                       "participating_orgs": "participating_org_narrative"}

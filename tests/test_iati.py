@@ -286,3 +286,29 @@ def test_shared_links_include_funding_sources() -> None:
     links = read_iati(SHARED / "ukraine_prefiltered_2022-07-20.xml").links
     assert any(x["type"] == "provider-activity-id" for x in links)
     assert all(x["from_id"] != x["to_id"] for x in links)
+
+
+def test_a_long_comment_before_the_root_is_still_iati(tmp_path: Path) -> None:
+    text = (DATA / "activities-2.03.xml").read_text(encoding="utf-8")
+    declaration, _, rest = text.partition("?>")
+    path = tmp_path / "commented.xml"
+    path.write_text(f"{declaration}?>\n<!-- {'licence text ' * 800} -->\n<?pi x?>{rest}", encoding="utf-8")
+    assert looks_like_iati(path)
+    assert read_iati(path).records
+
+
+def test_a_prolog_that_never_ends_is_not_iati(tmp_path: Path) -> None:
+    path = tmp_path / "endless.xml"
+    path.write_bytes(b"<!-- " + b"x" * 3_000_000)
+    assert not looks_like_iati(path)
+
+
+@pytest.mark.parametrize("declared, encoding", [("Shift_JIS", "shift_jis"), ("x-unknown", "ascii")])
+def test_xml_in_an_encoding_expat_cannot_read_is_an_input_error(tmp_path: Path, declared: str,
+                                                                encoding: str) -> None:
+    path = tmp_path / "jp.xml"
+    path.write_bytes((f'<?xml version="1.0" encoding="{declared}"?>\n<iati-activities>'
+                      "<iati-activity><iati-identifier>XM-1</iati-identifier></iati-activity>"
+                      "</iati-activities>").encode(encoding))
+    with pytest.raises(InputError, match=f"cannot read the XML in {declared}"):
+        read_iati(path)

@@ -63,7 +63,9 @@ def test_empty_text_rows_are_skipped_with_a_warning(write):
 
 
 def test_duplicate_id_within_an_actor_is_an_error_naming_both_rows(write):
-    result = _normalise(write, "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n1,B,Roads\n")
+    """In strict reading (input.strict); otherwise reading numbers the repeats."""
+    path = write("a.csv", "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n1,B,Roads\n")
+    result = normalise(read_inputs([path], strict=True))
     errors = [p for p in result.problems if p.severity == "error"]
     assert len(errors) == 1
     assert errors[0].row == 3 and errors[0].column == "ID" and "row 2" in errors[0].message

@@ -1,5 +1,6 @@
 """End to end: the stages together on the samples and on small 3W and IATI files."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -122,3 +123,15 @@ def test_iati_declared_links_are_funding_chains_whatever_the_text():
     assert len(chains) >= 1
     assert chains["reasons"].str.startswith("declared link:").all()
     assert result.links["declared_links"] >= 1
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_project_2d_of_a_one_or_two_word_vocabulary(width):
+    from scipy.sparse import csr_matrix
+
+    from overlap.pipeline import project_2d
+
+    vectors = np.arange(9 * width, dtype=np.float32).reshape(9, width)
+    for given in (vectors, csr_matrix(vectors)):
+        projected = project_2d(given)
+        assert projected.shape == (9, 2) and np.isfinite(projected).all()

@@ -188,3 +188,54 @@ def test_a_run_on_a_zip_bomb_exits_2_naming_the_file(tmp_path):
     result = CliRunner().invoke(main, ["run", str(path.parent), "--out", str(tmp_path / "out"),
                                        "--embedder", "tfidf"])
     assert result.exit_code == 2 and "bomb.xlsx" in result.output and "unpacks" in result.output
+
+
+def test_reads_utf16_text_from_excel(write):
+    path = write("unicode.txt", "\ufeffID\tOrganisation\tTitle\n1\tONG Équité\tPuits à Kita\n",
+                 "utf-16-le")
+    result = read_inputs([path])
+    assert result.sources[0].encoding == "utf-16" and not result.problems
+    assert result.activities.loc[0, ["actor", "title"]].tolist() == ["ONG Équité", "Puits à Kita"]
+
+
+def test_broken_utf16_names_the_encoding(tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\xff\xfeT\x00i\x00\x00\xdc")  # a lone low surrogate
+    [problem] = read_inputs([path]).problems
+    assert problem.severity == "error" and "UTF-16" in problem.message
+
+
+def test_utf16_iati_xml_is_detected_as_xml(write):
+    path = write("iati.xml", (
+        '<?xml version="1.0" encoding="UTF-16"?>\n<iati-activities version="2.03">'
+        "<iati-activity><iati-identifier>XM-1</iati-identifier><reporting-org ref='XM'>"
+        "<narrative>Org</narrative></reporting-org><title><narrative>Wells in Kita</narrative>"
+        "</title></iati-activity></iati-activities>\n"), "utf-16")
+    assert detect_format(path) == "xml"
+    result = read_inputs([path])
+    assert result.sources[0].format.startswith("IATI") and result.activities["id"].tolist() == ["XM-1"]
+
+
+def test_deeply_nested_json_is_an_input_error(write):
+    path = write("deep.json", "[" * 100_000 + "]" * 100_000)
+    [problem] = read_inputs([path]).problems
+    assert problem.severity == "error" and "too deep to read" in problem.message
+
+
+def test_repeated_ids_within_one_organisation_are_numbered_and_listed(write):
+    path = write("a.csv", "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n1, a ,Bridges\n1,B,Wells\n")
+    result = read_inputs([path])
+    assert result.activities["id"].tolist() == ["1", "1 #2", "1 #3", "1"]
+    source = result.sources[0]
+    assert source.repeated_ids["rows"] == 2 and source.repeated_ids["activities"] == 1
+    assert source.repeated_ids["listed"] == [{"actor": "A", "id": "1", "rows": [2, 3, 4], "count": 3}]
+    [warning] = result.problems
+    assert warning.severity == "warning" and warning.message.startswith(
+        "possible double counting within one organisation: 2 repeated rows")
+    strict = read_inputs([path], strict=True)
+    assert strict.activities["id"].tolist() == ["1"] * 4 and not strict.problems
+
+
+def test_a_numbered_repeat_never_takes_an_id_in_use(write):
+    path = write("a.csv", "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n1 #2,A,Bridges\n")
+    assert read_inputs([path]).activities["id"].tolist() == ["1", "1 #3", "1 #2"]

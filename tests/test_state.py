@@ -85,6 +85,13 @@ def test_a_folder_of_other_things_is_refused_before_anything_is_written(tmp_path
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_a_lock_that_is_a_folder_is_a_clear_error_exit_2(tmp_path):
+    (tmp_path / "lock").mkdir()
+    with pytest.raises(ConfigError, match="lock must be a file") as error:
+        acquire_lock(tmp_path)
+    assert error.value.exit_code == 2
+
+
 def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
@@ -153,9 +160,9 @@ def test_debug_lets_the_traceback_through(tmp_path, monkeypatch):
 
 def test_input_errors_still_exit_2(tmp_path):
     project = Project(tmp_path)
-    (project.root / "in" / "bad.csv").write_text("ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n")
+    (project.root / "in" / "bad.csv").write_text("ID,Organisation,Title\n1,,Wells\n")
     result = project.run()
-    assert result.exit_code == 2 and "duplicate id" in result.output
+    assert result.exit_code == 2 and "no actor" in result.output
     assert not project.out.exists()
 
 

@@ -16,7 +16,7 @@ import click
 
 from overlap import __version__
 from overlap.config import Config, default_toml, load_config
-from overlap.errors import OverlapError
+from overlap.errors import ConfigError, OverlapError
 from overlap.outputs import write_text_atomic
 
 if TYPE_CHECKING:  # the pipeline's imports are heavy: `overlap --help` stays fast
@@ -45,6 +45,7 @@ OPTION_KEYS: tuple[tuple[str, str, str, Callable[[Any], object]], ...] = (
     ("out", "report", "out", str),
     ("maps", "input", "map", _parse_maps),
     ("exclude", "input", "exclude", tuple),
+    ("strict", "input", "strict", bool),
     ("embedder", "embed", "embedder", str),
     ("model", "embed", "model", str),
     # no progress bar: under cron, anything on stderr is mailed
@@ -121,13 +122,27 @@ def _open_log(log_file: Path | None) -> tuple[logging.Logger, logging.Handler]:
     log.setLevel(logging.INFO)
     log.propagate = False
     if log_file:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"--log-file {log_file}: cannot write to it "
+                              f"({error.strerror or error})") from None
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     else:
         handler = logging.NullHandler()
     log.addHandler(handler)
     return log, handler
+
+
+def _check_out_folder(out: Path) -> None:
+    """Refuse, before any work, a report folder that cannot be made: one whose path
+    runs through a file."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise ConfigError(f"--out {out}: {folder} is a file, not a folder")
+            return
 
 
 def _close_log(log: logging.Logger, handler: logging.Handler) -> None:
@@ -187,6 +202,9 @@ def main() -> None:
 @config_option
 @map_option
 @exclude_option
+@click.option("--strict", is_flag=True, default=None,
+              help="Refuse repeated activity ids within one organisation instead of "
+                   "numbering them (a warning and a finding in run.json).")
 @click.option("--embedder", type=click.Choice(["auto", "minilm", "tfidf", "use"]),
               help="Text embedder [default: auto: use when languages mix, else minilm].")
 @click.option("--model", type=click.Path(file_okay=False, path_type=Path),
@@ -216,9 +234,13 @@ def run(inputs, config_path, quiet, log_file, debug, **config_options) -> None:
     folder; 1 unexpected failure (the previous report is left as it was).
     """
     overrides = _given_overrides()
-    log, handler = _open_log(log_file)
+    try:
+        log, handler = _open_log(log_file)
+    except OverlapError as error:
+        _fail(error)
     try:
         config = load_config(config_path, overrides)
+        _check_out_folder(Path(config.report.out))
         code = _run_and_tell(list(inputs), config, quiet, log)
     except OverlapError as error:
         log.error("%s (exit code %d)", error, error.exit_code)

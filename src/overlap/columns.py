@@ -36,19 +36,21 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "program partner name", "programme partner name", "program partner",
         "programme partner", "partenaire de programme", "nom organization",
         "nom organisation", "nom de l organisation", "org name",
+        "reporting org narrative",  # IATI flattened to a table (e.g. the IATI Datastore's CSV)
     ),
     "title": (
         "title", "project title", "project name", "activity title", "activity name",
         "name", "project", "titre", "titre du projet", "intitule", "intitule du projet",
         "nom du projet", "projet", "titulo", "titulo del proyecto", "nombre del proyecto",
         "proyecto", "nombre", "activity", "activite", "nom activite projet",
-        "nom activite", "activity name", "actividad",
+        "nom activite", "activity name", "actividad", "title narrative",
     ),
     "description": (
         "description", "project description", "activity description", "summary",
         "abstract", "objective", "objectives", "details", "narrative", "activities",
         "objectif", "objectifs", "resume", "description du projet", "objectif du projet",
         "descripcion", "objetivo", "objetivos", "resumen", "descripcion del proyecto",
+        "description narrative",
     ),
     "countries": (
         "country", "countries", "recipient country", "recipient countries",
@@ -96,7 +98,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ejecutor", "entidad ejecutora", "implementing partner name",
     ),
     "participating_orgs": ("participating orgs", "participating organisations",
-                           "participating organizations"),
+                           "participating organizations", "participating org narrative"),
     "language": ("language", "lang", "langue", "idioma", "lengua"),
     # not canonical: a reporting month gives the period when it has a year
     "month": ("month", "mois", "mes", "reporting month", "period", "periode"),

@@ -45,6 +45,10 @@ class InputConfig:
     exclude: tuple[str, ...] = setting(
         (), 'Glob patterns of files to skip when reading folders, e.g. ["expected.csv", '
         '"old/*"].')
+    strict: bool = setting(
+        False, "Refuse a file in which one organisation repeats an activity id (e.g. a 3W "
+        "project listed twice at one place with other figures) instead of numbering the "
+        "repeated rows and reporting them as possible double counting.")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ activity has no description.
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 from collections import deque
@@ -83,6 +84,10 @@ DAC_VOCABULARIES = {"", "1", "DAC"}
 GENERAL_DESCRIPTION = {"", "1", "general"}
 
 _IATI_TAG = re.compile(rb"<iati-activit(?:y|ies)[\s>/]")
+_SPACE = re.compile(rb"\s*")
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+#: how far a prolog (comments before the root) is read looking for the root element
+MAX_PROLOG_BYTES = 1 << 20
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
 
 Note = Callable[[str], None]
@@ -99,16 +104,62 @@ class IatiRead:
 
 
 def looks_like_iati(path: Path) -> bool:
-    """True when the file starts like IATI XML, whatever its extension."""
+    """True when the file starts like IATI XML, whatever its extension: an IATI tag
+    within 4 KB of the root element's start, however long the comments before it."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
+        head = _prolog_text(path)
     except OSError:
         return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", "ignore").encode("utf-8")
-    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"<") and _IATI_TAG.search(head) is not None
+    root = _root_offset(head)
+    return root is not None and _IATI_TAG.search(head, root, root + 4096) is not None
+
+
+def _prolog_text(path: Path) -> bytes:
+    """The file's start, as UTF-8, up to 4 KB past its prolog (declaration, comments,
+    processing instructions, doctype) or ``MAX_PROLOG_BYTES`` in all."""
+    with path.open("rb") as handle:
+        raw = handle.read(4096)
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8")("ignore")
+        head = decoder.decode(raw).encode("utf-8").removeprefix(b"\xef\xbb\xbf")
+        while raw and len(head) < MAX_PROLOG_BYTES:
+            root = _root_offset(head)
+            if root is not None and len(head) - root >= 4096:
+                break
+            raw = handle.read(max(len(head), 1 << 16))  # doubling: few rescans
+            head += decoder.decode(raw, final=not raw).encode("utf-8")
+    return head
+
+
+def _root_offset(head: bytes) -> int | None:
+    """Where the root element starts, past the prolog; None when ``head`` holds no start
+    tag after it (the prolog goes on past ``head``, or this is not XML)."""
+    at: int | None = _SPACE.match(head).end()
+    while at is not None and head.startswith(b"<", at):
+        if head.startswith(b"<!DOCTYPE", at):
+            at = _doctype_end(head, at)
+        elif head.startswith(b"<!--", at):
+            at = _after(head, b"-->", at + 4)
+        elif head.startswith(b"<?", at):
+            at = _after(head, b"?>", at + 2)
+        else:
+            return at
+        at = None if at is None else _SPACE.match(head, at).end()
+    return None
+
+
+def _doctype_end(head: bytes, at: int) -> int | None:
+    """Just past ``<!DOCTYPE ...>`` at ``at``, its internal subset ``[...]`` included."""
+    close, subset = head.find(b">", at), head.find(b"[", at)
+    if subset >= 0 and (close < 0 or subset < close):
+        end = _after(head, b"]", subset)
+        return None if end is None else _after(head, b">", end)
+    return _after(head, b">", at)
+
+
+def _after(head: bytes, token: bytes, start: int) -> int | None:
+    found = head.find(token, start)
+    return None if found < 0 else found + len(token)
 
 
 def read_iati(path: Path) -> IatiRead:
@@ -177,6 +228,9 @@ class _ActivityStream:
                 raise _malformed(self.path, err) from None
             except DefusedXmlException as err:
                 raise _refused(self.path, err, parser.parser.CurrentLineNumber) from None
+            except (LookupError, ValueError) as err:
+                # expat reads UTF-8, UTF-16 and one-byte encodings only
+                raise _undecodable(self.path, err) from None
 
     def _walk(
         self, events: Iterator[tuple[str, Element]], builder: _LineRecorder
@@ -218,6 +272,16 @@ def _malformed(path: Path, err: ParseError) -> InputError:
         file=str(path),
         row=line,
         expected="well-formed XML",
+    )
+
+
+def _undecodable(path: Path, err: LookupError | ValueError) -> InputError:
+    declared = _DECLARED_ENCODING.search(_prolog_text(path)[:1024])
+    encoding = declared.group(1).decode("ascii", "replace") if declared else "its declared encoding"
+    return InputError(
+        f"cannot read the XML in {encoding} ({err}); save the file as UTF-8",
+        file=str(path),
+        expected="IATI XML in UTF-8 or UTF-16",
     )
 
 

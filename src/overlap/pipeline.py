@@ -144,6 +144,9 @@ class RunResult:
             "decisions": self.decisions,
             "state": self.state,
             "reused": self.reused,
+            # a finding, not a fault: one organisation's rows that may count an activity twice
+            "repeated_ids": [{"file": str(s.path), **s.repeated_ids}
+                             for s in self.read.sources if s.repeated_ids],
             "skipped_rows": _listed(self.skipped_rows),
             "skipped_rows_total": len(self.skipped_rows),
             "warnings": _listed(warnings),
@@ -217,7 +220,7 @@ def read_activities(inputs: list[Path], config: Config, detected: dict[str, str]
                     ) -> tuple[ReadResult, Normalised | None]:
     """Read and normalise, collecting every problem; None when reading found errors
     (normalising would only add noise to them). Never embeds: ``overlap inspect`` uses it."""
-    read = read_inputs(inputs, config.input.map, config.input.exclude)
+    read = read_inputs(inputs, config.input.map, config.input.exclude, config.input.strict)
     if any(p.severity == "error" for p in read.problems):
         return read, None
     return read, normalise(read, load_aliases(config.input.aliases), config.input.publisher_aliases,
@@ -465,9 +468,14 @@ def project_2d(vectors) -> np.ndarray:
     """A 2-D map of the activities for the report (PCA: linear, fast, deterministic)."""
     from sklearn.decomposition import PCA, TruncatedSVD
 
-    n = vectors.shape[0]
+    n, width = vectors.shape
     if n < 3:
         return np.zeros((n, 2), dtype=np.float32)
+    if width < 3:  # a vocabulary of one or two words: the vectors are their own map
+        dense = vectors.toarray() if hasattr(vectors, "toarray") else np.asarray(vectors)
+        reduced = np.zeros((n, 2), dtype=np.float32)
+        reduced[:, :width] = dense - dense.mean(axis=0)
+        return reduced
     if hasattr(vectors, "toarray"):
         reduced = TruncatedSVD(n_components=2, random_state=0).fit_transform(vectors)
     else:

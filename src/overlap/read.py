@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import sys
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -76,6 +77,8 @@ class SourceFile:
     problems: list[Problem] = field(default_factory=list)
     #: extra facts a format reader wants shown (e.g. IATI version, dangling links)
     details: dict[str, object] = field(default_factory=dict)
+    #: ids one organisation lists on several rows (numbered): rows, activities, the first listed
+    repeated_ids: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -130,15 +133,27 @@ def discover(paths: list[Path], exclude: list[str] | None = None) -> list[Path]:
     return found
 
 
+#: byte-order marks of UTF-16, as Excel's "Unicode text" and some IATI exports start
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(path: Path, source: SourceFile) -> str:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig",):
+    if raw.startswith(UTF16_BOMS):
         try:
-            text = raw.decode(encoding)
-            source.encoding = "utf-8-bom" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
-            return text
-        except UnicodeDecodeError:
-            pass
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"starts as UTF-16 (byte-order mark) but is not valid UTF-16: {exc.reason} "
+                             f"at byte {exc.start}", file=str(path),
+                             expected="UTF-8, or UTF-16 as Excel's 'Unicode text' writes it") from None
+        source.encoding = "utf-16"
+        return text
+    try:
+        text = raw.decode("utf-8-sig")
+        source.encoding = "utf-8-bom" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return text
+    except UnicodeDecodeError:
+        pass
     source.encoding = "cp1252"
     source.problems.append(
         Problem("warning", "not valid UTF-8; read as Windows-1252 (cp1252)", str(path))
@@ -375,6 +390,8 @@ def detect_format(path: Path) -> str:
         head = handle.read(4096)
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if head.startswith(UTF16_BOMS):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):
         return "xml"
@@ -405,7 +422,12 @@ def read_table(path: Path) -> tuple[pd.DataFrame, list[int], SourceFile]:
     if reader is None:
         raise InputError(f"unsupported format {source.format!r}", file=str(path),
                          expected="CSV, XLSX, JSON or JSONL")
-    frame, rows = reader(path, source)
+    try:
+        frame, rows = reader(path, source)
+    except RecursionError:
+        raise InputError(f"nested more than {sys.getrecursionlimit()} levels deep: too deep to read",
+                         file=str(path),
+                         expected="a flat list of activity records") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     # exports often end with rows of empty cells (",,,,"): they are not activities
     filled = frame.astype(str).apply(lambda column: column.str.strip().ne("") & column.ne("nan"))
@@ -496,9 +518,12 @@ def _month_as_period(frame: pd.DataFrame, plan: ColumnPlan, source: SourceFile) 
 
 
 def to_canonical(
-    frame: pd.DataFrame, rows: list[int], source: SourceFile, overrides: dict[str, str]
+    frame: pd.DataFrame, rows: list[int], source: SourceFile, overrides: dict[str, str],
+    strict: bool = False,
 ) -> pd.DataFrame:
-    """Build canonical columns from the file's; record what was mapped and what not."""
+    """Build canonical columns from the file's; record what was mapped and what not.
+
+    ``strict`` leaves repeated ids as they are, for normalising to refuse."""
     frame, rows, plan = plan_columns(frame, rows, source, overrides)
     headers = list(frame.columns)
     for name, column in overrides.items():
@@ -545,7 +570,60 @@ def to_canonical(
     for name in (*CANONICAL_FIELDS, *SOURCE_FIELDS):
         if name not in out:
             out[name] = ""
+    if not strict:
+        _number_repeated_ids(out, source)
     return out[[*CANONICAL_FIELDS, *SOURCE_FIELDS]]
+
+
+#: a file's repeated ids listed in run.json; the rest are counted
+MAX_REPEATS_LISTED = 100
+MAX_ROWS_LISTED = 20
+
+
+def _number_repeated_ids(out: pd.DataFrame, source: SourceFile) -> None:
+    """Keep every row of an organisation that lists one activity id on several rows
+    with other details (how 3W tables record a project at one place with other figures):
+    the repeats are numbered ('Projet_5 @ CD5402ZS02 #2'), counted in one warning, and
+    listed in ``source.repeated_ids`` as possible double counting. A row repeating another
+    word for word keeps that row's id: normalising skips it as a mere repeat."""
+    content = [c for c in out.columns if c not in SOURCE_FIELDS]
+    variant = out.groupby(content, sort=False).ngroup()  # rows alike in every field share one
+    firsts = out.loc[out["id"].ne("") & ~variant.duplicated()]
+    organisation = firsts["actor"].str.split().str.join(" ").str.casefold()
+    groups = firsts.groupby([organisation, firsts["id"]], sort=False)
+    order = groups.cumcount()
+    if not order.gt(0).any():
+        return
+    taken = set(out["id"])
+    numbered: dict[int, str] = {}
+    for index, number in order[order.gt(0)].items():
+        n = number + 1
+        while f"{out.at[index, 'id']} #{n}" in taken:
+            n += 1
+        numbered[variant[index]] = f"{out.at[index, 'id']} #{n}"
+        taken.add(numbered[variant[index]])
+    renamed = variant.isin(list(numbered))
+    out.loc[renamed, "id"] = variant[renamed].map(numbered)
+    repeated = [group for _, group in groups if len(group) > 1]
+    rows = sum(len(group) - 1 for group in repeated)
+    source.repeated_ids = {
+        "rows": rows,
+        "activities": len(repeated),
+        "listed": [
+            {"actor": group["actor"].iat[0], "id": group["id"].iat[0],
+             "rows": [int(r) for r in group["source_row"].iloc[:MAX_ROWS_LISTED]],
+             "count": len(group)}
+            for group in repeated[:MAX_REPEATS_LISTED]
+        ],
+    }
+    source.problems.append(Problem(
+        "warning",
+        f"possible double counting within one organisation: {rows} repeated rows "
+        f"({len(repeated)} activity ids listed more than once by one organisation with other "
+        f"details, e.g. {repeated[0]['id'].iat[0]!r}); kept and numbered '#2', '#3', ... "
+        "(listed in run.json; --strict refuses them)",
+        str(source.path),
+    ))
 
 
 def actor_from_filename(path: Path) -> str:
@@ -554,9 +632,13 @@ def actor_from_filename(path: Path) -> str:
 
 
 def read_inputs(
-    paths: list[Path], overrides: dict[str, str] | None = None, exclude: list[str] | None = None
+    paths: list[Path], overrides: dict[str, str] | None = None, exclude: list[str] | None = None,
+    strict: bool = False,
 ) -> ReadResult:
-    """Read every file; problems are collected, not raised, so `inspect` can list them all."""
+    """Read every file; problems are collected, not raised, so `inspect` can list them all.
+
+    ``strict``: a file repeating an activity id of one organisation is refused (by
+    normalising) rather than read with the repeats numbered."""
     overrides = overrides or {}
     frames, sources = [], []
     links = []
@@ -575,7 +657,7 @@ def read_inputs(
             sources.append(source)
             continue
         sources.append(source)
-        frames.append(to_canonical(frame, rows, source, overrides))
+        frames.append(to_canonical(frame, rows, source, overrides, strict))
     columns = [*CANONICAL_FIELDS, *SOURCE_FIELDS]
     activities = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = ReadResult(activities=activities, sources=sources)

@@ -159,9 +159,15 @@ def describe_holder(holder: dict[str, object]) -> str:
 
 def acquire_lock(directory: Path) -> Lock:
     """Take the state folder, or raise LockedError without writing anything."""
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot take the state folder's lock {path}: {error.strerror or error}"
+            + (" (remove that folder: the lock must be a file)" if path.is_dir() else "")
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
