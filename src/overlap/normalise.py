@@ -405,6 +405,16 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
                 ))
             parsed.append(date or "")
         frame[name] = parsed
+    # ISO dates compare as text; which of the two is wrong is unknown: both are kept
+    reversed_period = (frame["start_date"] != "") & (frame["end_date"] != "") & (
+        frame["start_date"] > frame["end_date"])
+    for index in frame.index[reversed_period]:
+        file = frame.at[index, "source_file"]
+        result.problems.append(Problem(
+            "warning", f"starts ({frame.at[index, 'start_date']}) after it ends "
+            f"({frame.at[index, 'end_date']}); dates kept as given",
+            file, int(frame.at[index, "source_row"]), column_of(file, "start_date"),
+        ))
 
     add_org_keys(frame, aliases)
 
@@ -415,6 +425,12 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
             file = frame.at[index, "source_file"]
             result.problems.append(Problem(
                 "warning", f"unreadable budget {value!r}; value skipped (expected a number)",
+                file, int(frame.at[index, "source_row"]), column_of(file, "budget"),
+            ))
+        elif amount is not None and amount < 0:
+            file = frame.at[index, "source_file"]
+            result.problems.append(Problem(
+                "warning", f"negative budget {value!r}; kept as given",
                 file, int(frame.at[index, "source_row"]), column_of(file, "budget"),
             ))
         budgets.append(np.nan if amount is None else amount)
