@@ -111,3 +111,14 @@ def test_the_map_of_identical_vectors_warns_nothing(sparse):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert project_2d(vectors).shape == (4, 2)
+
+
+def test_cells_the_fuzzing_found_crashing_normalise_read_with_a_warning_or_as_given(write):
+    path = write("a.csv", "ID,Organisation,Title,Start,Participating orgs\n"
+                          "1,A,Wells,2021-13,5\n2,A,Roads,0000-01,4:UNICEF\n")
+    _, normalised = load_activities([path], load_config(None))
+    assert [(p.row, p.message) for p in normalised.problems] == [
+        (2, "unreadable date '2021-13'; value skipped (expected e.g. 2021-03-31, 31/03/2021 or 2021)"),
+        (3, "unreadable date '0000-01'; value skipped (expected e.g. 2021-03-31, 31/03/2021 or 2021)"),
+    ]
+    assert normalised.activities["participating_orgs"].tolist() == [("5",), ("4:UNICEF",)]

@@ -144,7 +144,9 @@ def publisher_aliases(actor_keys: pd.Series, ids: pd.Series) -> dict[str, tuple[
 def named_organisations(funders, implementers, participants) -> list[str]:
     """Names of the organisations an activity names; participants are 'role:name'."""
     names = [*funders, *implementers]
-    names += [p.split(":", 1)[1] if p.split(":", 1)[0].strip().isdigit() else p for p in participants]
+    for participant in participants:
+        role, colon, name = participant.partition(":")
+        names.append(name if colon and role.strip().isdigit() else participant)
     return [n.strip() for n in names if n.strip()]
 
 
@@ -261,7 +263,10 @@ def parse_date(value: str, *, end: bool = False) -> str | None:
     if re.fullmatch(r"\d{4}", text):
         return f"{text}-12-31" if end else f"{text}-01-01"
     if re.fullmatch(r"\d{4}-\d{1,2}", text):
-        period = pd.Period(text, freq="M")
+        try:
+            period = pd.Period(text, freq="M")
+        except ValueError:  # month 13, year 0
+            return None
         return (period.end_time if end else period.start_time).date().isoformat()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text):
         try:
