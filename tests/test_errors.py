@@ -122,3 +122,13 @@ def test_cells_the_fuzzing_found_crashing_normalise_read_with_a_warning_or_as_gi
         (3, "unreadable date '0000-01'; value skipped (expected e.g. 2021-03-31, 31/03/2021 or 2021)"),
     ]
     assert normalised.activities["participating_orgs"].tolist() == [("5",), ("4:UNICEF",)]
+
+
+def test_compact_dates_read_without_a_warning_on_stderr():
+    from overlap.normalise import parse_date
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # past the cache, which may hold the dates from an earlier test
+        assert parse_date.__wrapped__("20210315") == "2021-03-15"
+        assert parse_date.__wrapped__("-20210315") == "2021-03-15"

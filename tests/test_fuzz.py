@@ -1,5 +1,6 @@
 """Property-based fuzzing of every reader and of `normalise`: whatever the bytes, reading
-ends in a result or in an error the user is shown (OverlapError: exit 2), never a traceback.
+ends in a result or in an error the user is shown (OverlapError: exit 2), never a traceback,
+and prints no warning.
 
 Profiles (HYPOTHESIS_PROFILE): ``test`` (the default, a few seconds, in `make test`) and
 ``fuzz`` (`make fuzz`, thousands of files per reader).
@@ -11,6 +12,8 @@ import io
 import json
 import os
 import tempfile
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -177,15 +180,25 @@ SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xml", ".xlsx
 # ---------------------------------------------------------------- the properties
 
 
+@contextmanager
+def nothing_on_stderr():
+    """No warning either: under cron, whatever reaches stderr is mailed."""
+    with warnings.catch_warnings(record=True) as printed:
+        warnings.simplefilter("always")
+        yield
+    assert [f"{w.category.__name__}: {w.message}" for w in printed] == []
+
+
 def read_without_traceback(files: dict[str, bytes]) -> None:
     """Read and normalise the files as `overlap run` does: a result, or an OverlapError."""
     with tempfile.TemporaryDirectory() as folder:
         for name, data in files.items():
             (Path(folder) / name).write_bytes(data)
-        try:
-            read_activities([Path(folder)], CONFIG)
-        except OverlapError:
-            pass
+        with nothing_on_stderr():
+            try:
+                read_activities([Path(folder)], CONFIG)
+            except OverlapError:
+                pass
 
 
 @settings(settings.get_profile(PROFILE))
@@ -250,6 +263,7 @@ def read_results(draw) -> ReadResult:
 @settings(settings.get_profile(PROFILE))
 @given(read_results(), st.booleans())
 def test_normalise_takes_any_text_cells(read, publisher_ids):
-    result = normalise(read, publisher_ids=publisher_ids)
+    with nothing_on_stderr():
+        result = normalise(read, publisher_ids=publisher_ids)
     assert len(result.activities) <= len(read.activities)
     assert all(p.severity in ("error", "warning") for p in result.problems)

@@ -12,6 +12,7 @@ import functools
 import gettext
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -279,7 +280,11 @@ def parse_date(value: str, *, end: bool = False) -> str | None:
             words = re.sub(rf"\b{foreign}\b", english, words)
         candidate = text if words == fold(text) else words
         try:
-            parsed = pd.to_datetime(candidate, dayfirst=True, errors="coerce")
+            with warnings.catch_warnings():
+                # '20210101' has no day to put first: pandas says so on stderr (which cron
+                # mails) though it reads the date right
+                warnings.filterwarnings("ignore", "Parsing dates in", UserWarning)
+                parsed = pd.to_datetime(candidate, dayfirst=True, errors="coerce")
         except (ValueError, OverflowError):
             parsed = pd.NaT
     if pd.isna(parsed) or not 1900 <= parsed.year <= 2100:
