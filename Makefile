@@ -7,7 +7,7 @@ SHARED := ../shared/data
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup run test lint bench eval train-scorer clean browser
+.PHONY: setup run test fuzz lint bench eval train-scorer clean browser
 
 setup: $(STAMP)
 
@@ -37,6 +37,10 @@ run: setup browser
 
 test: setup browser
 	$(BIN)/python -m pytest -q
+
+# the readers and normalise fuzzed at length (`make test` runs a short profile of the same)
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: setup
 	$(BIN)/ruff check src tests scripts benchmarks

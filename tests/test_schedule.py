@@ -66,3 +66,36 @@ def test_percent_signs_and_spaces_are_escaped():
 def test_bad_times_are_refused(text):
     with pytest.raises(ValueError):
         At.parse(text)
+
+
+def test_dollar_signs_are_escaped_for_systemd_and_paths_are_verbatim():
+    command = ["/opt/overlap/bin/overlap", "run", "/data/$USER/in", "/data/${HOME}"]
+    service = systemd_units(command, Path("/srv/a b/50%"), At(2, 30), "n")["n.service"]
+    assert 'ExecStart=/opt/overlap/bin/overlap run "/data/$$USER/in" "/data/$${HOME}"' in service
+    # WorkingDirectory= is read verbatim: quotes would become part of the path
+    assert "WorkingDirectory=/srv/a b/50%%\n" in service
+    assert "'/data/$USER/in'" in cron_line(command, Path("/srv"), At(2, 30))
+
+
+@pytest.mark.parametrize("name", ["in\nevil", "in\rx", "in\x1b[2J", "in\tx"])
+def test_a_path_with_a_control_character_is_refused(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).mkdir()
+    for style in ("--cron", "--systemd"):
+        result = CliRunner().invoke(main, ["schedule", name, "--out", "reports", style])
+        assert result.exit_code == 2, result.output
+        assert "control character" in result.output
+        assert "* * *" not in result.output and "ExecStart" not in result.output
+
+
+def test_a_working_folder_with_a_newline_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "odd\nfolder"
+    (folder / "in").mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["schedule", "in", "--out", str(tmp_path / "r"), "--cron"])
+    assert result.exit_code == 2 and "odd\\x0afolder" in result.output
+
+
+def test_a_schedule_whose_run_would_read_its_own_outputs_is_refused(tmp_path, monkeypatch):
+    result = schedule(tmp_path, monkeypatch, "--cron", "--out", "in/reports")
+    assert result.exit_code == 2 and "inside the input folder" in result.output

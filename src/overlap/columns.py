@@ -203,14 +203,17 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
     its P-code) make a hierarchy feeding ``locations``.
     """
     plan = ColumnPlan()
-    _apply_overrides(plan, headers, overrides or {})
+    overrides = overrides or {}
+    _apply_overrides(plan, headers, overrides)
     admin: dict[tuple[int, bool], str] = {}
     for header in headers:
         if header in plan.used():
             continue
         for candidate in _header_candidates(header):
             name = _SYNONYM_TO_FIELD.get(candidate)
-            if name and _take(plan, name, header):
+            # a field given by --map takes no other column: a --map naming no column of
+            # this file leaves its field unmapped, which the caller reports
+            if name and name not in overrides and _take(plan, name, header):
                 break
         else:
             level = admin_column(header)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from overlap.config import Config
+from overlap.errors import MAX_SHOWN_LINE, printable
 from overlap.pipeline import read_activities
 
 
@@ -42,6 +43,11 @@ def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
             f"total: {len(activities)} activities, {activities['actor_key'].nunique()} actors"
         )
     has_errors = any(p.severity == "error" for p in problems)
+    if activities is not None and activities.empty:  # `run` stops here too (load_activities)
+        lines.append("error: no activity with a title or description was found")
+        has_errors = True
     if has_errors:
         lines.append("a run would stop on the errors above")
-    return "\n".join(lines), has_errors
+    # names, headers and cells come from the files: no control character reaches the
+    # terminal; lines are cut longer than in errors (a wide table's columns are listed)
+    return "\n".join(printable(line, limit=4 * MAX_SHOWN_LINE) for line in lines), has_errors

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from overlap.changes import save_history
 from overlap.config import Config
-from overlap.errors import ConfigError
+from overlap.errors import ConfigError, OverlapError
 from overlap.memo import save_memo
 from overlap.outputs import write_csv_atomic
 from overlap.pipeline import RunResult
@@ -41,8 +41,28 @@ def state_dir_for(config: Config) -> Path:
         Path(config.report.out))
 
 
-def check_folders(out: Path, state_dir: Path) -> None:
-    """Refuse an --out the swap would wreck: the working folder, or one holding the state."""
+class StateNotSavedError(OverlapError):
+    """The new report is out, but the state folder could not remember it (e.g. disk full)."""
+
+    exit_code = 1
+
+
+def _input_folder_reading(folder: Path, inputs: list[Path]) -> Path | None:
+    """The input folder whose files a run would read from ``folder`` (discovery skips
+    hidden folders), if any."""
+    target = folder.resolve()
+    for given in inputs:
+        source = Path(given).resolve()
+        if source.is_dir() and target.is_relative_to(source) and not any(
+                part.startswith(".") for part in target.relative_to(source).parts):
+            return source
+    return None
+
+
+def check_folders(out: Path, state_dir: Path, inputs: list[Path]) -> None:
+    """Refuse an --out the swap would wreck (the working folder, or one holding the
+    state), and an --out or --state inside an input folder: every later run would read
+    the outputs of the last one as input."""
     cwd = Path.cwd().absolute()
     if out == cwd or out in cwd.parents:
         raise ConfigError(f"--out {out}: a report folder cannot be the working folder or hold it")
@@ -50,6 +70,11 @@ def check_folders(out: Path, state_dir: Path) -> None:
         raise ConfigError(f"--state {state_dir} is inside --out {out}: put it beside the report folder")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file")
+    for option, folder in (("--out", out), ("--state", state_dir)):
+        source = _input_folder_reading(folder, inputs)
+        if source is not None:
+            raise ConfigError(f"{option} {folder} is inside the input folder {source}: every later "
+                              "run would read this run's outputs as input; put it beside the inputs")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -158,11 +183,17 @@ def run_nightly(inputs: list[Path], config: Config, command: list[str]) -> Outco
     """Lock the state, run, publish, remember; raises LockedError (exit 3) when busy."""
     out = Path(config.report.out).absolute()
     state_dir = state_dir_for(config)
-    check_folders(out, state_dir)
+    check_folders(out, state_dir, inputs)
     with open_locked(state_dir) as state:
         result = run_pipeline(inputs, config, command=command, state=state)
         paths = publish(out, lambda folder: write_all(result, folder))
-        save_history(state, result.activities, result.pairs, result.stored_decisions)
-        if result.memo is not None:
-            save_memo(state, result.memo)
+        try:
+            save_history(state, result.activities, result.pairs, result.stored_decisions)
+            if result.memo is not None:
+                save_memo(state, result.memo)
+        except Exception as error:
+            raise StateNotSavedError(
+                f"the new report is published in {out}, but the state folder {state_dir} could "
+                f"not remember this run ({type(error).__name__}: {error}); the next run may not "
+                "tell what changed since this one") from error
     return Outcome(result=result, paths=paths)

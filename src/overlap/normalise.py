@@ -12,6 +12,7 @@ import functools
 import gettext
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,7 +145,9 @@ def publisher_aliases(actor_keys: pd.Series, ids: pd.Series) -> dict[str, tuple[
 def named_organisations(funders, implementers, participants) -> list[str]:
     """Names of the organisations an activity names; participants are 'role:name'."""
     names = [*funders, *implementers]
-    names += [p.split(":", 1)[1] if p.split(":", 1)[0].strip().isdigit() else p for p in participants]
+    for participant in participants:
+        role, colon, name = participant.partition(":")
+        names.append(name if colon and role.strip().isdigit() else participant)
     return [n.strip() for n in names if n.strip()]
 
 
@@ -261,7 +264,10 @@ def parse_date(value: str, *, end: bool = False) -> str | None:
     if re.fullmatch(r"\d{4}", text):
         return f"{text}-12-31" if end else f"{text}-01-01"
     if re.fullmatch(r"\d{4}-\d{1,2}", text):
-        period = pd.Period(text, freq="M")
+        try:
+            period = pd.Period(text, freq="M")
+        except ValueError:  # month 13, year 0
+            return None
         return (period.end_time if end else period.start_time).date().isoformat()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text):
         try:
@@ -274,7 +280,11 @@ def parse_date(value: str, *, end: bool = False) -> str | None:
             words = re.sub(rf"\b{foreign}\b", english, words)
         candidate = text if words == fold(text) else words
         try:
-            parsed = pd.to_datetime(candidate, dayfirst=True, errors="coerce")
+            with warnings.catch_warnings():
+                # '20210101' has no day to put first: pandas says so on stderr (which cron
+                # mails) though it reads the date right
+                warnings.filterwarnings("ignore", "Parsing dates in", UserWarning)
+                parsed = pd.to_datetime(candidate, dayfirst=True, errors="coerce")
         except (ValueError, OverflowError):
             parsed = pd.NaT
     if pd.isna(parsed) or not 1900 <= parsed.year <= 2100:
@@ -418,6 +428,16 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
                 ))
             parsed.append(date or "")
         frame[name] = parsed
+    # ISO dates compare as text; which of the two is wrong is unknown: both are kept
+    reversed_period = (frame["start_date"] != "") & (frame["end_date"] != "") & (
+        frame["start_date"] > frame["end_date"])
+    for index in frame.index[reversed_period]:
+        file = frame.at[index, "source_file"]
+        result.problems.append(Problem(
+            "warning", f"starts ({frame.at[index, 'start_date']}) after it ends "
+            f"({frame.at[index, 'end_date']}); dates kept as given",
+            file, int(frame.at[index, "source_row"]), column_of(file, "start_date"),
+        ))
 
     add_org_keys(frame, aliases)
 
@@ -428,6 +448,12 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
             file = frame.at[index, "source_file"]
             result.problems.append(Problem(
                 "warning", f"unreadable budget {value!r}; value skipped (expected a number)",
+                file, int(frame.at[index, "source_row"]), column_of(file, "budget"),
+            ))
+        elif amount is not None and amount < 0:
+            file = frame.at[index, "source_file"]
+            result.problems.append(Problem(
+                "warning", f"negative budget {value!r}; kept as given",
                 file, int(frame.at[index, "source_row"]), column_of(file, "budget"),
             ))
         budgets.append(np.nan if amount is None else amount)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -476,8 +477,10 @@ def project_2d(vectors) -> np.ndarray:
         reduced = np.zeros((n, 2), dtype=np.float32)
         reduced[:, :width] = dense - dense.mean(axis=0)
         return reduced
-    if hasattr(vectors, "toarray"):
-        reduced = TruncatedSVD(n_components=2, random_state=0).fit_transform(vectors)
-    else:
-        reduced = PCA(n_components=2, random_state=0).fit_transform(vectors)
+    reducer = TruncatedSVD if hasattr(vectors, "toarray") else PCA
+    with warnings.catch_warnings():
+        # identical vectors (a few copies of one text) have no variance: the explained
+        # variance ratio, unused here, divides by zero; cron would mail the warning
+        warnings.filterwarnings("ignore", "invalid value encountered in divide", RuntimeWarning)
+        reduced = reducer(n_components=2, random_state=0).fit_transform(vectors)
     return reduced.astype(np.float32)

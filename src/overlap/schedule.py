@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from overlap.config import Config
-from overlap.nightly import state_dir_for
+from overlap.errors import ConfigError, printable
+from overlap.nightly import check_folders, state_dir_for
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,25 @@ def overlap_executable() -> Path:
     return Path(found).absolute()
 
 
+#: characters no crontab line or unit file can hold as part of a path: a newline ends the
+#: line (what follows would be read as another job or setting), the others are invisible
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refuse_control_characters(words: list[str]) -> None:
+    for word in words:
+        if _CONTROL_CHARACTER.search(word):
+            raise ConfigError(f"{printable(word)}: a path holding a control character (a newline, "
+                              "a tab...) cannot be written into a schedule; rename it")
+
+
 def run_command(inputs: list[Path], config: Config, config_path: Path | None,
                 log_file: Path | None) -> list[str]:
-    """The `overlap run` a schedule starts, every path absolute."""
+    """The `overlap run` a schedule starts, every path absolute; refuses what that run
+    would refuse, and paths that no schedule can hold (the working folder's too)."""
     out = Path(config.report.out).absolute()
     state = state_dir_for(config)
+    check_folders(out, state, inputs)
     command = [str(overlap_executable()), "run", *(str(p.absolute()) for p in inputs)]
     if config_path is not None:
         command += ["--config", str(config_path.absolute())]
@@ -58,6 +73,7 @@ def run_command(inputs: list[Path], config: Config, config_path: Path | None,
     for path in config.review.decisions:
         command += ["--decisions", str(Path(path).absolute())]
     command += ["--quiet", "--log-file", str((log_file or state / "overlap.log").absolute())]
+    _refuse_control_characters([*command, str(Path.cwd().absolute())])
     return command
 
 
@@ -67,9 +83,16 @@ def cron_line(command: list[str], cwd: Path, at: At) -> str:
     return f"{at.minute} {at.hour} * * * {shell.replace('%', chr(92) + '%')}"
 
 
+def _systemd_path(path: str) -> str:
+    """A path setting (WorkingDirectory=) as systemd reads it: verbatim, no quotes, but
+    ``%`` starts a specifier."""
+    return path.replace("%", "%%")
+
+
 def _systemd_quote(word: str) -> str:
-    """A word as systemd's command-line parser reads it; ``%`` starts a specifier."""
-    word = word.replace("%", "%%")
+    """A word as systemd's command-line parser reads it: ``%`` starts a specifier, ``$``
+    an environment variable (``$USER``), backslashes and quotes escape."""
+    word = _systemd_path(word).replace("$", "$$")
     if re.fullmatch(r"[\w@%+=:,./-]+", word):
         return word
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -85,7 +108,7 @@ Description=overlap: nightly duplicate and overlap report
 
 [Service]
 Type=oneshot
-WorkingDirectory={_systemd_quote(str(cwd))}
+WorkingDirectory={_systemd_path(str(cwd))}
 Environment=HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 ExecStart={" ".join(_systemd_quote(w) for w in command)}
 SuccessExitStatus=10
