@@ -135,3 +135,14 @@ def test_publisher_merging_can_be_turned_off(write):
     ))])
     assert normalise(read).activities["actor_key"].nunique() == 1
     assert normalise(read, publisher_ids=False).activities["actor_key"].nunique() == 2
+
+
+def test_an_activity_without_text_is_named_by_its_sectors_and_one_without_either_skipped(write):
+    """Presence records (no title, no description) still say what is done: their sectors."""
+    path = write("presence.csv", "ID,Organisation,Title,Sector,Country\n"
+                                 "1,A,,Education; NULL,Tanzania\n2,A,,,Tanzania\n3,A,Wells,WASH,Tanzania\n")
+    result = normalise(read_inputs([path]))
+    assert result.activities["title"].tolist() == ["Education", "Wells"]
+    messages = [p.message for p in result.problems]
+    assert any(m.startswith("1 activities have no title or description: their sectors stand in") for m in messages)
+    assert [p.row for p in result.skipped_rows] == [3]

@@ -239,3 +239,28 @@ def test_repeated_ids_within_one_organisation_are_numbered_and_listed(write):
 def test_a_numbered_repeat_never_takes_an_id_in_use(write):
     path = write("a.csv", "ID,Organisation,Title\n1,A,Wells\n1,A,Roads\n1 #2,A,Bridges\n")
     assert read_inputs([path]).activities["id"].tolist() == ["1", "1 #3", "1 #2"]
+
+
+def test_activities_nested_one_level_down_become_one_record_each(write):
+    path = write("mapping.json", json.dumps([
+        {"countryName": "Niger", "programmes": [
+            {"programmeName": "Return desks", "summary": "Counselling returnees at the border posts of Agadez"},
+            {"programmeName": "Job centres", "summary": "Placement of young returnees in Niamey and Zinder"}]},
+        {"countryName": "Mali", "programmes": [
+            {"programmeName": "Shelters", "summary": "Shelters for migrants in transit through Gao"}]},
+    ]))
+    result = read_inputs([path])
+    assert not result.problems
+    activities = result.activities
+    assert activities["title"].tolist() == ["Return desks", "Job centres", "Shelters"]
+    assert activities["countries"].tolist() == ["Niger", "Niger", "Mali"]
+    assert activities["source_row"].tolist() == [1, 2, 3]
+
+
+def test_activities_with_nested_transactions_stay_activities(write):
+    path = write("acts.json", json.dumps([
+        {"id": "A1", "title": "Cash transfers for returnees in Kano state",
+         "transactions": [{"value": 100, "note": "first disbursement of the grant to IOM"}]},
+    ]))
+    activities = read_inputs([path]).activities
+    assert activities["id"].tolist() == ["A1"]

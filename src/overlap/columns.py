@@ -43,7 +43,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "name", "project", "titre", "titre du projet", "intitule", "intitule du projet",
         "nom du projet", "projet", "titulo", "titulo del proyecto", "nombre del proyecto",
         "proyecto", "nombre", "activity", "activite", "nom activite projet",
-        "nom activite", "activity name", "actividad", "title narrative",
+        "nom activite", "activity name", "actividad", "title narrative", "programme name",
+        "program name", "programme title", "program title", "policy name",
     ),
     "description": (
         "description", "project description", "activity description", "summary",
@@ -54,7 +55,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "countries": (
         "country", "countries", "recipient country", "recipient countries",
-        "country code", "country iso", "iso3", "iso2",
+        "country code", "country iso", "iso3", "iso2", "country name",
         "pays", "pays beneficiaire", "pais", "paises", "pais beneficiario",
     ),
     "locations": (
@@ -98,7 +99,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ejecutor", "entidad ejecutora", "implementing partner name",
     ),
     "participating_orgs": ("participating orgs", "participating organisations",
-                           "participating organizations", "participating org narrative"),
+                           "participating organizations", "participating org narrative",
+                           "actors involved", "organisations involved", "organizations involved"),
     "language": ("language", "lang", "langue", "idioma", "lengua"),
     # not canonical: a reporting month gives the period when it has a year
     "month": ("month", "mois", "mes", "reporting month", "period", "periode"),
@@ -125,8 +127,9 @@ MULTI_COLUMN_FIELDS = ("sectors",)
 
 
 def normalise_header(header: str) -> str:
-    """'Date de début (prévue)' -> 'date de debut prevue'."""
-    text = unicodedata.normalize("NFKD", str(header))
+    """'Date de début (prévue)' -> 'date de debut prevue'; 'countryName' -> 'country name'."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(header))
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = text.replace("_", " ")
     return re.sub(r"[^a-z0-9]+", " ", text).strip()

@@ -374,6 +374,17 @@ def normalise(read: ReadResult, aliases: dict[str, str] | None = None,
     if publisher_ids:
         _merge_publishers(frame, result)
 
+    # an activity with no text but its sectors is a presence record (as a 3W table without
+    # an activity column): its sectors name what is done and stand in for its title
+    no_text = (frame["title"] == "") & (frame["description"] == "")
+    labels = [_sector_label(split_list(s)) for s in frame.loc[no_text, "sectors"]]
+    frame.loc[no_text, "title"] = labels
+    for file, count in pd.Series([f for f, label in zip(frame.loc[no_text, "source_file"], labels)
+                                  if label]).value_counts().sort_index().items():
+        result.problems.append(Problem(
+            "warning", f"{count} activities have no title or description: their sectors stand "
+            "in as titles (compared as labels, never as duplicates)", file))
+
     # rows without any text are skipped, with a warning
     no_text = (frame["title"] == "") & (frame["description"] == "")
     for index in frame.index[no_text]:
@@ -490,6 +501,15 @@ def _merge_publishers(frame: pd.DataFrame, result: Normalised) -> None:
             first["source_file"],
         ))
     frame["actor_key"] = frame["actor_key"].map(lambda k: merged.get(k, (k, ""))[0])
+
+
+#: sector cells that say nothing
+_PLACEHOLDERS = {"", "null", "na", "n/a", "none", "-", "0"}
+
+
+def _sector_label(sectors: tuple[str, ...]) -> str:
+    """An activity's sectors as a label ("Education; Health"), "" when none says anything."""
+    return "; ".join(s for s in sectors if s.strip().lower() not in _PLACEHOLDERS)
 
 
 def _stem(file: str) -> str:

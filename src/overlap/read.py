@@ -326,6 +326,37 @@ def _json_value(value: object) -> str:
     return str(value)
 
 
+def _unnest(records: list[object], rows: list[int]) -> tuple[list[object], list[int]]:
+    """Activities held one level down ({"country": ..., "projects": [{...}, ...]}) become
+    one record each, carrying their parent's plain fields; other lists are left as they are.
+
+    Applies when exactly one key holds lists of objects, the objects hold text (a value
+    of several words) and the records themselves do not: activities with nested
+    transactions stay activities.
+    """
+    if not records or not all(isinstance(r, dict) for r in records):
+        return records, rows
+    nested = {key for r in records for key, value in r.items()
+              if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)}
+    if len(nested) != 1:
+        return records, rows
+    (key,) = nested
+    children = [child for r in records for child in r.get(key) or []]
+    if any(_holds_text(r) for r in records) or not any(_holds_text(c) for c in children):
+        return records, rows
+    flat = []
+    for record in records:
+        parent = {k: v for k, v in record.items() if k != key and not isinstance(v, (list, dict))}
+        flat.extend({**parent, **child} for child in record.get(key) or [{}])
+    # each activity is one record, numbered in order (as a row is in a table)
+    return flat, list(range(1, len(flat) + 1))
+
+
+def _holds_text(record: dict) -> bool:
+    """A value of more than five words: a title or a description, not a name or a code."""
+    return any(isinstance(v, str) and len(v.split()) > 5 for v in record.values())
+
+
 def _records_frame(records: list[object], path: Path) -> pd.DataFrame:
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
@@ -361,7 +392,8 @@ def _read_json(path: Path, source: SourceFile) -> tuple[pd.DataFrame, list[int]]
     if not isinstance(data, list):
         raise InputError("the JSON holds no list of activities", file=str(path),
                          expected="a list of objects")
-    return _records_frame(data, path), [i + 1 for i in range(len(data))]
+    records, rows = _unnest(data, [i + 1 for i in range(len(data))])
+    return _records_frame(records, path), rows
 
 
 def _read_jsonl(path: Path, source: SourceFile) -> tuple[pd.DataFrame, list[int]]:
@@ -374,8 +406,8 @@ def _read_jsonl(path: Path, source: SourceFile) -> tuple[pd.DataFrame, list[int]
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON: {exc.msg}", file=str(path), row=number) from None
         rows.append(number)
-    frame = _records_frame(records, path)
-    return frame, rows
+    records, rows = _unnest(records, rows)
+    return _records_frame(records, path), rows
 
 
 def _first_line(exc: BaseException) -> str:
