@@ -8,6 +8,8 @@ is 1. Agreement is the cosine between the two vectors of each text.
 
     python benchmarks/embedding.py [--n 2000] [--embedders use,minilm]
 
+MiniLM has no fast path yet (see SentenceTransformerEmbedder), so it prints a line.
+
 Needs ../shared/data/iati/activities.csv (skipped without it).
 """
 
@@ -47,6 +49,9 @@ def compare(name: str, texts: list[str]) -> None:
     config = EmbedConfig(embedder=name, progress=False)
     exact = get_embedder(dataclasses.replace(config, precision="float32"))
     fast = get_embedder(config)
+    if fast.precision == exact.precision:
+        print(f"{name}: no fast path on this processor or for this embedder (float32 both ways)")
+        return
     exact_vectors, exact_seconds = timed_embedding(exact, texts)
     fast_vectors, fast_seconds = timed_embedding(fast, texts)
     cosines = np.einsum("ij,ij->i", exact_vectors, fast_vectors)
