@@ -46,6 +46,7 @@ lint: setup
 	$(BIN)/ruff check src tests scripts benchmarks
 
 bench: setup
+	$(BIN)/python benchmarks/embedding.py
 	$(BIN)/python benchmarks/neighbours.py
 	$(BIN)/python benchmarks/nightly.py
 

@@ -60,3 +60,38 @@ def test_window_average_keeps_the_whole_text(minilm):
     finally:
         minilm.config = whole_config
     assert whole @ query > head_only @ query + 0.1
+
+
+def test_precision_is_float32_unless_the_processor_multiplies_bfloat16(monkeypatch):
+    import overlap.embed as embed
+
+    monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
+    assert embed.matmul_precision(EmbedConfig()) == "float32"
+    monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
+    assert embed.matmul_precision(EmbedConfig()) == "bfloat16"
+    assert embed.matmul_precision(EmbedConfig(), fast="float32") == "float32"
+    assert embed.matmul_precision(EmbedConfig(precision="float32")) == "float32"
+    with pytest.raises(ConfigError, match="unknown embed precision"):
+        embed.matmul_precision(EmbedConfig(precision="int4"))
+
+
+@pytest.mark.slow
+def test_use_bfloat16_vectors_agree_with_float32_and_are_cached_apart(monkeypatch):
+    import overlap.embed as embed
+    from overlap.cache import cache_key
+
+    monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
+    texts = [
+        "Reintegration support for returnees in Edo State",
+        "Appui à la réintégration des migrants de retour au Nigeria",
+        "Construction of a water treatment plant. " * 60,  # two windows
+    ]
+    exact_config = EmbedConfig(embedder="use", precision="float32")
+    exact, fast = get_embedder(exact_config), get_embedder(EmbedConfig(embedder="use"))
+    assert fast.precision == "bfloat16"
+    exact_vectors, fast_vectors = exact.embed(texts), fast.embed(texts)
+    assert np.allclose(np.linalg.norm(fast_vectors, axis=1), 1.0, atol=1e-5)
+    assert np.einsum("ij,ij->i", exact_vectors, fast_vectors).min() > 0.999
+    assert cache_key(fast, fast.config) != cache_key(exact, exact_config)
+    assert "precision" not in cache_key(exact, exact_config)  # float32 caches keep their key
+    assert get_embedder(EmbedConfig(embedder="minilm")).precision == "float32"

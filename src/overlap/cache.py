@@ -86,8 +86,12 @@ def model_fingerprint(embedder: Embedder) -> str:
 
 
 def cache_key(embedder: Embedder, config: EmbedConfig) -> dict[str, object]:
-    """Everything a cached vector depends on; vectors of different keys never mix."""
-    return {
+    """Everything a cached vector depends on; vectors of different keys never mix.
+
+    The precision of the model's matrix products is named when it is not float32,
+    so float32 caches keep the key they had before there was a choice.
+    """
+    key: dict[str, object] = {
         "format": CACHE_FORMAT,
         "embedder": embedder.name,
         "identity": embedder.identity,
@@ -95,6 +99,10 @@ def cache_key(embedder: Embedder, config: EmbedConfig) -> dict[str, object]:
         "window_words": config.window_words,
         "max_windows": config.max_windows,
     }
+    precision = getattr(embedder, "precision", "float32")
+    if precision != "float32":
+        key["precision"] = precision
+    return key
 
 
 def _key_folder(key: dict[str, object]) -> str:
