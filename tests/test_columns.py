@@ -92,3 +92,38 @@ def test_iati_flattened_to_a_table_maps_its_narrative_columns():
     assert mapping == {"id": "iati_identifier", "title": "title_narrative",
                        "description": "description_narrative", "actor": "reporting_org_narrative",
                        "participating_orgs": "participating_org_narrative"}
+
+
+EUTF_HEADERS = ["iati_id", "prefix", "title", "summary", "partner_funding", "partner_accountable",
+                "partner_extending", "partner_implementing", "date_start", "date_end", "budget",
+                "recipient_country", "location", "project_parent", "project_child", "project_sibling"]
+
+
+def test_a_fund_export_maps_its_roles_and_hierarchy_and_takes_the_actor_from_the_roles():
+    plan = map_columns(EUTF_HEADERS)
+    assert plan.describe() == {
+        "id": "iati_id", "title": "title", "description": "summary",
+        "countries": "recipient_country", "locations": "location", "start_date": "date_start",
+        "end_date": "date_end", "budget": "budget", "funders": "partner_funding",
+        "implementers": "partner_implementing", "accountable": "partner_accountable",
+        "extending": "partner_extending", "parent": "project_parent", "child": "project_child",
+        "sibling": "project_sibling",
+    }
+    assert plan.actor_from == ["partner_implementing", "partner_extending",
+                               "partner_accountable", "partner_funding"]
+    assert plan.actor_source() == ("partner_implementing, then partner_extending, then "
+                                   "partner_accountable, then partner_funding, then the file name")
+
+
+def test_partner_headers_map_to_roles_and_an_actor_column_needs_no_fallback():
+    plan = map_columns(["IATI identifier", "Title", "Donor", "Implementing partner", "Agency"])
+    assert plan.describe() == {"id": "IATI identifier", "actor": "Agency", "title": "Title",
+                               "funders": "Donor", "implementers": "Implementing partner"}
+    assert plan.actor_from == []
+    assert plan.actor_source() == "file name"
+    assert map_columns(["Funding partner", "Title"]).describe()["funders"] == "Funding partner"
+
+
+def test_without_any_role_column_the_actor_is_the_file_name():
+    plan = map_columns(["Title", "Country"])
+    assert plan.actor_from == [] and plan.actor_source() == "file name"

@@ -135,3 +135,23 @@ def test_project_2d_of_a_one_or_two_word_vocabulary(width):
     for given in (vectors, csr_matrix(vectors)):
         projected = project_2d(given)
         assert projected.shape == (9, 2) and np.isfinite(projected).all()
+
+
+def test_a_declared_hierarchy_in_a_table_gives_funding_chains(write):
+    path = write("fund.csv",
+                 "iati_id,title,summary,partner_accountable,partner_implementing,recipient_country,"
+                 "project_parent,project_child\n"
+                 "P-1,Programme for migrant protection,Decision of the fund,EU Delegation Niger,,NE,,"
+                 "\"P-1-01, P-1-02\"\n"
+                 "P-1-01,Shelters along the route,Shelters and assistance for migrants,,IOM,NE,P-1,\n"
+                 "P-1-02,Vocational training in Agadez,Training for youth,,GIZ,NE,P-1,\n"
+                 "P-2,Unrelated contract,Roads in Tahoua,,GIZ,NE,P-9,\n")
+    config = load_config(overrides={"embed": {"embedder": "tfidf"}})
+    result = run([path], config)
+    assert result.activities["actor"].nunique() == 3
+    chains = result.pairs[result.pairs["kind"] == "funding-chain"]
+    ids = result.activities["id"].to_numpy()
+    assert {frozenset((ids[a], ids[b])) for a, b in zip(chains["a"], chains["b"])} == {
+        frozenset(("P-1", "P-1-01")), frozenset(("P-1", "P-1-02"))}
+    assert chains["reasons"].str.contains("(project_parent)", regex=False).all()
+    assert result.links["dangling_references"] == 1

@@ -264,3 +264,89 @@ def test_activities_with_nested_transactions_stay_activities(write):
     ]))
     activities = read_inputs([path]).activities
     assert activities["id"].tolist() == ["A1"]
+
+
+ROLES_HEADER = "iati_id,title,partner_funding,partner_accountable,partner_extending,partner_implementing\n"
+
+
+def test_the_actor_falls_back_per_row_from_implementer_to_extending_accountable_and_funder(write):
+    path = write("fund_export.csv", ROLES_HEADER +
+                 "A-1,Wells,EUTF,EU Delegation Mali,CARE,IOM\n"
+                 "A-2,Roads,EUTF,EU Delegation Mali,CARE,\n"
+                 "A-3,Camps,EUTF,EU Delegation Mali,,\n"
+                 "A-4,Seeds,EUTF,,,\n"
+                 "A-5,Boats,,,,\n")
+    result = read_inputs([path])
+    assert list(result.activities["actor"]) == [
+        "IOM", "CARE", "EU Delegation Mali", "EUTF", "fund export"]
+    assert list(result.activities["id"]) == ["A-1", "A-2", "A-3", "A-4", "A-5"]
+    assert result.sources[0].details["actor_from"] == (
+        "partner_implementing, then partner_extending, then partner_accountable, "
+        "then partner_funding, then the file name")
+
+
+def test_accountable_and_extending_organisations_join_the_participants_with_their_role(write):
+    path = write("fund.csv", ROLES_HEADER + "A-1,Wells,EUTF,EU Delegation Mali,CARE; Oxfam,IOM\n")
+    row = read_inputs([path]).activities.iloc[0]
+    assert row["funders"] == "EUTF" and row["implementers"] == "IOM"
+    assert row["participating_orgs"] == "2:EU Delegation Mali; 3:CARE; 3:Oxfam"
+
+
+def test_list_literal_cells_are_read_as_lists_text_or_their_first_value(write):
+    path = write("iati_flat.csv",
+                 "iati_identifier,title_narrative,description_narrative,reporting_org_narrative,"
+                 "participating_org_narrative\n"
+                 "\"['XM-1']\",\"['Moving towards a Child Labour Free Jordan', 'Vers une Jordanie']\","
+                 "\"[\"\"Jordan's children\"\", 'Second paragraph']\","
+                 "\"['Federal Ministry (BMZ)', 'Bundesministerium (BMZ)']\",\"['ILO', 'UNICEF']\"\n"
+                 "XM-2,[see annex],[],\"['UNICEF']\",[]\n")
+    activities = read_inputs([path]).activities
+    first, second = activities.iloc[0], activities.iloc[1]
+    assert first["id"] == "XM-1"
+    assert first["title"] == "Moving towards a Child Labour Free Jordan\nVers une Jordanie"
+    assert first["description"] == "Jordan's children\nSecond paragraph"
+    assert first["actor"] == "Federal Ministry (BMZ)"  # one organisation in two languages
+    assert first["participating_orgs"] == "ILO; UNICEF"
+    assert second["title"] == "[see annex]"  # not a list of strings: kept as written
+    assert second["description"] == "" and second["participating_orgs"] == ""
+
+
+def test_list_literal_parses_only_lists_of_strings_and_never_runs_anything():
+    assert read.list_literal("['a', \"b's\", 'a']") == ["a", "b's"]
+    assert read.list_literal("[]") == []
+    for text in ("['a'] + ['b']", "[__import__('os').system('echo x')]", "['a', 1]",
+                 "[see annex]", "['unclosed]", "(['a'])", "[[['a']]]"):
+        assert read.list_literal(text) is None, text
+
+
+def test_parent_child_and_sibling_columns_become_declared_links(write):
+    path = write("fund.csv", "iati_id,title,partner_implementing,project_parent,project_child,"
+                 "project_sibling\n"
+                 "P-1,Programme,,,\"P-1-01, P-1-02\",\n"
+                 "P-1-01,Contract one,IOM,P-1,,\"['P-1-02', 'P-1-01']\"\n"
+                 "P-1-02,Contract two,GIZ,P-1,,P-1-01; P-1-03\n"
+                 ",Untitled row,GIZ,P-1,,\n")
+    result = read_inputs([path])
+    links = result.links
+    assert set(links.columns) >= {"from_id", "to_id", "type", "element", "source_file"}
+    assert sorted(zip(links["from_id"], links["to_id"], links["type"], links["element"])) == [
+        ("P-1", "P-1-01", "related-activity:child", "project_child"),
+        ("P-1", "P-1-02", "related-activity:child", "project_child"),
+        ("P-1-01", "P-1", "related-activity:parent", "project_parent"),
+        ("P-1-01", "P-1-02", "related-activity:sibling", "project_sibling"),
+        ("P-1-02", "P-1", "related-activity:parent", "project_parent"),
+        ("P-1-02", "P-1-01", "related-activity:sibling", "project_sibling"),
+        ("P-1-02", "P-1-03", "related-activity:sibling", "project_sibling"),
+    ]
+    assert result.sources[0].details["links"] == 7
+
+
+def test_inspect_shows_where_the_actor_comes_from_in_the_mapping(write):
+    path = write("fund.csv", ROLES_HEADER + "A-1,Wells,EUTF,EU Delegation Mali,CARE,IOM\n")
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 0, result.output
+    mapping = result.output.split("  mapping:\n", 1)[1]
+    assert "    actor_from: partner_implementing, then partner_extending, then " \
+           "partner_accountable, then partner_funding, then the file name\n" in mapping
+    assert "    accountable  <- partner_accountable" in mapping
+    assert "total: 1 activities, 1 actors" in result.output

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from overlap.errors import InputError
+from overlap.iati import ROLE_CODES
 from overlap.schema import CANONICAL_FIELDS
 
 #: Common header names per canonical field, in English, French and Spanish,
@@ -25,7 +26,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "id", "project id", "activity id", "project code", "code", "ref", "reference",
         "identifier", "iati identifier", "project number", "project no",
         "identifiant", "id du projet", "code projet", "code du projet", "numero",
-        "codigo", "id del proyecto", "codigo del proyecto", "id projet",
+        "codigo", "id del proyecto", "codigo del proyecto", "id projet", "iati id",
     ),
     "actor": (
         "actor", "organisation", "organization", "org", "organisation name",
@@ -90,6 +91,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "funding organisation", "funding organization", "bailleur", "bailleurs",
         "bailleur de fonds", "bailleurs de fonds", "finance par", "donante", "donantes",
         "financiador", "financiado por", "fuente de financiacion", "donor name",
+        "funding partner", "funding partners", "partner funding", "funding org",
     ),
     "implementers": (
         "implementing partner", "implementing partners", "implementer", "implementers",
@@ -97,11 +99,24 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "partenaire de mise en oeuvre", "partenaires de mise en oeuvre", "operateur",
         "partenaire operationnel", "socio implementador", "socios implementadores",
         "ejecutor", "entidad ejecutora", "implementing partner name",
+        "partner implementing", "implementing org",
     ),
     "participating_orgs": ("participating orgs", "participating organisations",
                            "participating organizations", "participating org narrative",
                            "actors involved", "organisations involved", "organizations involved"),
     "language": ("language", "lang", "langue", "idioma", "lengua"),
+    # not canonical: organisations in IATI's other roles join participating_orgs
+    "accountable": ("partner accountable", "accountable partner", "accountable org",
+                    "accountable organisation", "accountable organization"),
+    "extending": ("partner extending", "extending partner", "extending org",
+                  "extending organisation", "extending organization"),
+    # not canonical: ids of other activities this one declares (as IATI's related-activity)
+    "parent": ("project parent", "parent project", "parent projects", "parent activity",
+               "parent id", "parent project id", "parent activity id", "projet parent"),
+    "child": ("project child", "project children", "child project", "child projects",
+              "child activity", "child activities", "child id", "child ids", "projets enfants"),
+    "sibling": ("project sibling", "project siblings", "sibling project", "sibling projects",
+                "sibling activity", "sibling activities"),
     # not canonical: a reporting month gives the period when it has a year
     "month": ("month", "mois", "mes", "reporting month", "period", "periode"),
 }
@@ -124,6 +139,20 @@ _CODE_WORDS = ("pcode", "pcod", "p code", "code")
 
 #: Fields fed by several columns at once, their values joined.
 MULTI_COLUMN_FIELDS = ("sectors",)
+
+#: Roles without a canonical field -> IATI participating-org role code: their
+#: organisations join ``participating_orgs`` as "code:name", as IATI's do.
+PARTICIPANT_ROLES = {role: ROLE_CODES[role] for role in ("accountable", "extending")}
+
+#: Columns declaring other activities -> the link type (IATI's related-activity types).
+LINK_FIELDS = {kind: f"related-activity:{kind}" for kind in ("parent", "child", "sibling")}
+
+#: Where a row's actor comes from when no column names it: the first of these roles
+#: filled (the organisation that carries the activity out, else the one nearest to it).
+ACTOR_FALLBACK = ("implementers", "extending", "accountable", "funders")
+
+#: Fields read but not canonical, in the order a plan describes them.
+EXTRA_FIELDS = (*PARTICIPANT_ROLES, *LINK_FIELDS, "month")
 
 
 def normalise_header(header: str) -> str:
@@ -171,6 +200,8 @@ class ColumnPlan:
     fallbacks: dict[str, list[str]] = field(default_factory=dict)
     #: where the activity text comes from when there is no title/description column
     text_from: str = ""
+    #: with no actor column: the role columns a row's actor is taken from, first filled first
+    actor_from: list[str] = field(default_factory=list)
 
     def used(self) -> set[str]:
         return (
@@ -188,8 +219,14 @@ class ColumnPlan:
             path = " > ".join(self.admin_names)
             codes = " / ".join(self.admin_codes)
             shown["locations"] = (path + (f" [{codes}]" if codes else "")).strip()
-        order = [*CANONICAL_FIELDS, "month"]
+        order = [*CANONICAL_FIELDS, *EXTRA_FIELDS]
         return {name: shown[name] for name in order if name in shown}
+
+    def actor_source(self) -> str:
+        """Where rows with no actor column get theirs, for `inspect` and run.json."""
+        if not self.actor_from:
+            return "file name"
+        return ", then ".join([*self.actor_from, "the file name"])
 
 
 def _take(plan: ColumnPlan, name: str, column: str) -> bool:
@@ -227,7 +264,15 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
         plan.admin_codes = [admin[k] for k in sorted(admin) if k[1]]
     _fallbacks(plan, headers)
     _text_from_sector(plan)
+    _actor_from_roles(plan)
     return plan
+
+
+def _actor_from_roles(plan: ColumnPlan) -> None:
+    """A table of activities without an actor column but with their organisations by
+    role (a fund's programmes and contracts) takes each row's actor from those roles."""
+    if "actor" not in plan.fields:
+        plan.actor_from = [c for role in ACTOR_FALLBACK for c in plan.fields.get(role, [])]
 
 
 def _fallbacks(plan: ColumnPlan, headers: list[str]) -> None:
@@ -361,4 +406,5 @@ def map_hashtags(headers: list[str], tags: list[str]) -> ColumnPlan:
     plan.admin_names = [admin[k] for k in sorted(admin) if not k[1] and k[0] > 0]
     plan.admin_codes = [admin[k] for k in sorted(admin) if k[1] and k[0] > 0]
     _text_from_sector(plan)
+    _actor_from_roles(plan)
     return plan

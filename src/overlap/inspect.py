@@ -21,13 +21,16 @@ def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
         lines.append(f"{source.path}")
         lines.append(f"  format: {source.format}" + (f", encoding {source.encoding}" if source.encoding else ""))
         for key, value in source.details.items():
-            lines.append(f"  {key}: {value}")
+            if key != "actor_from":
+                lines.append(f"  {key}: {value}")
         lines.append(f"  rows: {source.rows}")
         if source.mapping:
             lines.append("  mapping:")
             width = max(len(k) for k in source.mapping)
             for name, column in source.mapping.items():
                 lines.append(f"    {name:<{width}} <- {column}")
+            if "actor_from" in source.details:  # no actor column: where each row's comes from
+                lines.append(f"    actor_from: {source.details['actor_from']}")
         if source.unmapped_columns:
             lines.append("  not used: " + ", ".join(source.unmapped_columns))
         mine = [p for p in problems if p.file == str(source.path)]

@@ -6,10 +6,12 @@ which column feeds which canonical field; values stay as the text the file holds
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import io
 import json
+import re
 import sys
 import warnings
 import zipfile
@@ -19,9 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from overlap.columns import ColumnPlan, hashtag_row, map_columns, map_hashtags
+from overlap.columns import (
+    LINK_FIELDS,
+    PARTICIPANT_ROLES,
+    ColumnPlan,
+    hashtag_row,
+    map_columns,
+    map_hashtags,
+)
 from overlap.errors import InputError
-from overlap.schema import CANONICAL_FIELDS, SOURCE_FIELDS
+from overlap.schema import CANONICAL_FIELDS, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS, TEXT_FIELDS
 
 SUPPORTED_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson", ".xml"}
 
@@ -79,6 +88,8 @@ class SourceFile:
     details: dict[str, object] = field(default_factory=dict)
     #: ids one organisation lists on several rows (numbered): rows, activities, the first listed
     repeated_ids: dict[str, object] = field(default_factory=dict)
+    #: cross-references to other activities the file declares (``ReadResult.links`` rows)
+    links: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -576,16 +587,14 @@ def to_canonical(
         ))
     out = pd.DataFrame(index=range(len(frame)))
     for name, columns in plan.fields.items():
-        parts = [frame[c].astype(str).str.strip() for c in columns]
-        out[name] = parts[0] if len(parts) == 1 else [
-            "; ".join(dict.fromkeys(v for v in values if v and v != "nan"))
-            for values in zip(*parts)
-        ]
+        parts = [cells(frame[c], name) for c in columns]
+        out[name] = parts[0] if len(parts) == 1 else _joined(parts)
     for name, columns in plan.fallbacks.items():
         if name in out:
             for column in columns:
                 empty = out[name].isin(["", "nan"])
-                out.loc[empty, name] = frame.loc[empty, column].astype(str).str.strip()
+                out.loc[empty, name] = cells(frame.loc[empty, column], name)
+    _tag_participants(out)
     if plan.admin_names or plan.admin_codes:
         out["locations"] = _admin_paths(frame, plan)
         _ids_per_place(out, source)
@@ -596,7 +605,11 @@ def to_canonical(
             out["end_date"] = period.to_numpy()
     if "actor" not in plan.fields:
         out["actor"] = actor_from_filename(source.path)
-        source.details["actor_from"] = "file name"
+        for column in reversed(plan.actor_from):  # the first role filled wins
+            actors = cells(frame[column], "actor")
+            named = ~actors.isin(["", "nan"])
+            out.loc[named, "actor"] = actors[named]
+        source.details["actor_from"] = plan.actor_source()
     out["source_file"] = str(source.path)
     out["source_row"] = rows
     for name in (*CANONICAL_FIELDS, *SOURCE_FIELDS):
@@ -604,7 +617,91 @@ def to_canonical(
             out[name] = ""
     if not strict:
         _number_repeated_ids(out, source)
+    _declared_links(out, source)
     return out[[*CANONICAL_FIELDS, *SOURCE_FIELDS]]
+
+
+_LIST_LITERAL = re.compile(r"\[\s*(?:\]|['\"].*['\"]\s*,?\s*\])", re.S)
+
+
+def list_literal(text: str) -> list[str] | None:
+    """The strings of a cell written as a Python list of strings ("['a', "b's"]"), as
+    some IATI flattenings store narratives; None for any other text. Only such a cell is
+    parsed, and by ``ast.literal_eval``: nothing in a cell is ever run."""
+    if not _LIST_LITERAL.fullmatch(text):
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return list(dict.fromkeys(item.strip() for item in value if item.strip()))
+
+
+#: fields holding several values, as the reader joins them: canonical lists, roles, links
+_MULTI_VALUE = frozenset({*LIST_FIELDS, *PARTICIPANT_ROLES, *LINK_FIELDS})
+
+
+def cells(column: pd.Series, name: str) -> pd.Series:
+    """A column's cells as text for field ``name``; list literals become that field's
+    form: values joined by "; " for lists, paragraphs for text, the first (an
+    organisation named in several languages, say) for a single value."""
+    text = column.astype(str).str.strip()
+    literal = text.str.startswith("[") & text.str.endswith("]")
+    if not literal.any():
+        return text
+    joiner = LIST_SEPARATOR if name in _MULTI_VALUE else "\n" if name in TEXT_FIELDS else None
+
+    def unlist(cell: str) -> str:
+        items = list_literal(cell)
+        if items is None:
+            return cell
+        return joiner.join(items) if joiner else next(iter(items), "")
+
+    return text.mask(literal, text[literal].map(unlist))
+
+
+def _joined(parts: list[pd.Series]) -> list[str]:
+    """Columns feeding one field: each row's values in column order, repeats dropped."""
+    return [
+        LIST_SEPARATOR.join(dict.fromkeys(v for v in values if v and v != "nan"))
+        for values in zip(*parts)
+    ]
+
+
+_ITEM_SPLIT = re.compile(r"\s*[;|\n]\s*")
+
+
+def _tag_participants(out: pd.DataFrame) -> None:
+    """Organisations read from an accountable or extending column join the participating
+    organisations as "code:name" (IATI's role codes), after those read as such."""
+    tagged = [out[name].map(lambda cell, code=code: LIST_SEPARATOR.join(
+                  f"{code}:{item}" for item in _ITEM_SPLIT.split(cell) if item and item != "nan"))
+              for name, code in PARTICIPANT_ROLES.items() if name in out]
+    if tagged:
+        before = [out["participating_orgs"]] if "participating_orgs" in out else []
+        out["participating_orgs"] = _joined([*before, *tagged])
+
+
+_ID_SPLIT = re.compile(r"\s*[;,|\n]\s*")
+
+
+def _declared_links(out: pd.DataFrame, source: SourceFile) -> None:
+    """Parent, child and sibling columns (ids of other activities, several separated by
+    ';' or ',') become declared links, as IATI's related-activity elements do."""
+    for name, kind in LINK_FIELDS.items():
+        if name not in out:
+            continue
+        column = source.mapping[name]
+        for from_id, cell in zip(out["id"], out[name]):
+            from_id = " ".join(from_id.split())
+            for to_id in dict.fromkeys(" ".join(i.split()) for i in _ID_SPLIT.split(cell)):
+                if from_id and to_id and to_id not in (from_id, "nan"):
+                    source.links.append({"from_id": from_id, "to_id": to_id, "type": kind,
+                                         "element": column, "source_file": str(source.path)})
+    if any(name in out for name in LINK_FIELDS):
+        source.details["links"] = len(source.links)
 
 
 #: a file's repeated ids listed in run.json; the rest are counted
@@ -675,21 +772,22 @@ def read_inputs(
     frames, sources = [], []
     links = []
     for path in discover(paths, exclude):
+        rows: list[int] | None = None
         try:
             if detect_format(path) == "xml":
-                frame, source, file_links = read_xml(path)
-                sources.append(source)
-                frames.append(frame)
-                links.extend(file_links)
-                continue
-            frame, rows, source = read_table(path)
+                frame, source = read_xml(path)
+            else:
+                frame, rows, source = read_table(path)
         except InputError as exc:
             source = SourceFile(path=path, format="unreadable")
             source.problems.append(Problem("error", exc.detail, str(path), exc.row, exc.column))
             sources.append(source)
             continue
         sources.append(source)
-        frames.append(to_canonical(frame, rows, source, overrides, strict))
+        if rows is not None:  # a table: its columns are mapped to the canonical fields
+            frame = to_canonical(frame, rows, source, overrides, strict)
+        frames.append(frame)
+        links.extend(source.links)
     columns = [*CANONICAL_FIELDS, *SOURCE_FIELDS]
     activities = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = ReadResult(activities=activities, sources=sources)
@@ -698,7 +796,7 @@ def read_inputs(
     return result
 
 
-def read_xml(path: Path) -> tuple[pd.DataFrame, SourceFile, list[dict]]:
+def read_xml(path: Path) -> tuple[pd.DataFrame, SourceFile]:
     """An IATI activity file: records come out already canonical, lists joined as text."""
     from overlap.iati import looks_like_iati, read_iati
 
@@ -720,7 +818,8 @@ def read_xml(path: Path) -> tuple[pd.DataFrame, SourceFile, list[dict]]:
         columns=columns,
     )
     source.details["links"] = len(iati.links)
-    return frame, source, [link | {"source_file": str(path)} for link in iati.links]
+    source.links = [link | {"source_file": str(path)} for link in iati.links]
+    return frame, source
 
 
 def _as_text(value: object) -> str:
