@@ -31,8 +31,27 @@ def test_declared_links_become_pairs_and_dangling_ones_are_counted():
     pairs, stats = declared_pairs(activities, links)
     assert list(zip(pairs["a"], pairs["b"])) == [(0, 1)]
     assert "NGO's activity NGO-1 names Donor's activity DONOR-1 as the provider" in pairs["declared"][0]
-    assert stats == {"declared_links": 3, "funding_chain_pairs": 1, "dangling_references": 1,
-                     "same_actor_links": 1}
+    assert stats == {"declared_links": 3, "funding_chain_pairs": 1, "sibling_pairs": 0,
+                     "dangling_references": 1, "same_actor_links": 1}
+
+
+def test_sibling_links_make_candidates_not_funding_chains():
+    """Two contracts under one programme are shares of it: related work, not the same money."""
+    activities = _activities([
+        {"id": "PROG-1-01", "actor": "Civipol", "actor_key": "civipol"},
+        {"id": "PROG-1-02", "actor": "Enabel", "actor_key": "enabel"},
+        {"id": "PROG-1", "actor": "EUTF", "actor_key": "eutf"},
+    ])
+    links = pd.DataFrame([
+        {"from_id": "PROG-1-01", "to_id": "PROG-1-02", "type": "related-activity:sibling", "element": "project_sibling"},
+        {"from_id": "PROG-1-01", "to_id": "PROG-1", "type": "related-activity:parent", "element": "project_parent"},
+        {"from_id": "PROG-1", "to_id": "PROG-1-01", "type": "related-activity:child", "element": "project_child"},
+    ])
+    pairs, stats = declared_pairs(activities, links)
+    declared = {(a, b): d for a, b, d in zip(pairs["a"], pairs["b"], pairs["declared"])}
+    assert declared[(0, 1)] == ""
+    assert "names EUTF's activity PROG-1 as its parent" in declared[(0, 2)]
+    assert stats["funding_chain_pairs"] == 1 and stats["sibling_pairs"] == 1
 
 
 def test_structural_pairs_need_the_same_label_place_and_different_actors():

@@ -39,14 +39,22 @@ LINK_WORDS = {
     "related-activity:third-party": "names it as a third-party activity",
 }
 
+#: links between separate shares of one programme: they make the pair a candidate, scored
+#: like any other (related work, not the same money reported twice)
+SHARE_LINKS = ("related-activity:sibling", "related-activity:third-party")
+
 #: a structural group larger than this many activities is not paired (too generic)
 MAX_GROUP = 40
 
 
 def declared_pairs(activities: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Pairs of different actors that one of them declares; counts of unmatched links."""
+    """Pairs of different actors that one of them declares; counts of unmatched links.
+
+    A pair whose only link is a sibling or third-party one is returned with an empty
+    ``declared``: a candidate to score, not a funding chain.
+    """
     columns = ["a", "b", "declared"]
-    stats = {"declared_links": int(len(links)), "funding_chain_pairs": 0,
+    stats = {"declared_links": int(len(links)), "funding_chain_pairs": 0, "sibling_pairs": 0,
              "dangling_references": 0, "same_actor_links": 0}
     if links.empty:
         return pd.DataFrame(columns=columns), stats
@@ -70,8 +78,13 @@ def declared_pairs(activities: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.Da
                 "names it", f"names {names[y]}'s activity {link.to_id}"
             )
             reason = f"declared link: {names[x]}'s activity {link.from_id} {words} ({link.element})"
-            found.setdefault((min(x, y), max(x, y)), reason)
-    stats["funding_chain_pairs"] = len(found)
+            key = (min(x, y), max(x, y))
+            if link.type in SHARE_LINKS:
+                found.setdefault(key, "")
+            elif not found.get(key):
+                found[key] = reason
+    stats["funding_chain_pairs"] = sum(1 for reason in found.values() if reason)
+    stats["sibling_pairs"] = len(found) - stats["funding_chain_pairs"]
     frame = pd.DataFrame(
         [(a, b, reason) for (a, b), reason in found.items()], columns=columns
     )
