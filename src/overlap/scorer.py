@@ -37,14 +37,14 @@ SHIPPED_MODEL = Path(__file__).resolve().parent / "data" / "pair-scorer.json"
 LABELS = {"duplicate": (1, 1), "related": (1, 0), "unrelated": (0, 0)}
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
 
 
 def probabilities(genuine: np.ndarray, duplicate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """P(duplicate), P(genuine) from the two heads' logits: a duplicate is also genuine."""
-    p_genuine = _sigmoid(genuine)
-    return np.minimum(_sigmoid(duplicate), p_genuine), p_genuine
+    p_genuine = sigmoid(genuine)
+    return np.minimum(sigmoid(duplicate), p_genuine), p_genuine
 
 
 @dataclass(frozen=True)
@@ -163,23 +163,35 @@ def _head(data: dict) -> LinearHead:
 
 def _refine(head: LinearHead, features: pd.DataFrame, y: np.ndarray, weight: np.ndarray,
             prior: float) -> LinearHead:
+    names = list(head.weights)
+    start = np.array([head.weights[n] for n in names] + [head.bias])
+    fitted = fit_logistic(features[names].to_numpy(dtype=float), y, weight, start=start,
+                          penalty=prior, centre=start, penalise_bias=True)
+    return LinearHead(weights={n: round(float(w), 4) for n, w in zip(names, fitted[:-1])},
+                      bias=round(float(fitted[-1]), 4))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray, *, start: np.ndarray,
+                 penalty: float, centre: np.ndarray, penalise_bias: bool, data_scale: float = 1.0,
+                 bounds: list[tuple[float | None, float | None]] | None = None) -> np.ndarray:
+    """Weights then bias of a weighted logistic regression: minimises
+    ``data_scale * log-loss + penalty/2 * |params - centre|^2`` (the bias left out of the
+    pull unless ``penalise_bias``), within ``bounds``. Refining a scorer pulls towards its
+    weights; training pulls towards zero with signed bounds."""
     from scipy.optimize import minimize
 
-    names = list(head.weights)
-    x = features[names].to_numpy(dtype=float)
-    start = np.array([head.weights[n] for n in names] + [head.bias])
+    pulled = np.ones(x.shape[1] + 1)
+    pulled[-1] = 1.0 if penalise_bias else 0.0
 
     def loss(params):
         z = x @ params[:-1] + params[-1]
-        p = _sigmoid(z)
-        shift = params - start
-        value = np.sum(weight * (np.logaddexp(0, z) - y * z)) + 0.5 * prior * shift @ shift
-        gradient = np.append(x.T @ (weight * (p - y)), np.sum(weight * (p - y))) + prior * shift
+        residual = weight * (sigmoid(z) - y)
+        shift = (params - centre) * pulled
+        value = data_scale * np.sum(weight * (np.logaddexp(0, z) - y * z)) + 0.5 * penalty * shift @ shift
+        gradient = data_scale * np.append(x.T @ residual, np.sum(residual)) + penalty * shift
         return value, gradient
 
-    fitted = minimize(loss, start, jac=True, method="L-BFGS-B").x
-    return LinearHead(weights={n: round(float(w), 4) for n, w in zip(names, fitted[:-1])},
-                      bias=round(float(fitted[-1]), 4))
+    return minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds).x
 
 
 #: the hand-set scorer called a pair a duplicate from score 0.99: its duplicate head is

@@ -35,7 +35,7 @@ from overlap.outputs import write_figure_atomic, write_json_atomic, write_text_a
 from overlap.pipeline import prepare
 from overlap.schema import FEATURES
 from overlap.score import evidence
-from overlap.scorer import BUILT_IN, LABELS, LinearHead, PairScorer
+from overlap.scorer import BUILT_IN, LABELS, LinearHead, PairScorer, fit_logistic, sigmoid
 from overlap.state import State
 
 #: how strongly a band's size weighs its labelled pairs: (size / labelled) ** power
@@ -204,22 +204,12 @@ class SignedLogisticRegression:
                     classifier_tags=ClassifierTags())
 
     def fit(self, x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None):
-        from scipy.optimize import minimize
-
         weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
-        target = np.asarray(y, float)
-
-        def loss(params):
-            z = x @ params[:-1] + params[-1]
-            p = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
-            value = self.C * np.sum(weight * (np.logaddexp(0, z) - target * z)) + 0.5 * params[:-1] @ params[:-1]
-            gradient = np.append(self.C * x.T @ (weight * (p - target)) + params[:-1],
-                                 self.C * np.sum(weight * (p - target)))
-            return value, gradient
-
         bounds = [(None, 0.0) if sign < 0 else (0.0, None) if sign > 0 else (None, None)
                   for sign in self.signs] + [(None, None)]
-        fitted = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
+        zeros = np.zeros(x.shape[1] + 1)
+        fitted = fit_logistic(x, np.asarray(y, float), weight, start=zeros, penalty=1.0, centre=zeros,
+                              penalise_bias=False, data_scale=self.C, bounds=bounds)
         self.coef_, self.intercept_ = fitted[None, :-1], fitted[-1:]
         self.classes_ = np.array([0, 1])
         return self
@@ -228,7 +218,7 @@ class SignedLogisticRegression:
         return x @ self.coef_[0] + self.intercept_[0]
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(x)))
+        p = sigmoid(self.decision_function(x))
         return np.column_stack([1 - p, p])
 
     def predict(self, x: np.ndarray) -> np.ndarray:
