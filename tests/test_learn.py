@@ -50,3 +50,19 @@ def test_the_next_run_learns_from_the_reviewers_decisions(tmp_path):
     # the decisions are remembered: the run after learns from them without the file
     assert project.run("--config", str(config)).exit_code == 0
     assert json.loads((project.out / "run.json").read_text())["model"]["scorer"]["refined_on"] == len(pairs)
+
+
+def test_decisions_naming_their_activities_teach_the_same(tmp_path):
+    """With id_a/id_b (as the report exports them) only the candidates between those
+    activities are looked up: the same pairs are learnt from."""
+    project = Project(tmp_path)
+    assert project.run().exit_code == 0
+    pairs = project.pairs()
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("pair_id,id_a,id_b,decision\n" + "".join(
+        f"{p},{a},{b},duplicate\n" for p, a, b in zip(pairs["pair_id"], pairs["id_a"], pairs["id_b"])))
+    config = tmp_path / "overlap.toml"
+    config.write_text("[review]\nlearn_min_pairs = 1\n")
+    assert project.run("--decisions", str(decisions), "--config", str(config)).exit_code in (0, 10)
+    scorer = json.loads((project.out / "run.json").read_text())["model"]["scorer"]
+    assert scorer["refined_on"] == len(pairs)

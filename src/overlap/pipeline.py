@@ -41,7 +41,7 @@ from overlap.decisions import load_decisions
 from overlap.embed import Embedder, get_embedder
 from overlap.errors import InputError
 from overlap.language import language_counts
-from overlap.learn import refine, reviewed_candidates
+from overlap.learn import Reviewed, refine, reviewed_candidates
 from overlap.memo import (
     Memo,
     Reuse,
@@ -403,11 +403,20 @@ def _scorer_for(config: Config, features: pd.DataFrame, candidates: pd.DataFrame
         return scorer
     decisions = decisions.drop_duplicates("pair_id", keep="last")
     a, b = candidates["a"].to_numpy(), candidates["b"].to_numpy()
+    # pair ids (a hash each) only for the candidates whose two ids some decision names
+    named = set(decisions["id_a"]) | set(decisions["id_b"]) if "id_a" in decisions else set()
+    if named and "" not in named:
+        ids = activities["id"].to_numpy()
+        near = np.flatnonzero(np.isin(ids[a], list(named)) & np.isin(ids[b], list(named)))
+    else:
+        near = np.arange(len(a))
     hashes = activities["text_hash"].to_numpy()
     previous = history.previous.pairs if history.previous is not None else None
     kinds = dict(zip(previous["pair_id"], previous["kind"])) if previous is not None else {}
-    reviewed = reviewed_candidates(decisions, np.array([pair_id(keys[x], keys[y]) for x, y in zip(a, b)]),
-                                   hashes[a], hashes[b], kinds)
+    reviewed = reviewed_candidates(
+        decisions, np.array([pair_id(keys[a[i]], keys[b[i]]) for i in near]),
+        hashes[a[near]], hashes[b[near]], kinds)
+    reviewed = Reviewed(near[reviewed.rows], reviewed.labels)
     return refine(scorer, features, reviewed, config.review)
 
 
