@@ -12,6 +12,7 @@ weighting each pair by the band it was sampled from, how precise the run is.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -439,23 +440,28 @@ def _band_figures(labels: list[LabelledPair], reported: dict[frozenset, str]) ->
 
 def _precision(labels: list[LabelledPair], reported: dict[frozenset, str]) -> PrecisionEstimate:
     weighted = all(p.band is not None for p in labels)
-    per_band: dict[str | None, int] = {}
-    for pair in labels:
-        per_band[pair.band] = per_band.get(pair.band, 0) + 1
-    weight = {band: band_size(band) / count if weighted else 1.0 for band, count in per_band.items()}
+    weight = dict(zip(labels, represented(labels))) if weighted else dict.fromkeys(labels, 1.0)
     shown = [p for p in labels if p.key in reported]
     claimed = [p for p in shown if reported[p.key] in DUPLICATE_KINDS]
-    shown_weight = sum(weight[p.band] for p in shown)
-    claimed_weight = sum(weight[p.band] for p in claimed)
+    shown_weight = sum(weight[p] for p in shown)
+    claimed_weight = sum(weight[p] for p in claimed)
     return PrecisionEstimate(
         weighted=weighted,
-        genuine_share=_ratio(sum(weight[p.band] for p in shown if p.label in GENUINE), shown_weight),
+        genuine_share=_ratio(sum(weight[p] for p in shown if p.label in GENUINE), shown_weight),
         genuine_pairs=len(shown),
         represented_pairs=round(shown_weight, 1),
-        duplicate_share=_ratio(sum(weight[p.band] for p in claimed if p.label == "duplicate"),
+        duplicate_share=_ratio(sum(weight[p] for p in claimed if p.label == "duplicate"),
                                claimed_weight),
         duplicate_pairs=len(claimed),
     )
+
+
+def represented(labels: list[LabelledPair]) -> np.ndarray:
+    """How many ranked pairs each labelled pair stands for: its band's size over the pairs
+    labelled in that band (1 where the band is not known)."""
+    labelled = Counter(pair.band for pair in labels)
+    return np.array([band_size(pair.band) / labelled[pair.band]
+                     if pair.band and band_size(pair.band) else 1.0 for pair in labels])
 
 
 def _reliability(ranking: pd.DataFrame, labels: list[LabelledPair]) -> dict[str, list[ReliabilityBin]]:

@@ -20,7 +20,6 @@ donor and one agency never sit on both sides of a split.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import pandas as pd
 from overlap import __version__
 from overlap.config import Config
 from overlap.errors import InputError
-from overlap.evaluate import LabelledPair, Truth, band_bounds, band_size, reliability_bins
+from overlap.evaluate import LabelledPair, Truth, band_bounds, reliability_bins, represented
 from overlap.outputs import write_figure_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import prepare
 from overlap.schema import FEATURES
@@ -70,9 +69,7 @@ class TrainingData:
 
 def band_weights(labels: list[LabelledPair]) -> np.ndarray:
     """Each pair's weight from its rank band: (band size / pairs labelled in it) ** power."""
-    labelled = Counter(pair.band for pair in labels)
-    return np.array([(band_size(pair.band) / labelled[pair.band]) ** BAND_WEIGHT_POWER
-                     if pair.band and band_size(pair.band) else 1.0 for pair in labels])
+    return represented(labels) ** BAND_WEIGHT_POWER
 
 
 def training_data(inputs: list[Path], labels: list[LabelledPair], config: Config,
