@@ -6,7 +6,7 @@ from pathlib import Path
 
 from overlap.config import Config
 from overlap.errors import MAX_SHOWN_LINE, printable
-from overlap.pipeline import read_activities
+from overlap.pipeline import NO_ACTIVITY, read_activities
 
 
 def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
@@ -47,7 +47,7 @@ def inspect_inputs(inputs: list[Path], config: Config) -> tuple[str, bool]:
         )
     has_errors = any(p.severity == "error" for p in problems)
     if activities is not None and activities.empty:  # `run` stops here too (load_activities)
-        lines.append("error: no activity with a title or description was found")
+        lines.append(f"error: {NO_ACTIVITY}")
         has_errors = True
     if has_errors:
         lines.append("a run would stop on the errors above")

@@ -63,6 +63,8 @@ from overlap.state import State
 from overlap.text import activity_texts
 
 MAX_PROBLEMS_SHOWN = 20
+#: why a run stops when every row was skipped; `overlap inspect` says the same
+NO_ACTIVITY = "no activity with a title or description was found"
 #: warnings (and skipped rows) listed in run.json; all are counted. A million-row file with a
 #: warning per row would otherwise write a run.json of hundreds of megabytes.
 MAX_WARNINGS_LISTED = 200
@@ -235,10 +237,7 @@ def load_activities(inputs: list[Path], config: Config,
     raise_for_errors(read.problems)
     raise_for_errors(normalised.problems)
     if normalised.activities.empty:
-        raise InputError(
-            "no activity with a title or description was found",
-            file=", ".join(str(s.path) for s in read.sources),
-        )
+        raise InputError(NO_ACTIVITY, file=", ".join(str(s.path) for s in read.sources))
     return read, normalised
 
 
