@@ -207,6 +207,12 @@ def _review_note(decision: str, decided_at: str, stored_at: str) -> str:
     return f"{decision} on {day}, text changed since" if day else f"{decision}, text changed since"
 
 
+def texts_changed(then_a, then_b, now_a, now_b):
+    """Whether a pair's texts changed since a decision on it (hashes then and now, element
+    by element; a decision stored without hashes holds)."""
+    return (then_a != "") & ((now_a != then_a) | (now_b != then_b))
+
+
 def apply_review(pairs: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int], set[str]]:
     """Apply the decisions still in force; returns pairs, counts and the reopened pair ids.
 
@@ -216,9 +222,8 @@ def apply_review(pairs: pd.DataFrame, decisions: pd.DataFrame) -> tuple[pd.DataF
     """
     decided = pairs[["pair_id", "text_hash_a", "text_hash_b"]].astype(str).merge(
         decisions, on="pair_id", how="inner", suffixes=("", "_decided"))
-    known = decided["text_hash_a_decided"] != ""
-    moved = known & ((decided["text_hash_a"] != decided["text_hash_a_decided"])
-                     | (decided["text_hash_b"] != decided["text_hash_b_decided"]))
+    moved = texts_changed(decided["text_hash_a_decided"], decided["text_hash_b_decided"],
+                          decided["text_hash_a"], decided["text_hash_b"])
     reopened = set(decided.loc[moved & (decided["decision"] == "dismissed"), "pair_id"])
     notes = {row.pair_id: _review_note(row.decision, row.decided_at, row.stored_at)
              for row in decided[moved].itertuples()}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from overlap.changes import texts_changed
 from overlap.config import ReviewConfig
 from overlap.scorer import PairScorer
 
@@ -46,8 +47,8 @@ def reviewed_candidates(decisions: pd.DataFrame, candidate_ids: np.ndarray,
         row = row_of.get(decision.pair_id)
         if row is None:
             continue
-        then_a, then_b = getattr(decision, "text_hash_a", ""), getattr(decision, "text_hash_b", "")
-        if then_a and (then_a, then_b) != (hashes_a[row], hashes_b[row]):
+        if texts_changed(getattr(decision, "text_hash_a", ""), getattr(decision, "text_hash_b", ""),
+                         hashes_a[row], hashes_b[row]):
             continue
         if decision.decision == "confirmed":
             kind = previous_kinds.get(decision.pair_id, "")
