@@ -104,7 +104,10 @@ def test_the_page_fetches_nothing(result):
     html = render_html(result)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
     assert not re.search(r"@import|url\(", html)
-    assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg"}
+    # the one address besides the SVG namespace: IATI records' public pages, a link the
+    # reader may click (test_report_browser checks that opening a pair requests nothing)
+    assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg",
+                                                            "https://d-portal.org/ctrack.html#view=act&aid="}
     assert "default-src 'none'" in html
 
 
@@ -362,3 +365,13 @@ def test_a_conflict_of_an_axis_no_longer_in_the_file_still_shows(conflicted):
     rows = {r["axis"]: r for r in _conflict_rows(data)}
     assert rows["old axis"]["poles"] == ("", "") and rows["old axis"]["first"][1] == []
     assert data["conflicts"]["axes"][-1] == {"name": "old axis", "a": "", "b": "", "total": 1}
+
+
+def test_skipped_rows_are_not_counted_again_among_the_warnings(result):
+    from overlap.read import Problem
+
+    skipped = [Problem("warning", "no title or description; row skipped", "x.csv", row) for row in (3, 4)]
+    other = Problem("warning", "a date could not be read", "x.csv", 5, "start")
+    meta = report_data(replace(result, problems=[*skipped, other], skipped_rows=skipped))["meta"]
+    assert meta["skipped_rows"] == 2 and meta["warnings"] == 1
+    assert len(meta["problems"]) == 3

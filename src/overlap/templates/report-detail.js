@@ -556,11 +556,16 @@ function idCell(i) {
       title: "The activity's public IATI record on d-portal.org (opens in a new tab)"}})]);
 }
 
+/* Values as chips; one longer than LONG_VALUE characters (some publishers put a whole
+   description in an organisation's name) is cut, in full on hover. */
+var LONG_VALUE = 120;
+
 function listCell(values) {
   if (!values.length) return el("span", {cls: "muted", text: "–"});
   return el("ul", {cls: "values"}, values.map(function (v) {
-    return el("li", {cls: v.shared ? "shared" : null, dir: "auto", text: v.text,
-      attrs: v.shared ? {title: "on both records"} : null});
+    var title = (v.shared ? "on both records" : "") + (v.text.length > LONG_VALUE ? (v.shared ? ": " : "") + v.text : "");
+    return el("li", {cls: v.shared ? "shared" : null, dir: "auto", text: truncate(v.text, LONG_VALUE),
+      attrs: title ? {title: title} : null});
   }));
 }
 

@@ -199,15 +199,15 @@ function filesTable() {
 }
 
 function problemsList() {
-  var shown = META.problems.length;
+  var shown = META.problems.length, total = META.warnings + META.skipped_rows;
   var rows = META.problems.map(function (w) {
     return el("tr", null, [dataText("td", (w.file || "").split(/[\\/]/).pop()),
       el("td", {cls: "num", text: w.row === null ? "" : w.row}), dataText("td", w.column || ""),
       dataText("td", w.message)]);
   });
   return el("details", {cls: "panel"}, [
-    el("summary", {text: "Warnings and skipped rows (" + fmtInt(META.warnings) + ")" +
-      (shown < META.warnings ? ": the first " + shown + " here, all in run.json" : "")}),
+    el("summary", {text: "Warnings and skipped rows (" + fmtInt(total) + ")" +
+      (shown < total ? ": the first " + shown + " here, all in run.json" : "")}),
     el("div", {cls: "table-wrap"}, [el("table", {cls: "plain"}, [
       el("thead", null, [el("tr", null, ["File", "Row", "Column", "Problem"].map(function (h) {
         return el("th", {text: h, attrs: {scope: "col"}});
