@@ -375,3 +375,23 @@ def test_skipped_rows_are_not_counted_again_among_the_warnings(result):
     meta = report_data(replace(result, problems=[*skipped, other], skipped_rows=skipped))["meta"]
     assert meta["skipped_rows"] == 2 and meta["warnings"] == 1
     assert len(meta["problems"]) == 3
+
+
+def test_participating_organisations_of_a_flattened_iati_table_reach_the_page_by_role(write):
+    """IATI activities flattened to CSV name their organisations only as 'role:name' in
+    participating_orgs (funders and implementers stay empty): the page lists them by role,
+    and their ids link to d-portal."""
+    path = write("iati/activities.csv",
+                 "id,organisation,title,description,countries,participating_orgs\n"
+                 "DE-1-201,BMZ,Wells in Tahoua,Drilling 40 boreholes in Tahoua,NE,"
+                 '"1:Federal Ministry (BMZ) ; 4:GIZ ; 3:KfW"\n'
+                 "XM-DAC-41122-9,UNICEF,Water points in Tahoua,Drilling 40 boreholes with hand pumps,NE,"
+                 '"1:Federal Ministry (BMZ) ; 4:UNICEF Niger ; 7:Someone"\n')
+    data = report_data(make_run_result([path.parent], [{"a": "DE-1-201", "b": "XM-DAC-41122-9"}]))
+    acts, orgs, roles = data["activities"], data["vocab"]["org"], data["meta"]["org_roles"]
+    named = [{(roles[o[k]], orgs[o[k + 1]]) for k in range(0, len(o), 2)} for o in acts["orgs"]]
+    assert named[acts["id"].index("DE-1-201")] == {
+        ("Funding", "Federal Ministry (BMZ)"), ("Implementing", "GIZ"), ("Extending", "KfW")}
+    assert ("Other", "Someone") in named[acts["id"].index("XM-DAC-41122-9")]
+    assert acts["funders"] == [[], []]
+    assert data["meta"]["iati_files"] == ["activities.csv"]
