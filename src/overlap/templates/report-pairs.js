@@ -193,14 +193,20 @@ function setPairFilterFromLink(param) {
 
 /* ------------------------------------------------------------ filtering and sorting */
 
+/* Each pair's searchable text, folded: each activity's text is folded once, however
+   many pairs it is in (folding is most of the cost of the first search). */
 function pairHaystack() {
   if (!pairView.haystack) {
+    var folded = new Array(N_ACTS);
+    var text = function (i) {
+      if (folded[i] === undefined) {
+        folded[i] = fold([actorOf(i), ACT.id[i], ACT.title[i], ACT.description[i]].join("\n"));
+      }
+      return folded[i];
+    };
     pairView.haystack = new Array(N_PAIRS);
     for (var p = 0; p < N_PAIRS; p++) {
-      var a = PAIRS.a[p], b = PAIRS.b[p];
-      pairView.haystack[p] = fold([PAIRS.id[p], actorOf(a), ACT.id[a], ACT.title[a],
-        ACT.description[a], actorOf(b), ACT.id[b], ACT.title[b], ACT.description[b],
-        PAIRS.reasons[p]].join("\n"));
+      pairView.haystack[p] = [fold(PAIRS.id[p]), text(PAIRS.a[p]), text(PAIRS.b[p]), fold(PAIRS.reasons[p])].join("\n");
     }
   }
   return pairView.haystack;
