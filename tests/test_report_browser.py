@@ -705,3 +705,20 @@ def test_shared_terms_of_the_reasons_are_marked_word_by_word(watched):
         assert all(w in marked for w in words), (words, marked)
     assert table.locator("mark.word").count() >= 1
     assert watched.errors == []
+
+
+def test_a_long_description_starts_folded_with_a_cue_to_unfold(review_page):
+    review_page.open("#pairs")
+    page = review_page.page
+    data = page_data(review_page)
+    acts, pairs = data["activities"], data["pairs"]
+    p = next(p for p in range(len(pairs["id"]))
+             if max(len(acts["description"][pairs["a"][p]]), len(acts["description"][pairs["b"][p]])) > 600)
+    review_page.go(f"#pair/{pairs['id'][p]}")
+    button = page.locator("#pair-records button.expand").first
+    assert re.fullmatch(r"Show all \d+ words", button.inner_text())
+    long_sides = sum(len(acts["description"][pairs[side][p]]) > 600 for side in "ab")
+    assert page.locator("#pair-records .description.folded").count() == long_sides
+    button.click()  # unfolds both sides
+    assert page.locator("#pair-records .description.folded").count() == 0
+    assert button.get_attribute("aria-expanded") == "true" and button.inner_text() == "Show less"

@@ -22,7 +22,7 @@ var WORD_PATTERN = /[\p{L}\p{N}]+/gu;
 var CONTENT_WORD = /^[^\d_][^_]{2,}$/u;
 var STOP_WORDS = new Set(META.stop_words || []);
 /* Descriptions longer than this many characters start folded, with a button to unfold. */
-var LONG_DESCRIPTION = 700;
+var LONG_DESCRIPTION = 600;
 var IATI_FILES = new Set(META.iati_files || []);
 var PARTIAL = new Set(ACT.partial || []);
 var detail = {pair: null, noteTimer: null, expanded: false};
@@ -459,11 +459,10 @@ function comparison(items, marks) {
     })];
   };
   var vocabName = function (field) { return function (code) { return VOCAB[LIST_VOCAB[field]][code]; }; };
-  var long = items.some(function (i) { return ACT.description[i].length > LONG_DESCRIPTION; });
   var rows = [
     ["Actor", items.map(function (i) { return dataText("span", actorOf(i), "strong"); })],
     ["Title", items.map(function (i) { return el("span", {cls: "record-title", dir: "auto"}, highlighted(ACT.title[i], marks && marks[i].title)); })],
-    ["Description", items.map(function (i) { return descriptionCell(i, marks, long); })],
+    ["Description", items.map(function (i) { return descriptionCell(i, marks); })],
     listRow("Countries", "countries", function (code) { return countryName(VOCAB.country[code]); }),
     listRow("Places", "locations", vocabName("locations")),
     listRow("Sectors", "sectors", vocabName("sectors")),
@@ -515,10 +514,11 @@ function roleRows(items) {
 var ROLE_LABELS = {Funding: "Funders", Accountable: "Accountable", Extending: "Extending (passes the money on)",
                    Implementing: "Implementers", Other: "Other partners"};
 
-/* The description, folded to a few lines when either side is long, with a button that
-   unfolds both sides (a reader compares them). A preview says where the rest is. */
-function descriptionCell(i, marks, long) {
-  var text = el("div", {cls: "description" + (long && !detail.expanded ? " folded" : ""), dir: "auto"},
+/* The description, folded to a few lines when long, with a button that unfolds both
+   sides (a reader compares them). A preview says where the rest is. */
+function descriptionCell(i, marks) {
+  var own = ACT.description[i].length > LONG_DESCRIPTION;
+  var text = el("div", {cls: "description" + (own ? " foldable" : "") + (own && !detail.expanded ? " folded" : ""), dir: "auto"},
     highlighted(ACT.description[i], marks && marks[i].description));
   var words = (ACT.description[i].match(WORD_PATTERN) || []).length;
   var parts = [text];
@@ -526,7 +526,7 @@ function descriptionCell(i, marks, long) {
     parts.push(el("p", {cls: "muted small", text: "Only the start of this description is in the page: " +
       "no pair shown here uses it. activities.csv holds it in full."}));
   }
-  if (long && ACT.description[i].length > LONG_DESCRIPTION) {
+  if (own) {
     parts.push(el("button", {cls: "expand", text: detail.expanded ? "Show less" : "Show all " + fmtInt(words) + " words",
       attrs: {type: "button", "aria-expanded": String(detail.expanded), "data-words": fmtInt(words)},
       on: {click: toggleDescriptions}}));
@@ -536,7 +536,7 @@ function descriptionCell(i, marks, long) {
 
 function toggleDescriptions() {
   detail.expanded = !detail.expanded;
-  document.querySelectorAll(".compare .description").forEach(function (node) {
+  document.querySelectorAll(".compare .description.foldable").forEach(function (node) {
     node.classList.toggle("folded", !detail.expanded);
   });
   document.querySelectorAll(".compare button.expand").forEach(function (button) {
