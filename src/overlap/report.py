@@ -375,6 +375,7 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary, embedded: int) -> d
         "histogram": score_histogram(result.pairs, kinds.names),
         "embedded_activities": embedded,
         "org_roles": list(ORG_ROLES),
+        "sector_groups": list(SECTOR_GROUPS),
         "iati_files": _iati_files(result),
         "stop_words": sorted(STOP_WORDS),
         "neighbours": config.neighbours.k,
@@ -428,7 +429,7 @@ def report_data(result: RunResult) -> dict[str, object]:
     projection = None if result.projection is None or len(result.projection) != len(result.activities) \
         else np.asarray(result.projection)[positions]
     return {
-        "meta": {**_meta(result, len(shown), kinds, len(positions)), "sector_groups": list(SECTOR_GROUPS)},
+        "meta": _meta(result, len(shown), kinds, len(positions)),
         "vocab": vocab,
         "country_names": _country_names(vocabularies["country"].names),
         "activities": activities,
