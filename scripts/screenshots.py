@@ -42,6 +42,9 @@ async () => {
     ["clear search", "#f-search", "", "input"],
     ["kind", "#f-kind", "0", "change"],
     ["actor", "#f-actor", document.querySelector("#f-actor option:nth-child(2)")?.value ?? "", "change"],
+    ["country", "#f-country", document.querySelector("#f-country option:nth-child(2)")?.value ?? "", "change"],
+    ["sector", "#f-sector", document.querySelector("#f-sector option[value]:not([value=''])")?.value ?? "", "change"],
+    ["decision: not reviewed", "#f-decision", "none", "change"],
     ["minimum score 0.9", "#f-min", "0.9", "input"],
   ];
   location.hash = "#pairs";
@@ -73,11 +76,16 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-def open_report(browser, report: Path):
-    """A fresh page on the report, ready (its script has drawn the first view)."""
+def open_report(browser, report: Path, requests: list[str] | None = None):
+    """A fresh page on the report, ready (its script has drawn the first view); page
+    errors and console errors go to the list returned, requests other than the file's
+    own (file:, data:, blob:) to ``requests``."""
     page = browser.new_page(viewport=VIEWPORT)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    if requests is not None:
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:")) else requests.append(r.url))
     page.goto(report.resolve().as_uri())
     page.wait_for_selector("html[data-ready]")
     return page, errors
@@ -112,18 +120,44 @@ def screenshots(browser, report: Path, out: Path) -> list[Path]:
 
 
 def measure(browser, report: Path) -> dict[str, object]:
-    """Size, first paint, time until drawn, and filter timings, in a fresh page."""
-    page, errors = open_report(browser, report)
+    """Size, first paint, time until drawn, filter timings, errors and requests, in a fresh page."""
+    requests: list[str] = []
+    page, errors = open_report(browser, report, requests)
     timings = page.evaluate("""() => ({
       first_contentful_paint_ms: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
       ready_ms: Math.round(performance.getEntriesByName('overlap-ready')[0]?.startTime ?? -1),
       dom_content_loaded_ms: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
     })""")
     timings["filters_ms"] = page.evaluate(FILTER_TIMINGS_JS)
+    timings["decide_100_pairs_by_key_ms"] = decide_by_key(page, 100)
     page.close()
     timings["size_mb"] = round(report.stat().st_size / 1e6, 2)
     timings["errors"] = errors
+    timings["requests"] = requests
     return timings
+
+
+def decide_by_key(page, count: int) -> int | None:
+    """Milliseconds a reviewer's keyboard takes to decide ``count`` pairs on the table's
+    rows (Tab and Enter to the first row, then one key a pair, each moving on to the next
+    unreviewed pair; the decisions land in this fresh page's own storage)."""
+    import time
+
+    page.evaluate("() => { location.hash = '#pairs'; }")
+    page.wait_for_selector("#view-pairs:not([hidden])")
+    page.click("#f-clear")
+    page.wait_for_function("() => document.getElementById('pair-status').innerText.startsWith('All')")
+    if page.locator("#pair-rows tr[data-p]").count() == 0:
+        return None
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    started = time.perf_counter()
+    page.keyboard.press("j")
+    for k in range(count):
+        page.keyboard.press("12345"[k % 5])
+    page.wait_for_function("n => document.getElementById('progress').innerText.startsWith(n + ' of')",
+                           arg=min(count, page.evaluate("JSON.parse(document.getElementById('overlap-data')"
+                                                        ".textContent).pairs.id.length")))
+    return round((time.perf_counter() - started) * 1000)
 
 
 def main() -> None:

@@ -104,15 +104,20 @@ def test_the_page_fetches_nothing(result):
     html = render_html(result)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
     assert not re.search(r"@import|url\(", html)
-    assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg"}
+    # the one address besides the SVG namespace: IATI records' public pages, a link the
+    # reader may click (test_report_browser checks that opening a pair requests nothing)
+    assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg",
+                                                            "https://d-portal.org/ctrack.html#view=act&aid="}
     assert "default-src 'none'" in html
 
 
 def test_payload_embeds_activities_once_and_pairs_by_position(result):
     data = report_data(result)
     activities, pairs, meta = data["activities"], data["pairs"], data["meta"]
-    assert len(activities["id"]) == len(result.activities)
     table = pairs_table(result)
+    used = set(table["id_a"]) | set(table["id_b"])
+    assert sorted(activities["id"]) == sorted(used) and len(used) < len(result.activities)
+    assert meta["embedded_activities"] == len(used) and activities["partial"] == []
     for position, pair_id in enumerate(pairs["id"]):
         row = table[table["pair_id"] == pair_id].iloc[0]
         assert activities["id"][pairs["a"][position]] == row["id_a"]
@@ -136,8 +141,8 @@ def test_contributions_add_up_to_the_score(result):
 
 def test_pairs_carry_both_probabilities_and_how_informative_an_answer_is(result):
     pairs = report_data(result)["pairs"]
-    assert pairs["p_duplicate"] == [round(v, 3) for v in result.pairs["p_duplicate"]]
-    assert pairs["p_genuine"] == [round(v, 3) for v in result.pairs["p_genuine"]]
+    assert pairs["p_duplicate"] == [round(v, 4) for v in result.pairs["p_duplicate"]]
+    assert pairs["p_genuine"] == [round(v, 4) for v in result.pairs["p_genuine"]]
     for p_duplicate, p_genuine, informative in zip(pairs["p_duplicate"], pairs["p_genuine"],
                                                    pairs["informative"]):
         expected = max(1 - abs(2 * p_duplicate - 1), 1 - abs(2 * p_genuine - 1))
@@ -195,9 +200,60 @@ def test_applied_decisions_reach_the_page_and_pairs_csv(result, write, tmp_path)
 
 def test_dac_codes_and_countries_get_their_names(result):
     data = report_data(result)
-    assert "14030 Basic drinking water supply and basic sanitation" in data["vocab"]["sector"]
-    assert "WASH" in data["vocab"]["sector"]
+    sectors = data["vocab"]["sector"]
+    assert "Basic drinking water supply and basic sanitation" in sectors
+    assert not any(name[:5].isdigit() for name in sectors)
+    groups = [data["meta"]["sector_groups"][g] for g in data["vocab"]["sector_group"]]
+    assert groups[sectors.index("Basic drinking water supply and basic sanitation")] == "DAC sectors"
+    assert groups[sectors.index("WASH")] == "As written"
     assert data["country_names"]["NE"] == "Niger"
+
+
+def test_only_the_activities_the_page_uses_are_embedded(result):
+    """A pair in the page embeds both activities in full; an activity only a cluster
+    names keeps the start of its description; one nothing names is left out."""
+    shown = fixture_result(max_pairs_in_html=2)
+    data = report_data(shown)
+    acts, pairs = data["activities"], data["pairs"]
+    in_pairs = {acts["id"][i] for i in pairs["a"] + pairs["b"]}
+    clustered = set(shown.activities.loc[shown.activities["cluster_id"] != "", "id"])
+    assert set(acts["id"]) == in_pairs | clustered
+    assert acts["partial"] and {acts["id"][i] for i in acts["partial"]} == clustered - in_pairs
+    assert all(len(acts["description"][i]) <= 240 for i in acts["partial"])
+    members = {acts["id"][i] for members in data["clusters"]["members"] for i in members}
+    assert members == clustered
+    assert len(data["map"]["x"]) == len(acts["id"])
+
+
+def test_the_histogram_counts_every_reported_pair_not_only_the_page(result):
+    data = report_data(fixture_result(max_pairs_in_html=2))
+    histogram = data["meta"]["histogram"]
+    assert sum(sum(counts) for counts in histogram.values()) == len(result.pairs) > 2
+    for kind, counts in histogram.items():
+        scores = result.pairs.loc[result.pairs["kind"] == kind, "score"]
+        assert len(counts) == 20 and sum(counts) == len(scores)
+        top = scores.max()
+        assert counts[min(19, int(top * 20))] >= 1
+
+
+def test_reasons_name_countries_and_sectors_and_orgs_keep_their_roles():
+    from overlap.labels import readable_reasons, sector_name
+    from overlap.report import organisations_by_role
+
+    assert readable_reasons("same country: SL, NE; same sector: 14031; 12220; shared terms: water") == \
+        "same country: Sierra Leone, Niger; same sector: Basic drinking water supply; " \
+        "Basic health care; shared terms: water"
+    assert readable_reasons("different countries: CD vs SL, NE; text similarity 0.80") == \
+        "different countries: DR Congo vs Sierra Leone, Niger; text similarity 0.80"
+    assert readable_reasons("Axis x: a (IOM: 'y') vs b (DRC: 'z'); same country LY, 2022-2024") == \
+        "Axis x: a (IOM: 'y') vs b (DRC: 'z'); same country Libya, 2022-2024"
+    assert sector_name("14031 Basic drinking water supply")[0] == "Basic drinking water supply"
+    assert sector_name("720") == ("Emergency response", "DAC categories")
+    assert sector_name("v7:3")[0] == "SDG 3: Good health and well-being"
+    assert sector_name("v99:18") == ("Publisher's own sector 18", "Publishers' own sectors")
+    assert sector_name("Protection") == ("Protection", "As written")
+    roles = organisations_by_role(["BMZ"], [], ["4:GIZ", "1:BMZ", "2:KfW", "Oxfam"])
+    assert roles == [(0, "BMZ"), (3, "GIZ"), (1, "KfW"), (4, "Oxfam")]
 
 
 def test_any_kind_string_gets_listed(result):
@@ -309,3 +365,33 @@ def test_a_conflict_of_an_axis_no_longer_in_the_file_still_shows(conflicted):
     rows = {r["axis"]: r for r in _conflict_rows(data)}
     assert rows["old axis"]["poles"] == ("", "") and rows["old axis"]["first"][1] == []
     assert data["conflicts"]["axes"][-1] == {"name": "old axis", "a": "", "b": "", "total": 1}
+
+
+def test_skipped_rows_are_not_counted_again_among_the_warnings(result):
+    from overlap.read import Problem
+
+    skipped = [Problem("warning", "no title or description; row skipped", "x.csv", row) for row in (3, 4)]
+    other = Problem("warning", "a date could not be read", "x.csv", 5, "start")
+    meta = report_data(replace(result, problems=[*skipped, other], skipped_rows=skipped))["meta"]
+    assert meta["skipped_rows"] == 2 and meta["warnings"] == 1
+    assert len(meta["problems"]) == 3
+
+
+def test_participating_organisations_of_a_flattened_iati_table_reach_the_page_by_role(write):
+    """IATI activities flattened to CSV name their organisations only as 'role:name' in
+    participating_orgs (funders and implementers stay empty): the page lists them by role,
+    and their ids link to d-portal."""
+    path = write("iati/activities.csv",
+                 "id,organisation,title,description,countries,participating_orgs\n"
+                 "DE-1-201,BMZ,Wells in Tahoua,Drilling 40 boreholes in Tahoua,NE,"
+                 '"1:Federal Ministry (BMZ) ; 4:GIZ ; 3:KfW"\n'
+                 "XM-DAC-41122-9,UNICEF,Water points in Tahoua,Drilling 40 boreholes with hand pumps,NE,"
+                 '"1:Federal Ministry (BMZ) ; 4:UNICEF Niger ; 7:Someone"\n')
+    data = report_data(make_run_result([path.parent], [{"a": "DE-1-201", "b": "XM-DAC-41122-9"}]))
+    acts, orgs, roles = data["activities"], data["vocab"]["org"], data["meta"]["org_roles"]
+    named = [{(roles[o[k]], orgs[o[k + 1]]) for k in range(0, len(o), 2)} for o in acts["orgs"]]
+    assert named[acts["id"].index("DE-1-201")] == {
+        ("Funding", "Federal Ministry (BMZ)"), ("Implementing", "GIZ"), ("Extending", "KfW")}
+    assert ("Other", "Someone") in named[acts["id"].index("XM-DAC-41122-9")]
+    assert acts["funders"] == [[], []]
+    assert data["meta"]["iati_files"] == ["activities.csv"]

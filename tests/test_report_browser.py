@@ -5,15 +5,18 @@ Playwright for Python; `playwright install` is never used.
 """
 
 import csv
+import itertools
+import re
 from pathlib import Path
 
 import pytest
 
 from overlap.config import load_config
 from overlap.decisions import DECISION_COLUMNS, load_decisions
-from overlap.pipeline import run
+from overlap.pipeline import load_activities, run
 from overlap.report import write_outputs
 from tests.conftest import DATA, SAMPLES
+from tests.helpers import make_run_result
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +41,45 @@ def conflict_report(tmp_path_factory) -> Path:
     config = load_config(None, {"embed": {"embedder": "tfidf"}, "input": {"exclude": ["expected.csv"]}})
     result = run([SAMPLES, DATA / "conflicts" / "lookalikes.csv"], config)
     return write_outputs(result, tmp_path_factory.mktemp("conflicts"))["report"]
+
+
+#: The review report's inputs: an IATI file (organisations by role, IATI ids), the
+#: report fixtures and the samples: 170 activities of 23 actors.
+REVIEW_INPUTS = [DATA / "iati" / "activities-2.03.xml", DATA / "report", SAMPLES]
+#: Its pairs: this many, of which the page holds REVIEW_SHOWN (the rest only in pairs.csv).
+REVIEW_PAIRS, REVIEW_SHOWN = 130, 110
+
+
+@pytest.fixture(scope="module")
+def review_report(tmp_path_factory) -> Path:
+    """REVIEW_PAIRS pairs of different actors' activities, built without a pipeline run
+    (cheap), led by an IATI activity's duplicate and an overlap whose P(duplicate) 0.9859
+    sits just under a duplicate threshold of 0.99."""
+    config = load_config(None, {"embed": {"embedder": "tfidf"}, "input": {"exclude": ["expected.csv"]},
+                                "score": {"duplicate_threshold": 0.99},
+                                "report": {"max_pairs_in_html": REVIEW_SHOWN}})
+    activities = load_activities(REVIEW_INPUTS, config)[1].activities
+    actor = dict(zip(activities["id"], activities["actor"]))
+    pairs = [{"a": "XM-TEST-1", "b": "U-01", "kind": "duplicate", "score": 0.999, "p_genuine": 0.999,
+              "p_duplicate": 0.995},
+             {"a": "U-02", "b": "W-10", "kind": "overlap", "p_duplicate": 0.9859, "score": 0.998,
+              "p_genuine": 0.998}]
+    for x, y in itertools.combinations(activities["id"], 2):
+        if len(pairs) == REVIEW_PAIRS:
+            break
+        if actor[x] != actor[y] and {x, y} != {"XM-TEST-1", "U-01"} and {x, y} != {"U-02", "W-10"}:
+            pairs.append({"a": x, "b": y})
+    result = make_run_result(REVIEW_INPUTS, pairs, config)
+    return write_outputs(result, tmp_path_factory.mktemp("review"))["report"]
+
+
+@pytest.fixture
+def review_page(context, review_report):
+    watched = Watched(context, review_report.resolve().as_uri())
+    yield watched
+    assert not watched.dialogs, f"the page opened dialogs: {watched.dialogs}"
+    assert watched.errors == []
+    assert all(u.startswith(LOCAL_SCHEMES) for u in watched.requests), watched.requests
 
 
 @pytest.fixture(scope="module")
@@ -376,12 +418,19 @@ def test_hostile_text_is_shown_as_text(watched):
     })""")
     assert injected["img"] == 0 and injected["scripts"] == 2
     assert page.locator("main a[href^='javascript']").count() == 0
-    arabic = page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).activities.title.indexOf('مشروع المياه في طاوة')")
-    watched.go(f"#activity/{arabic}")
+    assert watched.errors == []
+
+
+def test_hostile_right_to_left_text_stays_text(review_page):
+    review_page.open("#pairs")
+    page = review_page.page
+    arabic = page.evaluate("JSON.parse(document.getElementById('overlap-data').textContent).activities.title"
+                           ".indexOf('مشروع المياه في طاوة')")
+    assert arabic >= 0
+    review_page.go(f"#activity/{arabic}")
     heading = page.locator("#h-activity span[dir='auto']").nth(1)
     assert heading.inner_text() == "مشروع المياه في طاوة"
     assert "{{ 7*7 }}" in page.inner_text("#activity-body") and "${alert(3)}" in page.inner_text("#activity-body")
-    assert watched.errors == []
 
 
 def test_a_matrix_cell_filters_the_pairs(watched):
@@ -525,3 +574,152 @@ def test_a_rerun_says_how_much_it_compared_afresh(context, tmp_path):
     facts = page.page.locator("dl.facts").inner_text()
     assert f"2 new or changed of {total} activities" in facts
     assert page.errors == []
+
+
+# ---------------------------------------------------------------- triage at speed
+
+
+def stored_decisions(page) -> dict:
+    return page.evaluate("() => { const k = Object.keys(localStorage).find(k => k.startsWith('overlap:decisions:'));"
+                         " return k ? JSON.parse(localStorage.getItem(k)) : {}; }")
+
+
+def test_a_reviewer_decides_100_pairs_with_at_most_two_key_presses_each(review_page):
+    """Tab and Enter reach the first row; then one key a pair, on the table (90) and on
+    the pair page (10), each moving on to the next unreviewed pair, across table pages."""
+    review_page.open("#pairs")
+    page, presses = review_page.page, 0
+
+    def press(key: str) -> None:
+        nonlocal presses
+        page.keyboard.press(key)
+        presses += 1
+
+    press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip-to-rows"
+    press("Enter")
+    assert page.evaluate("document.activeElement.dataset.p") is not None
+    for k in range(90):
+        press("12345"[k % 5])
+    page.wait_for_function("() => document.activeElement && document.activeElement.dataset.p !== undefined")
+    assert len([d for d in stored_decisions(page).values() if d["decision"]]) == 90
+    press("Enter")  # the focused row, the 91st pair, opens
+    page.wait_for_selector("#view-pair:not([hidden])")
+    for k in range(10):
+        on_pair(page, 91 + k)
+        press("14"[k % 2])
+    decided = [d for d in stored_decisions(page).values() if d["decision"]]
+    assert len(decided) == 100
+    assert presses <= 2 * len(decided)
+    assert "100 of " + str(REVIEW_SHOWN) in page.inner_text("#progress")
+
+
+def test_the_table_is_dense_with_headers_that_stay(context, review_report):
+    context.close()
+    small = context.browser.new_context(viewport={"width": 1280, "height": 800})
+    watched = Watched(small, review_report.resolve().as_uri())
+    watched.open("#pairs")
+    page = watched.page
+    page.keyboard.press("j")  # from nowhere on the list: the first row
+    assert page.evaluate("document.activeElement.dataset.p") == watched.rows().first.get_attribute("data-p")
+    visible = page.evaluate("""() => {
+      const head = document.querySelector('#pair-table thead').getBoundingClientRect().bottom;
+      return [...document.querySelectorAll('#pair-rows tr')].filter(r => {
+        const b = r.getBoundingClientRect(); return b.top >= head - 1 && b.bottom <= innerHeight; }).length; }""")
+    assert visible >= 15
+    page.mouse.wheel(0, 900)
+    page.wait_for_timeout(100)
+    stuck = page.evaluate("""() => [document.querySelector('#pair-table th').getBoundingClientRect().top,
+                                    document.querySelector('header.top').getBoundingClientRect().bottom]""")
+    assert abs(stuck[0] - stuck[1]) <= 2
+    assert watched.errors == []
+    small.close()
+
+
+def test_the_pair_page_opens_on_the_two_records_in_names(review_page):
+    review_page.open("#pairs")
+    page = review_page.page
+    data = page_data(review_page)
+    first = data["pairs"]["id"][0]
+    review_page.go(f"#pair/{first}")
+    records = page.locator("#pair-records").bounding_box()
+    breakdown = page.locator("#score-breakdown").bounding_box()
+    assert records["y"] < 900 and records["y"] < breakdown["y"]
+    assert page.get_attribute("#score-breakdown", "open") is None  # folded
+    text = page.inner_text("#pair-records")
+    assert not re.search(r"same (country|sector): [A-Z0-9]{2,5}\b", text)
+    rows = dict(r.split("\t", 1) for r in page.locator("#pair-records table.compare tbody tr")
+                .evaluate_all("rows => rows.map(r => r.innerText)") if "\t" in r)
+    assert "Sudan" in rows["Countries"] and "Niger" in rows["Countries"]  # SD, NE
+    assert "Basic health care" in rows["Sectors"] and not re.search(r"\b\d{3,5}\b", rows["Sectors"])
+    assert "Sida" in rows["Funders"]
+    assert "Accountable" in rows and "Implementers" in rows
+    assert "Extending (passes the money on)" in rows
+    link = page.locator("#pair-records a.external")
+    assert link.count() == 1
+    assert link.get_attribute("href") == "https://d-portal.org/ctrack.html#view=act&aid=XM-TEST-1"
+    assert link.get_attribute("rel") == "noopener noreferrer external"
+
+
+def test_a_probability_shows_which_side_of_its_threshold_it_fell(review_page):
+    review_page.open("#pairs")
+    page = review_page.page
+    data = page_data(review_page)
+    p = data["pairs"]["p_duplicate"].index(0.9859)
+    row = page.locator(f"#pair-rows tr[data-p='{p}']")
+    assert row.locator(".kind").inner_text() == "overlap"
+    assert row.locator("td.prob").inner_text() == "0.986"
+    review_page.go(f"#pair/{data['pairs']['id'][p]}")
+    head = page.inner_text(".pair-head")
+    assert "P(duplicate) 0.986 (below the duplicate threshold 0.99)" in head
+
+
+def test_the_overview_counts_every_pair_and_says_how_many_the_page_holds(review_page):
+    review_page.open("#overview")
+    page = review_page.page
+    bars = page.locator(".histogram rect title").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert sum(int(t.split()[0].replace(",", "")) for t in bars) == REVIEW_PAIRS
+    cards = page.locator(".card").all_inner_texts()
+    assert any(f"{REVIEW_SHOWN} of {REVIEW_PAIRS} in this page" in c for c in cards)
+    kind_card = page.locator("a.card[href='#pairs/kind=overlap']")
+    shown = kind_card.locator(".card-shown").inner_text().split()[0]
+    kind_card.click()
+    page.wait_for_selector("#view-pairs:not([hidden])")
+    assert review_page.rows().count() == min(50, int(shown))
+    assert int(shown) < REVIEW_SHOWN
+    assert page.inner_text("#pair-status").startswith(f"{shown} pairs of {REVIEW_SHOWN} match")
+
+
+def test_shared_terms_of_the_reasons_are_marked_word_by_word(watched):
+    """On a real run's pair: every word of the shared terms its reasons name is marked in
+    both records, and single shared words are marked too, not only 3-word phrases."""
+    watched.open("#pairs")
+    page = watched.page
+    data = page_data(watched)
+    p = next(p for p, r in enumerate(data["pairs"]["reasons"]) if "shared terms: " in r)
+    terms = re.search(r"shared terms: ([^;]*)", data["pairs"]["reasons"][p]).group(1)
+    words = {w for w in re.split(r"[ ,]+", terms) if w}
+    watched.go(f"#pair/{data['pairs']['id'][p]}")
+    table = page.locator("#pair-records table.compare")
+    for column in (2, 3):  # A and B
+        marked = " ".join(table.locator(f"tbody td:nth-child({column}) mark.term").all_inner_texts()).lower()
+        assert all(w in marked for w in words), (words, marked)
+    assert table.locator("mark.word").count() >= 1
+    assert watched.errors == []
+
+
+def test_a_long_description_starts_folded_with_a_cue_to_unfold(review_page):
+    review_page.open("#pairs")
+    page = review_page.page
+    data = page_data(review_page)
+    acts, pairs = data["activities"], data["pairs"]
+    p = next(p for p in range(len(pairs["id"]))
+             if max(len(acts["description"][pairs["a"][p]]), len(acts["description"][pairs["b"][p]])) > 600)
+    review_page.go(f"#pair/{pairs['id'][p]}")
+    button = page.locator("#pair-records button.expand").first
+    assert re.fullmatch(r"Show all \d+ words", button.inner_text())
+    long_sides = sum(len(acts["description"][pairs[side][p]]) > 600 for side in "ab")
+    assert page.locator("#pair-records .description.folded").count() == long_sides
+    button.click()  # unfolds both sides
+    assert page.locator("#pair-records .description.folded").count() == 0
+    assert button.get_attribute("aria-expanded") == "true" and button.inner_text() == "Show less"

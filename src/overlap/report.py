@@ -14,18 +14,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pycountry
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import WORDING as DECISION_WORDING
 from overlap.decisions import input_fingerprint
+from overlap.labels import SECTOR_GROUPS, country_name, readable_reasons, sector_name
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
 from overlap.schema import CANONICAL_FIELDS, FEATURES, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import pair_contributions
 from overlap.scorer import SHORT_TEXT, PairScorer
+from overlap.text import STOP_WORDS
 
 #: Pair columns (schema.PAIR_COLUMNS) the page shows under their own key: the review
 #: and the comparison with the last run (status new/changed/unchanged, and why).
@@ -37,6 +37,15 @@ MAX_PROBLEMS_IN_HTML = 200
 MAX_CONFLICT_PHRASES = 8
 #: Map coordinates are integers in 0..MAP_SCALE: a tenth of a pixel on a 1000-pixel map.
 MAP_SCALE = 10000
+#: Bins of the overview's histogram of every reported pair's score.
+HISTOGRAM_BINS = 20
+#: Characters kept of the description of an activity the page lists (in a cluster) but
+#: shows in no pair: enough to recognise it; activities.csv has the whole text.
+DESCRIPTION_PREVIEW = 240
+#: Organisation roles as the page lists them: IATI participating-org role codes 1-4
+#: (funders and implementers read from columns are roles 1 and 4), then any other.
+ORG_ROLES = ("Funding", "Accountable", "Extending", "Implementing", "Other")
+_ROLE_OF_CODE = {"1": 0, "2": 1, "3": 2, "4": 3}
 #: Where each list field's values are looked up: fields sharing a vocabulary share names.
 _VOCABULARY_OF = {
     "countries": "country", "locations": "location", "sectors": "sector",
@@ -116,19 +125,56 @@ def _file_names(paths: pd.Series) -> list[str]:
     return [names[path] for path in paths]
 
 
+def organisations_by_role(funders: Iterable[str], implementers: Iterable[str],
+                          participants: Iterable[str]) -> list[tuple[int, str]]:
+    """(role, name) for each organisation an activity names, each once per role.
+
+    Participants are "code:name" (IATI's participating-org role codes, as the XML
+    reader, flattened IATI tables and accountable/extending columns give them); an item
+    without a role code is role "Other".
+    """
+    seen: dict[tuple[int, str], None] = {}
+    for role, names in ((0, funders), (3, implementers)):
+        seen.update(((role, n.strip()), None) for n in names if n.strip())
+    for participant in participants:
+        code, colon, name = participant.partition(":")
+        role = _ROLE_OF_CODE.get(code.strip(), 4) if colon and code.strip().isdigit() else 4
+        name = name if colon and code.strip().isdigit() else participant
+        if name.strip():
+            seen[(role, name.strip())] = None
+    return list(seen)
+
+
 def _activities_data(activities: pd.DataFrame, vocabularies: dict[str, _Vocabulary],
-                     clusters: dict[str, int]) -> dict[str, list]:
-    """Activities as columns: one list per field, so the page holds each value once."""
-    files = vocabularies["file"]
+                     clusters: dict[str, int], previews: np.ndarray) -> dict[str, list]:
+    """Activities as columns: one list per field, so the page holds each value once.
+
+    ``orgs`` is flat (role, organisation, role, organisation...) with roles indexing
+    ``meta.org_roles``. Where ``previews`` is set, the description is only its start
+    (``partial`` lists those positions).
+    """
+    files, orgs = vocabularies["file"], vocabularies["org"]
+    descriptions = activities["description"].tolist()
+    for position in np.flatnonzero(previews):
+        text = descriptions[position]
+        descriptions[position] = text[:DESCRIPTION_PREVIEW - 1] + "…" if len(text) > DESCRIPTION_PREVIEW else text
+    sectors = vocabularies["sector"]
     return {
         "id": activities["id"].tolist(),
         "actor": vocabularies["actor"].codes(activities["actor"]),
         "title": activities["title"].tolist(),
-        "description": activities["description"].tolist(),
+        "description": descriptions,
+        "partial": [int(p) for p in np.flatnonzero(previews)],
         **{
             name: [vocabularies[_VOCABULARY_OF[name]].codes(v) for v in activities[name]]
-            for name in _VOCABULARY_OF
+            for name in _VOCABULARY_OF if name != "sectors"
         },
+        # sectors by name, so '14031' and '14031 Basic drinking water supply' are one
+        "sectors": [list(dict.fromkeys(sectors.codes(sector_name(s)[0] for s in v)))
+                    for v in activities["sectors"]],
+        "orgs": [[value for role, name in organisations_by_role(*lists) for value in (role, orgs.code(name))]
+                 for lists in zip(activities["funders"], activities["implementers"],
+                                  activities["participating_orgs"])],
         "start": activities["start_date"].tolist(),
         "end": activities["end_date"].tolist(),
         "budget": _rounded(activities["budget"].astype(float), 2),
@@ -158,19 +204,21 @@ def _pairs_data(result: RunResult, shown: pd.DataFrame, kinds: _Vocabulary,
     ``meta.features``: what the page's score bars draw. ``scorer`` says which of
     ``meta.scorers`` scored each pair (short texts have their own weights).
     ``p_duplicate`` and ``p_genuine`` are null for conflicts; ``informative`` orders
-    the review queue (see ``informativeness``).
+    the review queue (see ``informativeness``). Probabilities keep pairs.csv's four
+    digits, so the page can show which side of a threshold a pair fell. Reasons name
+    countries and sectors (pairs.csv keeps their codes).
     """
     contributions = pair_contributions(shown, result.scorer).to_numpy(dtype=np.float64)
     data = {
         "id": shown["pair_id"].tolist(),
         "kind": kinds.codes(shown["kind"]),
-        "score": _rounded(shown["score"]),
-        "p_duplicate": _rounded(shown["p_duplicate"]),
-        "p_genuine": _rounded(shown["p_genuine"]),
+        "score": _rounded(shown["score"], 4),
+        "p_duplicate": _rounded(shown["p_duplicate"], 4),
+        "p_genuine": _rounded(shown["p_genuine"], 4),
         "informative": _rounded(informativeness(shown["p_duplicate"], shown["p_genuine"])),
         "a": [int(x) for x in shown["a"]],
         "b": [int(x) for x in shown["b"]],
-        "reasons": shown["reasons"].tolist(),
+        "reasons": [readable_reasons(r) for r in shown["reasons"]],
         "cluster": [clusters.get(c, -1) for c in shown["cluster_id"]],
         "contributions": _rounded(contributions.ravel()),
         "scorer": [int(s) for s in shown["short_text"]],
@@ -262,19 +310,26 @@ def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
     return {"x": scaled[:, 0].tolist(), "y": scaled[:, 1].tolist()}
 
 
-def _sector_label(sector: str) -> str:
-    """A bare DAC purpose code (as CSV exports of IATI data hold) gets its name."""
-    return dac_sector_label(sector) if sector.isdigit() and len(sector) == 5 else sector
-
-
 def _country_names(codes: list[str]) -> dict[str, str]:
     """English names for the ISO codes the activities use, for labels and filters."""
-    names = {}
-    for code in codes:
-        country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
-        if country is not None:
-            names[code] = getattr(country, "common_name", country.name)
-    return names
+    return {code: name for code in codes if (name := country_name(code)) != code}
+
+
+def score_histogram(pairs: pd.DataFrame, kinds: list[str]) -> dict[str, list[int]]:
+    """Every reported pair (not only those in the page) per score band, by kind:
+    ``HISTOGRAM_BINS`` equal bands of 0..1, the last one closed."""
+    bands = np.minimum((pairs["score"].to_numpy(dtype=np.float64) * HISTOGRAM_BINS).astype(int),
+                       HISTOGRAM_BINS - 1)
+    kind_of = pairs["kind"].to_numpy()
+    return {kind: np.bincount(bands[kind_of == kind], minlength=HISTOGRAM_BINS).tolist() for kind in kinds}
+
+
+def _iati_files(result: RunResult) -> list[str]:
+    """Names of the files whose ids are IATI identifiers: IATI XML, or tables with IATI's
+    participating organisations or an IATI id column. Their ids link to d-portal."""
+    return [Path(s.path).name for s in result.read.sources
+            if s.format.startswith("IATI") or "participating_orgs" in s.mapping
+            or "iati" in s.mapping.get("id", "").lower()]
 
 
 def _scorer_view(scorer: PairScorer) -> dict[str, object]:
@@ -283,8 +338,12 @@ def _scorer_view(scorer: PairScorer) -> dict[str, object]:
             "weights": [float(scorer.weights.get(name, 0.0)) for name in FEATURES]}
 
 
-def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object]:
-    """What the overview shows: inputs, counts, thresholds, model, problems."""
+def _meta(result: RunResult, shown: int, kinds: _Vocabulary, embedded: int) -> dict[str, object]:
+    """What the overview shows: inputs, counts, thresholds, model, problems.
+
+    ``warnings`` counts the warnings other than skipped rows (each skipped row is a
+    warning too, and is counted in ``skipped_rows``); ``problems`` lists both.
+    """
     summary = result.summary()
     warnings = summary["warnings"]
     config = result.config
@@ -309,10 +368,16 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object
         "kinds": kinds.names,
         "clusters": summary["clusters"],
         "skipped_rows": len(result.skipped_rows),
-        "warnings": summary["warnings_total"],
+        "warnings": summary["warnings_total"] - len(result.skipped_rows),
         "problems": warnings[:MAX_PROBLEMS_IN_HTML],
         "thresholds": {"report": config.score.report_threshold,
                        "duplicate": config.score.duplicate_threshold},
+        "histogram": score_histogram(result.pairs, kinds.names),
+        "embedded_activities": embedded,
+        "org_roles": list(ORG_ROLES),
+        "sector_groups": list(SECTOR_GROUPS),
+        "iati_files": _iati_files(result),
+        "stop_words": sorted(STOP_WORDS),
         "neighbours": config.neighbours.k,
         "embedder": result.model,
         "features": list(FEATURES),
@@ -324,28 +389,54 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object
     }
 
 
+def embedded_activities(result: RunResult, shown: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (in ``result.activities``) of the activities the page uses, and which
+    of them only as a cluster's member (their description is cut to a preview).
+
+    An activity no shown pair and no cluster names is left out: on a large run most
+    are, and their texts were most of the page.
+    """
+    in_pairs = np.zeros(len(result.activities), dtype=bool)
+    in_pairs[shown["a"].to_numpy(dtype=int)] = True
+    in_pairs[shown["b"].to_numpy(dtype=int)] = True
+    clustered = result.activities["cluster_id"].fillna("").astype(str).to_numpy() != ""
+    positions = np.flatnonzero(in_pairs | clustered)
+    return positions, ~in_pairs[positions]
+
+
 def report_data(result: RunResult) -> dict[str, object]:
-    """Everything the page renders, built once; pairs are the top ``max_pairs_in_html``."""
+    """Everything the page renders, built once; pairs are the top ``max_pairs_in_html``,
+    activities those they and the clusters use (``embedded_activities``)."""
     shown = result.pairs.head(result.config.report.max_pairs_in_html)
+    positions, previews = embedded_activities(result, shown)
+    page_position = np.full(len(result.activities), -1, dtype=np.int64)
+    page_position[positions] = np.arange(len(positions))
+    shown = shown.assign(a=page_position[shown["a"].to_numpy(dtype=int)],
+                         b=page_position[shown["b"].to_numpy(dtype=int)])
+    activities_frame = result.activities.iloc[positions].reset_index(drop=True)
     kinds = _Vocabulary()
     kinds.codes(["duplicate", "overlap", *result.pairs["kind"].unique()])
     vocabularies = {name: _Vocabulary() for name in ("actor", "country", "location", "sector",
                                                      "org", "file")}
     clusters = {c: i for i, c in enumerate(result.clusters["cluster_id"])}
-    activities = _activities_data(result.activities, vocabularies, clusters)
+    activities = _activities_data(activities_frame, vocabularies, clusters, previews)
     pairs = _pairs_data(result, shown, kinds, clusters)
     conflicts = _conflicts_data(result, shown, vocabularies["location"])
     vocab = {name: v.names for name, v in vocabularies.items()}
-    vocab["sector"] = [_sector_label(s) for s in vocab["sector"]]
+    group_of = {name: group for sectors in activities_frame["sectors"]
+                for name, group in map(sector_name, sectors)}
+    vocab["sector_group"] = [SECTOR_GROUPS.index(group_of[name]) for name in vocab["sector"]]
+    projection = None if result.projection is None or len(result.projection) != len(result.activities) \
+        else np.asarray(result.projection)[positions]
     return {
-        "meta": _meta(result, len(shown), kinds),
+        "meta": _meta(result, len(shown), kinds, len(positions)),
         "vocab": vocab,
         "country_names": _country_names(vocabularies["country"].names),
         "activities": activities,
         "pairs": pairs,
-        "clusters": _clusters_data(result.clusters, result.activities),
+        "clusters": _clusters_data(result.clusters, activities_frame),
         "conflicts": conflicts,
-        "map": _map_data(result.projection, len(result.activities)),
+        "map": _map_data(projection, len(positions)),
     }
 
 

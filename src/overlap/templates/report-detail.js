@@ -1,6 +1,7 @@
-/* One pair in full: the decision buttons, why it was reported (reasons and the score
-   taken apart), when both ran, and both records side by side with the phrases they
-   share marked. Also the single-activity page the map and clusters link to. */
+/* One pair in full, records first: the decision buttons, why it was reported, both
+   records side by side (names, organisations by role, budgets, dates) with the words
+   and phrases they share marked, then when both ran and the score taken apart (folded).
+   Also the single-activity page the map and clusters link to. */
 
 var FEATURE_LABELS = {text: "Text similarity", title: "Title similarity", lexical: "Shared wording",
   country: "Country", location: "Place", sector: "Sector", dates: "Dates",
@@ -13,12 +14,21 @@ var FEATURE_LABELS = {text: "Text similarity", title: "Title similarity", lexica
   title_same: "Identical titles", length_ratio: "Texts of like length",
   shared_specificity: "Specific shared words", shared_rare: "Rare shared words",
   org_only: "A shared name, little else"};
-/* Word n-grams this long or longer, found in both records, are marked. */
+/* Word n-grams this long or longer, found in both records, are marked as phrases. */
 var PHRASE_WORDS = 3;
 var WORD_PATTERN = /[\p{L}\p{N}]+/gu;
-var detail = {pair: null, noteTimer: null};
+/* Words the scorer's lexical index counts (lexical.py): 3+ characters, not starting with
+   a digit, not a stop word. Only these are marked as shared single words. */
+var CONTENT_WORD = /^[^\d_][^_]{2,}$/u;
+var STOP_WORDS = new Set(META.stop_words || []);
+/* Descriptions longer than this many characters start folded, with a button to unfold. */
+var LONG_DESCRIPTION = 600;
+var IATI_FILES = new Set(META.iati_files || []);
+var PARTIAL = new Set(ACT.partial || []);
+var detail = {pair: null, noteTimer: null, expanded: false};
 
 function renderPairDetail(p) {
+  if (detail.pair !== p) detail.expanded = false;
   detail.pair = p;
   var a = PAIRS.a[p], b = PAIRS.b[p];
   var body = clear(byId("pair-body"));
@@ -35,10 +45,14 @@ function renderPairDetail(p) {
   ]));
   body.appendChild(reviewPanel(p));
   if (conflictOfPair(p) >= 0) body.appendChild(conflictPanel(conflictOfPair(p)));
-  body.appendChild(el("div", {cls: "two-col"}, [whyPanel(p), timelinePanel([a, b])]));
-  var marks = sharedPhrases(a, b);
-  body.appendChild(el("div", {cls: "panel"}, [el("h3", {text: "The two records"}),
-    el("p", {cls: "muted", text: marks.summary}), comparison([a, b], marks)]));
+  var reasons = reasonList(PAIRS.reasons[p]);
+  var marks = sharedMarks(a, b, reasonTerms(reasons));
+  body.appendChild(el("div", {cls: "panel records", attrs: {id: "pair-records"}}, [
+    el("h3", {text: "The two records"}),
+    el("ul", {cls: "reasons", attrs: {"aria-label": "Why this pair was reported"}},
+      reasons.map(function (r) { return dataText("li", r); })),
+    markLegend(marks), comparison([a, b], marks)]));
+  body.appendChild(el("div", {cls: "two-col"}, [timelinePanel([a, b]), breakdownPanel(p)]));
   byId("h-pair").focus({preventScroll: true});
 }
 
@@ -46,11 +60,25 @@ function renderPairDetail(p) {
 var PROBABILITY_HELP = "P(genuine): how likely a reviewer finds the two duplicate or related work worth " +
   "coordinating. P(duplicate): how likely they are one effort or the same money reported twice.";
 
-/* "P(genuine) 0.83 · P(duplicate) 0.41"; a conflict has its own score instead. */
+/* "P(genuine) 0.83 · P(duplicate) 0.41"; a conflict has its own score instead. Each
+   shows the digits that keep it on its side of the threshold that decided the kind. */
 function probabilities(p) {
   if (PAIRS.p_genuine[p] === null) return ["Score ", el("b", {text: fmtScore(PAIRS.score[p])})];
-  return ["P(genuine) ", el("b", {cls: "p-genuine", text: fmtScore(PAIRS.p_genuine[p])}),
-          " · P(duplicate) ", el("b", {cls: "p-duplicate", text: fmtScore(PAIRS.p_duplicate[p])})];
+  var t = META.thresholds, dup = PAIRS.p_duplicate[p];
+  return ["P(genuine) ", el("b", {cls: "p-genuine", text: fmtProb(PAIRS.p_genuine[p], t.report)}),
+          " · P(duplicate) ", el("b", {cls: "p-duplicate", text: fmtProb(dup, t.duplicate)}),
+          el("span", {cls: "threshold-note", text: kindNote(p)})];
+}
+
+/* Why the badge says what it says, next to the probability that decided it. */
+function kindNote(p) {
+  var kind = kindOf(p), dup = PAIRS.p_duplicate[p], t = META.thresholds.duplicate;
+  if (kind === "funding-chain") return " (a declared link between the two makes it a funding chain)";
+  if (kind === "duplicate") return " (at or above the duplicate threshold " + t + ")";
+  if (kind !== "overlap") return "";
+  if (dup < t) return " (below the duplicate threshold " + t + ")";
+  return PAIRS.scorer[p] ? " (both texts are short labels: never called duplicates)" :
+    " (below the duplicate threshold " + t + " before rounding)";
 }
 
 /* "New since the last run: new activity", when the run was compared with one. */
@@ -126,7 +154,7 @@ function reviewPanel(p) {
       on: {click: function () { toggleDecision(p, d); }}},
       [DECISION_LABELS[d], " ", el("kbd", {text: DECISION_KEYS[d]})]);
   });
-  var note = el("textarea", {attrs: {id: "review-note", rows: "2", placeholder: "Why? What to check?"},
+  var note = el("textarea", {attrs: {id: "review-note", rows: "1", placeholder: "Why? What to check?"},
     dir: "auto", on: {input: function () { saveNoteSoon(p, note.value); }}});
   note.value = noteOf(p);
   var reviewer = el("input", {attrs: {id: "review-reviewer", type: "text", autocomplete: "name",
@@ -175,7 +203,7 @@ function updateReviewPanel(p) {
 
 /* The scorer joins reasons with "; ", which also separates values inside one reason
    ("same sector: a; b"): a part that does not start a reason continues the one before. */
-var REASON_START = /^(same |different |dates |shared |text similarity|.+ names .+ as partner)/;
+var REASON_START = /^(same |different |dates |shared |text similarity|Axis |.+ names .+ as partner)/;
 
 function reasonList(text) {
   var out = [];
@@ -186,13 +214,22 @@ function reasonList(text) {
   return out;
 }
 
-function whyPanel(p) {
-  var reasons = reasonList(PAIRS.reasons[p]);
-  return el("div", {cls: "panel"}, [
-    el("h3", {text: "Why this pair"}),
-    el("ul", {cls: "reasons"}, reasons.map(function (r) { return dataText("li", r); })),
+/* The score taken apart, folded: the records come first. */
+function breakdownPanel(p) {
+  return el("details", {cls: "panel breakdown", attrs: {id: "score-breakdown"}}, [
+    el("summary", {text: "How the score was reached: each signal's part"}),
     scoreBars(p)
   ]);
+}
+
+/* The words of "shared terms: a b, c" (folded as the lexical index folds them). */
+function reasonTerms(reasons) {
+  var words = new Set();
+  reasons.forEach(function (r) {
+    if (r.indexOf("shared terms: ") !== 0) return;
+    r.slice("shared terms: ".length).split(/[ ,]+/).forEach(function (w) { if (w) words.add(fold(w)); });
+  });
+  return words;
 }
 
 /* Each signal's push on the score: bars right raise it, bars left lower it. The score is
@@ -313,7 +350,7 @@ function timeTicks(lo, hi) {
 
 function isoMonth(t) { return new Date(t).toISOString().slice(0, 7); }
 
-/* ------------------------------------------------------------ shared phrases */
+/* ------------------------------------------------------------ shared words and phrases */
 
 function tokens(text) {
   var out = [], m;
@@ -322,61 +359,86 @@ function tokens(text) {
   return out;
 }
 
-function grams(list) {
-  var set = new Set();
-  for (var i = 0; i + PHRASE_WORDS <= list.length; i++) {
-    set.add(list.slice(i, i + PHRASE_WORDS).map(function (t) { return t.word; }).join(" "));
-  }
-  return set;
+function gramKey(list, i) {
+  return list.slice(i, i + PHRASE_WORDS).map(function (t) { return t.word; }).join(" ");
 }
 
-/* Character ranges of the words in list that sit in an n-gram the other record has. */
-function sharedRanges(list, other) {
-  var marked = new Uint8Array(list.length), ranges = [], i, j;
+function isContentWord(word) { return CONTENT_WORD.test(word) && !STOP_WORDS.has(word); }
+
+/* What each word of one record shares with the other, strongest first: a term the
+   reasons name (3), a word inside a phrase of PHRASE_WORDS or more words both use (2),
+   another content word both use (1), nothing (0). */
+var MARK_CLASSES = ["", "word", "phrase", "term"];
+
+function wordLevels(list, other, terms) {
+  var level = new Uint8Array(list.length), i, j;
   for (i = 0; i + PHRASE_WORDS <= list.length; i++) {
-    var key = list.slice(i, i + PHRASE_WORDS).map(function (t) { return t.word; }).join(" ");
-    if (other.has(key)) for (j = i; j < i + PHRASE_WORDS; j++) marked[j] = 1;
+    if (other.grams.has(gramKey(list, i))) for (j = i; j < i + PHRASE_WORDS; j++) level[j] = 2;
   }
   for (i = 0; i < list.length; i++) {
-    if (!marked[i]) continue;
-    for (j = i; j + 1 < list.length && marked[j + 1]; j++);
-    ranges.push([list[i].start, list[j].end]);
-    i = j;
+    var word = list[i].word;
+    if (terms.has(word) && other.words.has(word)) level[i] = 3;
+    else if (!level[i] && isContentWord(word) && other.words.has(word)) level[i] = 1;
   }
-  return {ranges: ranges, words: marked.reduce(function (s, v) { return s + v; }, 0), total: list.length};
+  return level;
 }
 
-/* For each side and text field, the ranges to mark, and the share of words they cover. */
-function sharedPhrases(a, b) {
-  var fields = ["title", "description"], toks = {}, sets = {};
-  [a, b].forEach(function (i) {
-    toks[i] = fields.map(function (f) { return tokens(ACT[f][i]); });
-    sets[i] = new Set();
-    toks[i].forEach(function (list) { grams(list).forEach(function (g) { sets[i].add(g); }); });
+/* Character ranges [start, end, class]: neighbouring words of one level join into one
+   mark (a phrase reads as one), so the text between them is marked too. */
+function markRanges(list, level) {
+  var ranges = [];
+  for (var i = 0; i < list.length; i++) {
+    if (!level[i]) continue;
+    var j = i;
+    while (j + 1 < list.length && level[j + 1] === level[i] && level[i] > 1) j++;
+    ranges.push([list[i].start, list[j].end, MARK_CLASSES[level[i]]]);
+    i = j;
+  }
+  return ranges;
+}
+
+function recordWords(i) {
+  var lists = [tokens(ACT.title[i]), tokens(ACT.description[i])], words = new Set(), grams = new Set();
+  lists.forEach(function (list) {
+    list.forEach(function (t) { words.add(t.word); });
+    for (var k = 0; k + PHRASE_WORDS <= list.length; k++) grams.add(gramKey(list, k));
   });
-  var marks = {}, share = {};
+  return {lists: lists, words: words, grams: grams};
+}
+
+/* For each side and text field, the ranges to mark, and how many marks of each level. */
+function sharedMarks(a, b, terms) {
+  var records = {}, marks = {counts: [0, 0, 0, 0]};
+  records[a] = recordWords(a);
+  records[b] = recordWords(b);
   [[a, b], [b, a]].forEach(function (pair) {
-    var words = 0, total = 0, i = pair[0];
-    marks[i] = {};
-    fields.forEach(function (f, k) {
-      var r = sharedRanges(toks[i][k], sets[pair[1]]);
-      marks[i][f] = r.ranges;
-      words += r.words;
-      total += r.total;
+    var own = records[pair[0]], other = records[pair[1]];
+    marks[pair[0]] = {};
+    ["title", "description"].forEach(function (field, k) {
+      var level = wordLevels(own.lists[k], other, terms);
+      level.forEach(function (v) { marks.counts[v]++; });
+      marks[pair[0]][field] = markRanges(own.lists[k], level);
     });
-    share[i] = total ? Math.round(100 * words / total) : 0;
   });
-  marks.summary = "Marked: phrases of " + PHRASE_WORDS + " or more words both records use (" +
-    share[a] + "% of A's words, " + share[b] + "% of B's).";
   return marks;
 }
 
-/* The text as nodes, with the ranges wrapped in <mark>. */
+function markLegend(marks) {
+  var key = function (cls, text, n) {
+    return n ? el("span", {cls: "legend-item"}, [el("mark", {cls: cls, text: text})]) : null;
+  };
+  var c = marks.counts;
+  return el("p", {cls: "muted small mark-legend"}, ["Marked in both texts: ",
+    key("term", "terms the reasons name", c[3]), " ", key("phrase", "phrases of " + PHRASE_WORDS + "+ words", c[2]),
+    " ", key("word", "other words", c[1]), c[1] + c[2] + c[3] ? null : "no word in common."]);
+}
+
+/* The text as nodes, with the ranges wrapped in <mark class="term|phrase|word">. */
 function highlighted(text, ranges) {
   var nodes = [], at = 0;
   (ranges || []).forEach(function (r) {
     if (r[0] > at) nodes.push(text.slice(at, r[0]));
-    nodes.push(el("mark", {text: text.slice(r[0], r[1])}));
+    nodes.push(el("mark", {cls: r[2], text: text.slice(r[0], r[1])}));
     at = r[1];
   });
   if (at < text.length) nodes.push(text.slice(at));
@@ -400,18 +462,17 @@ function comparison(items, marks) {
   var rows = [
     ["Actor", items.map(function (i) { return dataText("span", actorOf(i), "strong"); })],
     ["Title", items.map(function (i) { return el("span", {cls: "record-title", dir: "auto"}, highlighted(ACT.title[i], marks && marks[i].title)); })],
-    ["Description", items.map(function (i) { return el("div", {cls: "description", dir: "auto"}, highlighted(ACT.description[i], marks && marks[i].description)); })],
+    ["Description", items.map(function (i) { return descriptionCell(i, marks); })],
     listRow("Countries", "countries", function (code) { return countryName(VOCAB.country[code]); }),
     listRow("Places", "locations", vocabName("locations")),
     listRow("Sectors", "sectors", vocabName("sectors")),
     ["Dates", items.map(function (i) { return el("span", {text: (ACT.start[i] || "?") + " to " + (ACT.end[i] || "?")}); })],
-    ["Budget", items.map(function (i) { return el("span", {text: fmtBudget(ACT.budget[i], ACT.currency[i])}); })],
-    listRow("Funders", "funders", vocabName("funders")),
-    listRow("Implementers", "implementers", vocabName("implementers")),
-    ["Id", items.map(function (i) { return dataText("span", ACT.id[i], "mono"); })],
+    ["Budget", items.map(function (i) { return ACT.budget[i] === null ? el("span", {cls: "muted", text: "not given"}) : el("span", {text: fmtBudget(ACT.budget[i], ACT.currency[i])}); })]
+  ].concat(roleRows(items), [
+    ["Id", items.map(idCell)],
     ["Source", items.map(function (i) { return dataText("span", VOCAB.file[ACT.file[i]] + ", row " + ACT.row[i]); })],
     ["Cluster", items.map(function (i) { return ACT.cluster[i] >= 0 ? clusterLink(ACT.cluster[i], CLUSTERS.label[ACT.cluster[i]] || CLUSTERS.id[ACT.cluster[i]]) : el("span", {cls: "muted", text: "none"}); })]
-  ];
+  ]);
   var head = items.length > 1 ? el("thead", null, [el("tr", null, [el("td")].concat(items.map(function (i, k) {
     return el("th", {attrs: {scope: "col"}, text: "ABCD"[k]});
   })))]) : null;
@@ -424,11 +485,87 @@ function comparison(items, marks) {
     }))])]);
 }
 
+/* The organisations each record names, one row per role either record uses (funding,
+   accountable, extending, implementing, other); names on both records are marked. */
+function roleRows(items) {
+  var byRole = items.map(function (i) {
+    var roles = META.org_roles.map(function () { return []; }), orgs = ACT.orgs[i];
+    for (var k = 0; k + 1 < orgs.length; k += 2) roles[orgs[k]].push(orgs[k + 1]);
+    return roles;
+  });
+  var named = items.map(function (i) {
+    var set = new Set();
+    for (var k = 1; k < ACT.orgs[i].length; k += 2) set.add(ACT.orgs[i][k]);
+    return set;
+  });
+  var rows = [];
+  META.org_roles.forEach(function (role, r) {
+    if (!byRole.some(function (roles) { return roles[r].length; })) return;
+    rows.push([ROLE_LABELS[role] || role, byRole.map(function (roles, k) {
+      return listCell(roles[r].map(function (code) {
+        return {text: VOCAB.org[code], shared: items.length > 1 && named[1 - k].has(code)};
+      }));
+    })]);
+  });
+  if (!rows.length) rows.push(["Organisations", items.map(function () { return el("span", {cls: "muted", text: "none named"}); })]);
+  return rows;
+}
+
+var ROLE_LABELS = {Funding: "Funders", Accountable: "Accountable", Extending: "Extending (passes the money on)",
+                   Implementing: "Implementers", Other: "Other partners"};
+
+/* The description, folded to a few lines when long, with a button that unfolds both
+   sides (a reader compares them). A preview says where the rest is. */
+function descriptionCell(i, marks) {
+  var own = ACT.description[i].length > LONG_DESCRIPTION;
+  var text = el("div", {cls: "description" + (own ? " foldable" : "") + (own && !detail.expanded ? " folded" : ""), dir: "auto"},
+    highlighted(ACT.description[i], marks && marks[i].description));
+  var words = (ACT.description[i].match(WORD_PATTERN) || []).length;
+  var parts = [text];
+  if (PARTIAL.has(i)) {
+    parts.push(el("p", {cls: "muted small", text: "Only the start of this description is in the page: " +
+      "no pair shown here uses it. activities.csv holds it in full."}));
+  }
+  if (own) {
+    parts.push(el("button", {cls: "expand", text: detail.expanded ? "Show less" : "Show all " + fmtInt(words) + " words",
+      attrs: {type: "button", "aria-expanded": String(detail.expanded), "data-words": fmtInt(words)},
+      on: {click: toggleDescriptions}}));
+  }
+  return el("div", null, parts);
+}
+
+function toggleDescriptions() {
+  detail.expanded = !detail.expanded;
+  document.querySelectorAll(".compare .description.foldable").forEach(function (node) {
+    node.classList.toggle("folded", !detail.expanded);
+  });
+  document.querySelectorAll(".compare button.expand").forEach(function (button) {
+    button.setAttribute("aria-expanded", String(detail.expanded));
+    button.textContent = detail.expanded ? "Show less" : "Show all " + button.dataset.words + " words";
+  });
+}
+
+/* The id; an IATI identifier also links to its public record on d-portal.org. The link
+   is only followed when the reader clicks it: the page itself fetches nothing. */
+function idCell(i) {
+  var id = ACT.id[i];
+  if (!IATI_FILES.has(VOCAB.file[ACT.file[i]]) || !/^[^\s]+-[^\s]+$/.test(id)) return dataText("span", id, "mono");
+  return el("span", null, [dataText("span", id, "mono"), " ",
+    el("a", {cls: "external", text: "IATI record ↗", attrs: {href: "https://d-portal.org/ctrack.html#view=act&aid=" +
+      encodeURIComponent(id), target: "_blank", rel: "noopener noreferrer external",
+      title: "The activity's public IATI record on d-portal.org (opens in a new tab)"}})]);
+}
+
+/* Values as chips; one longer than LONG_VALUE characters (some publishers put a whole
+   description in an organisation's name) is cut, in full on hover. */
+var LONG_VALUE = 120;
+
 function listCell(values) {
   if (!values.length) return el("span", {cls: "muted", text: "–"});
   return el("ul", {cls: "values"}, values.map(function (v) {
-    return el("li", {cls: v.shared ? "shared" : null, dir: "auto", text: v.text,
-      attrs: v.shared ? {title: "on both records"} : null});
+    var title = (v.shared ? "on both records" : "") + (v.text.length > LONG_VALUE ? (v.shared ? ": " : "") + v.text : "");
+    return el("li", {cls: v.shared ? "shared" : null, dir: "auto", text: truncate(v.text, LONG_VALUE),
+      attrs: title ? {title: title} : null});
   }));
 }
 

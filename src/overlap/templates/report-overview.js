@@ -9,10 +9,14 @@ function renderOverview() {
   if (META.problems.length) body.appendChild(problemsList());
 }
 
-function card(value, label, colour, hash) {
+/* A number and what it counts; ``shown``, when the list it opens holds fewer (the page
+   keeps the top pairs only), says how many of them are in this page. */
+function card(value, label, colour, hash, shown) {
   var node = el(hash ? "a" : "div", {cls: "card", attrs: hash ? {href: "#" + hash} : null}, [
     el("b", {text: typeof value === "number" ? fmtInt(value) : value}),
-    el("span", {text: label})
+    el("span", {text: label}),
+    shown !== undefined && shown < value ?
+      el("span", {cls: "card-shown", text: fmtInt(shown) + " of " + fmtInt(value) + " in this page"}) : null
   ]);
   if (colour) node.style.borderTopColor = colour;
   return node;
@@ -23,14 +27,16 @@ function overviewCards() {
     card(META.files.length, META.files.length === 1 ? "file read" : "files read"),
     card(META.actors, "actors"),
     card(META.activities, "activities"),
-    card(META.total_pairs, "pairs reported", null, "pairs")
+    card(META.total_pairs, "pairs reported", null, "pairs", N_PAIRS)
   ];
-  META.kinds.forEach(function (kind) {
-    cards.push(card(META.counts[kind] || 0, kind, kindColour(kind), "pairs/kind=" + encodeURIComponent(kind)));
+  var inPage = META.kinds.map(function () { return 0; });
+  PAIRS.kind.forEach(function (k) { inPage[k]++; });
+  META.kinds.forEach(function (kind, k) {
+    cards.push(card(META.counts[kind] || 0, kind, kindColour(kind), "pairs/kind=" + encodeURIComponent(kind), inPage[k]));
   });
   cards.push(card(META.clusters, "clusters", null, "clusters"));
   cards.push(card(META.skipped_rows, "rows skipped"));
-  cards.push(card(META.warnings, "warnings"));
+  cards.push(card(META.warnings, META.skipped_rows ? "other warnings" : "warnings"));
   return el("div", {cls: "cards"}, cards);
 }
 
@@ -112,14 +118,14 @@ function runSettings() {
   return el("div", {cls: "panel"}, parts);
 }
 
-/* Pairs per score band, stacked by kind: shows where the thresholds cut. */
+/* Every reported pair per score band (counted by the run, not only those in this page),
+   stacked by kind: shows where the thresholds cut. */
 function scoreHistogram() {
-  var bins = 20, counts = [], max = 1;
-  for (var b = 0; b < bins; b++) counts.push({});
-  for (var p = 0; p < N_PAIRS; p++) {
-    var bin = Math.min(bins - 1, Math.floor(PAIRS.score[p] * bins));
-    var kind = kindOf(p);
-    counts[bin][kind] = (counts[bin][kind] || 0) + 1;
+  var bins = 0, counts = [], max = 1;
+  META.kinds.forEach(function (kind) { bins = Math.max(bins, (META.histogram[kind] || []).length); });
+  for (var b = 0; b < bins; b++) {
+    counts.push({});
+    META.kinds.forEach(function (kind) { counts[b][kind] = (META.histogram[kind] || [])[b] || 0; });
   }
   counts.forEach(function (c) {
     var total = 0;
@@ -147,8 +153,10 @@ function scoreHistogram() {
   });
   var x = pad + META.thresholds.report * (width - 2 * pad);
   chart.appendChild(svgEl("line", {x1: x, x2: x, y1: 0, y2: height, class: "threshold"}));
-  return el("div", {cls: "panel"}, [el("h3", {text: "P(genuine) of the pairs on this page"}), chart,
-    el("p", {cls: "muted", text: "Dashed line: the reporting threshold. Conflicts show their confidence."})]);
+  return el("div", {cls: "panel"}, [el("h3", {text: "P(genuine) of all " + fmtInt(META.total_pairs) + " reported pairs"}), chart,
+    el("p", {cls: "muted", text: "Dashed line: the reporting threshold. Conflicts show their confidence." +
+      (META.shown_pairs < META.total_pairs ? " This page holds the top " + fmtInt(META.shown_pairs) +
+        "; pairs.csv all of them." : "")})]);
 }
 
 /* What this run found that the last one did not, and what went away and why. */
@@ -191,15 +199,15 @@ function filesTable() {
 }
 
 function problemsList() {
-  var shown = META.problems.length;
+  var shown = META.problems.length, total = META.warnings + META.skipped_rows;
   var rows = META.problems.map(function (w) {
     return el("tr", null, [dataText("td", (w.file || "").split(/[\\/]/).pop()),
       el("td", {cls: "num", text: w.row === null ? "" : w.row}), dataText("td", w.column || ""),
       dataText("td", w.message)]);
   });
   return el("details", {cls: "panel"}, [
-    el("summary", {text: "Warnings and skipped rows (" + fmtInt(META.warnings) + ")" +
-      (shown < META.warnings ? ": the first " + shown + " here, all in run.json" : "")}),
+    el("summary", {text: "Warnings and skipped rows (" + fmtInt(total) + ")" +
+      (shown < total ? ": the first " + shown + " here, all in run.json" : "")}),
     el("div", {cls: "table-wrap"}, [el("table", {cls: "plain"}, [
       el("thead", null, [el("tr", null, ["File", "Row", "Column", "Problem"].map(function (h) {
         return el("th", {text: h, attrs: {scope: "col"}});

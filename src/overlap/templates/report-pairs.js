@@ -28,7 +28,11 @@ function setupPairFilters() {
   }));
   fillSelect(byId("f-actor"), codesInPairs("actor"));
   fillSelect(byId("f-country"), codesInPairs("countries", countryName));
-  fillSelect(byId("f-sector"), codesInPairs("sectors"));
+  fillSelect(byId("f-sector"), codesInPairs("sectors").map(function (o) {
+    return o.concat([META.sector_groups[VOCAB.sector_group[o[0]]]]);
+  }).sort(function (x, y) {
+    return VOCAB.sector_group[x[0]] - VOCAB.sector_group[y[0]] || x[1].localeCompare(y[1]);
+  }));
   fillSelect(byId("f-decision"), Object.keys(DECISION_LABELS).map(function (d) {
     return [d, DECISION_LABELS[d].toLowerCase() + (d === "confirmed" ? " (earlier decisions)" : "")];
   }));
@@ -45,6 +49,7 @@ function setupPairFilters() {
   });
   byId("sort-informative").addEventListener("click", function () { sortPairsBy("informative", -1); });
   byId("next-unreviewed").addEventListener("click", function () { openNextUnreviewed(null, byId("review-message")); });
+  setupTableReach();
   var tbody = byId("pair-rows");
   tbody.addEventListener("click", function (e) {
     var row = e.target.closest("tr[data-p]");
@@ -53,8 +58,55 @@ function setupPairFilters() {
   tbody.addEventListener("keydown", rowKeys);
 }
 
+/* Options [value, text], or [value, text, group]: grouped options go under an
+   <optgroup> per group, in the order the groups first appear. */
 function fillSelect(select, options) {
-  options.forEach(function (o) { select.appendChild(el("option", {text: o[1], attrs: {value: o[0]}})); });
+  var groups = dict();
+  options.forEach(function (o) {
+    var parent = select;
+    if (o[2]) {
+      if (!groups[o[2]]) groups[o[2]] = select.appendChild(el("optgroup", {attrs: {label: o[2]}}));
+      parent = groups[o[2]];
+    }
+    parent.appendChild(el("option", {text: o[1], attrs: {value: o[0]}}));
+  });
+}
+
+/* The rows in reach of the keyboard: the skip links take the first Tab presses (one to
+   the table's first row), and on the list J from nowhere focuses it.
+   The column headers stay under the page's sticky header while the table scrolls. */
+function setupTableReach() {
+  var header = document.querySelector("header.top");
+  var measure = function () {
+    document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
+  };
+  measure();
+  window.addEventListener("resize", throttled(measure));
+  byId("skip-to-rows").addEventListener("click", function (e) {
+    e.preventDefault();
+    if (app.view === "pairs") return focusFirstRow();
+    window.addEventListener("hashchange", function () { setTimeout(focusFirstRow, 0); }, {once: true});
+    location.hash = "#pairs";
+  });
+  document.querySelectorAll("a.skip-link[href='#main']").forEach(function (link) {
+    link.addEventListener("click", function (e) { e.preventDefault(); byId("main").focus(); });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (app.view !== "pairs" || e.key !== "j" || e.altKey || e.ctrlKey ||
+        e.metaKey || (document.activeElement && document.activeElement !== document.body &&
+        document.activeElement !== byId("main"))) return;
+    e.preventDefault();
+    focusFirstRow();
+  });
+}
+
+/* The table's top just under the sticky header, its first row in focus. */
+function focusFirstRow() {
+  var row = document.querySelector("#pair-rows tr[data-p]");
+  if (!row) return;
+  var header = document.querySelector("header.top").offsetHeight;
+  window.scrollTo(0, byId("pair-table").getBoundingClientRect().top + window.scrollY - header);
+  row.focus({preventScroll: true});
 }
 
 /* [code, "name (count)"] for each value of a field met in the pairs, by name. */
@@ -141,14 +193,20 @@ function setPairFilterFromLink(param) {
 
 /* ------------------------------------------------------------ filtering and sorting */
 
+/* Each pair's searchable text, folded: each activity's text is folded once, however
+   many pairs it is in (folding is most of the cost of the first search). */
 function pairHaystack() {
   if (!pairView.haystack) {
+    var folded = new Array(N_ACTS);
+    var text = function (i) {
+      if (folded[i] === undefined) {
+        folded[i] = fold([actorOf(i), ACT.id[i], ACT.title[i], ACT.description[i]].join("\n"));
+      }
+      return folded[i];
+    };
     pairView.haystack = new Array(N_PAIRS);
     for (var p = 0; p < N_PAIRS; p++) {
-      var a = PAIRS.a[p], b = PAIRS.b[p];
-      pairView.haystack[p] = fold([PAIRS.id[p], actorOf(a), ACT.id[a], ACT.title[a],
-        ACT.description[a], actorOf(b), ACT.id[b], ACT.title[b], ACT.description[b],
-        PAIRS.reasons[p]].join("\n"));
+      pairView.haystack[p] = [fold(PAIRS.id[p]), text(PAIRS.a[p]), text(PAIRS.b[p]), fold(PAIRS.reasons[p])].join("\n");
     }
   }
   return pairView.haystack;
@@ -286,28 +344,32 @@ function pairRow(p) {
   return el("tr", {attrs: {tabindex: "0", "data-p": p,
     "aria-label": kindOf(p) + " " + fmtScore(PAIRS.score[p]) + ": " + actorOf(a) + " and " + actorOf(b)}}, [
     el("td", {cls: "kind-cell"}, [kindBadge(kindOf(p)), statusTag(statusOf(p), HAS_HISTORY && PAIRS.why[p])]),
-    el("td", {cls: "num"}, [scoreBar(PAIRS.score[p])]),
-    el("td", {cls: "num prob", text: fmtScore(PAIRS.p_duplicate[p])}),
+    el("td", {cls: "num"}, [scoreBar(p)]),
+    el("td", {cls: "num prob", text: fmtProb(PAIRS.p_duplicate[p], META.thresholds.duplicate)}),
     activityCell(a),
     activityCell(b),
-    el("td", {cls: "countries", text: pairCountries(p).join(", ")}),
+    el("td", {cls: "countries", text: pairCountries(p).map(countryName).join(", "),
+      attrs: {title: pairCountries(p).map(countryName).join(", ")}}),
     el("td", null, [decisionBadge(decisionOf(p))])
   ]);
 }
 
-function scoreBar(score) {
+/* P(genuine) (a conflict's confidence) with a bar; the digits keep it on its side of
+   the reporting threshold. */
+function scoreBar(p) {
+  var score = PAIRS.score[p];
   return el("span", {cls: "score"}, [
-    el("span", {text: fmtScore(score)}),
+    el("span", {text: PAIRS.p_genuine[p] === null ? fmtScore(score) : fmtProb(score, META.thresholds.report)}),
     el("span", {cls: "score-track", attrs: {"aria-hidden": "true"}},
       [el("span", {cls: "score-fill", style: {width: Math.round(score * 100) + "%"}})])
   ]);
 }
 
+/* Two lines: the actor, then the title cut to the column (in full on hover, with the id). */
 function activityCell(i) {
-  return el("td", {cls: "activity"}, [
+  return el("td", {cls: "activity", attrs: {title: titleOf(i) + "\n" + ACT.id[i]}}, [
     dataText("span", actorOf(i), "actor"),
-    dataText("span", titleOf(i), "title"),
-    dataText("span", ACT.id[i], "id")
+    dataText("span", titleOf(i), "title")
   ]);
 }
 

@@ -82,6 +82,16 @@ function dataText(tag, text, cls) { return el(tag, {cls: cls, text: text, dir: "
 
 function fmtInt(n) { return Number(n).toLocaleString("en"); }
 function fmtScore(s) { return s === null || s === undefined ? "–" : s.toFixed(2); }
+/* A probability to two digits, or as many more (up to the four the page holds) as keep
+   it on its side of ``threshold``: 0.9859 beside a duplicate threshold of 0.99 is
+   "0.986", never "0.99". */
+function fmtProb(s, threshold) {
+  if (s === null || s === undefined) return "–";
+  for (var digits = 2; digits < 4; digits++) {
+    if ((Number(s.toFixed(digits)) >= threshold) === (s >= threshold)) break;
+  }
+  return s.toFixed(digits);
+}
 function fmtSigned(v) { return (v > 0 ? "+" : v < 0 ? "−" : "±") + Math.abs(v).toFixed(2); }
 function plural(n, one, many) { return fmtInt(n) + " " + (n === 1 ? one : many || one + "s"); }
 
