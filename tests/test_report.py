@@ -24,7 +24,7 @@ from tests.helpers import make_run_result
 FIXTURES = DATA / "report"
 ASSETS = ("report.css", "report-util.js", "report-review.js", "report-overview.js",
           "report-pairs.js", "report-detail.js", "report-clusters.js", "report-conflicts.js", "report-matrix.js",
-          "report-map.js", "report-print.js", "report-app.js")
+          "report-map.js", "report-print.js", "report-app.js", "report-groups.js")
 
 
 #: What a run finds among the fixtures: three organisations' overlapping projects, and

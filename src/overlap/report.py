@@ -21,6 +21,7 @@ from markupsafe import Markup
 from overlap.dac_sectors import dac_sector_label
 from overlap.decisions import WORDING as DECISION_WORDING
 from overlap.decisions import input_fingerprint
+from overlap.groups import area_activity_groups
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
 from overlap.schema import CANONICAL_FIELDS, FEATURES, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
@@ -262,6 +263,25 @@ def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
     return {"x": scaled[:, 0].tolist(), "y": scaled[:, 1].tolist()}
 
 
+def _areas_data(groups: pd.DataFrame, shown: pd.DataFrame) -> dict[str, object]:
+    """The area x activity groups (overlap.groups) for the page: names once in ``names``,
+    each group's area, activity and sector as indexes into them, its organisations as
+    [name, rows], its pairs in the run and the positions of those this page shows."""
+    names = _Vocabulary()
+    position = {pair_id: p for p, pair_id in enumerate(shown["pair_id"])}
+    return {
+        "names": names.names,
+        "groups": {
+            "area": names.codes(groups["area"]),
+            "activity": names.codes(groups["activity"]),
+            "sector": names.codes(_sector_label(s) for s in groups["sector"]),
+            "orgs": [[[names.code(org), int(rows)] for org, rows in orgs] for orgs in groups["organisations"]],
+            "pairs_total": [int(n) for n in groups["pairs"]],
+            "pairs": [[position[i] for i in ids if i in position] for ids in groups["pair_ids"]],
+        },
+    }
+
+
 def _sector_label(sector: str) -> str:
     """A bare DAC purpose code (as CSV exports of IATI data hold) gets its name."""
     return dac_sector_label(sector) if sector.isdigit() and len(sector) == 5 else sector
@@ -346,6 +366,7 @@ def report_data(result: RunResult) -> dict[str, object]:
         "clusters": _clusters_data(result.clusters, result.activities),
         "conflicts": conflicts,
         "map": _map_data(result.projection, len(result.activities)),
+        "areas": _areas_data(area_activity_groups(result.activities, result.pairs), shown),
     }
 
 

@@ -11,6 +11,10 @@ function setupClusters() {
     renderClusters();
   });
   byId("cluster-filters").addEventListener("submit", function (e) { e.preventDefault(); });
+  byId("c-sort").addEventListener("change", function () {
+    clusterView.page = 0;
+    renderClusters();
+  });
 }
 
 /* Pairs whose two activities are both in the cluster, indexed once. */
@@ -61,6 +65,7 @@ function renderClusters() {
       if (!haystack || haystack[c].indexOf(clusterView.q) >= 0) rows.push(c);
     }
   }
+  sortClusters(rows);
   clusterView.rows = rows;
   var list = clear(byId("cluster-list"));
   var start = clusterView.page * CLUSTER_PAGE;
@@ -79,6 +84,23 @@ function renderClusters() {
     renderClusters();
     byId("cluster-list").scrollIntoView({block: "start"});
   });
+}
+
+/* The order the reviewer picked; ties keep the run's order (its largest clusters first). */
+var CLUSTER_ORDERS = {
+  run: function () { return 0; },
+  pairs: function (x, y) { return clusterPairs(y).length - clusterPairs(x).length; },
+  actors: function (x, y) { return clusterValues(y, "actor").length - clusterValues(x, "actor").length; },
+  unreviewed: function (x, y) { return unreviewedIn(y) - unreviewedIn(x); }
+};
+
+function unreviewedIn(c) {
+  return clusterPairs(c).filter(function (p) { return !decisionOf(p); }).length;
+}
+
+function sortClusters(rows) {
+  var order = own(CLUSTER_ORDERS, byId("c-sort").value) || CLUSTER_ORDERS.run;
+  rows.sort(function (x, y) { return order(x, y) || x - y; });
 }
 
 function clusterCard(c) {
@@ -101,7 +123,9 @@ function clusterCard(c) {
       el("div", null, [el("h4", {text: "Pairs inside"}),
         pairs.length ? el("ul", {cls: "pair-list"}, pairs.map(pairListItem)) :
           el("p", {cls: "muted", text: "Its pairs are not on this page."}),
-        pairs.length ? viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review these pairs in the table →") : null])
+        pairs.length ? el("p", {cls: "cluster-links"}, [
+          viewLink("groups/cluster/" + c, "Decide these pairs as a group →"), " · ",
+          viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review them one by one in the table →")]) : null])
     ])
   ]);
 }
