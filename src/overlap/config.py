@@ -119,7 +119,7 @@ class ReportConfig:
         "tsne", 'How the report\'s map lays out the activities: "tsne" keeps similar texts '
         'near each other; "pca" is faster and linear, but mixes far-apart texts.')
     map_sample: int = setting(
-        3000, "t-SNE lays out at most this many activities (a seeded sample); the others are "
+        2000, "t-SNE lays out at most this many activities (a seeded sample); the others are "
         "placed among their nearest neighbours in it. More: a finer map, a slower run.")
 
 
