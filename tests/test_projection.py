@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.manifold import trustworthiness
 
-from overlap.projection import MIN_FOR_TSNE, project_2d
+from overlap.projection import MIN_FOR_TSNE, map_method, project_2d
 
 
 def blobs(groups: int, size: int, width: int = 40, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -54,3 +54,9 @@ def test_small_runs_keep_the_linear_map(n):
     vectors, _ = blobs(groups=3, size=(n + 2) // 3)
     vectors = vectors[:n]
     assert np.allclose(project_2d(vectors, "tsne"), project_2d(vectors, "pca"))
+    assert map_method(n, "tsne") == "pca"  # and the report says so
+
+
+def test_the_report_names_the_layout_it_was_given():
+    assert map_method(MIN_FOR_TSNE, "tsne") == "tsne"
+    assert map_method(100_000, "pca") == "pca"

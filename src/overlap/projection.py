@@ -38,9 +38,15 @@ def project_2d(vectors, method: str = "tsne", sample: int = 2000) -> np.ndarray:
         reduced = np.zeros((n, 2), dtype=np.float32)
         reduced[:, :width] = dense - dense.mean(axis=0)
         return reduced
-    if method == "pca" or n < MIN_FOR_TSNE:
+    if map_method(n, method) == "pca":
         return _reduce(vectors, 2).astype(np.float32)
     return _tsne(_reduce(vectors, min(PCA_DIMENSIONS, width - 1, n - 1)), sample).astype(np.float32)
+
+
+def map_method(n: int, method: str) -> str:
+    """The layout ``project_2d`` gives n activities when asked for ``method``: what the
+    report tells its reader."""
+    return "tsne" if method == "tsne" and n >= MIN_FOR_TSNE else "pca"
 
 
 def _reduce(vectors, dimensions: int) -> np.ndarray:

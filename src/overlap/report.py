@@ -24,6 +24,7 @@ from overlap.decisions import input_fingerprint
 from overlap.groups import area_activity_groups
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
+from overlap.projection import map_method
 from overlap.schema import CANONICAL_FIELDS, FEATURES, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import pair_contributions
 from overlap.scorer import SHORT_TEXT, PairScorer
@@ -245,7 +246,8 @@ def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabula
 
 
 def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
-    """The 2-D projection scaled to integers 0..MAP_SCALE, x and y as flat lists.
+    """The 2-D projection scaled to integers 0..MAP_SCALE, x and y as flat lists
+    (``report_data`` adds the layout's ``method``, overlap.projection.map_method).
 
     Each axis is centred on its median, divided by its interquartile range and
     passed through asinh: near-linear in the crowded middle, compressed in the long
@@ -365,7 +367,8 @@ def report_data(result: RunResult) -> dict[str, object]:
         "pairs": pairs,
         "clusters": _clusters_data(result.clusters, result.activities),
         "conflicts": conflicts,
-        "map": _map_data(result.projection, len(result.activities)),
+        "map": {**_map_data(result.projection, len(result.activities)),
+                "method": map_method(len(result.activities), result.config.report.map)},
         "areas": _areas_data(area_activity_groups(result.activities, result.pairs), shown),
     }
 

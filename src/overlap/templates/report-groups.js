@@ -4,6 +4,8 @@
    through the review store (report-review.js), so they export as single ones do. */
 
 var GROUP_PAGE = 50;
+/* Organisations or actors named on a closed group's row; an open group names them all. */
+var GROUP_FACTS_SHOWN = 8;
 var GROUP_MODES = ["actors", "cluster", "reasons", "area"];
 var GROUP_MODE_LABELS = {actors: "Actor pair", cluster: "Cluster", reasons: "Reason pattern",
                          area: "Area × activity"};
@@ -58,7 +60,10 @@ function groupName(by, key) {
   if (by === "cluster") return CLUSTERS.label[Number(key)] || CLUSTERS.id[Number(key)];
   if (by === "area") {
     var g = Number(key), groups = AREAS.groups, sector = AREAS.names[groups.sector[g]];
-    return AREAS.names[groups.activity[g]] + (sector ? " (" + sector + ")" : "") + " in " + AREAS.names[groups.area[g]];
+    var activity = AREAS.names[groups.activity[g]];
+    /* a presence table's activity is its sector: named once */
+    var named = sector && fold(sector) !== fold(activity) ? activity + " (" + sector + ")" : activity;
+    return named + " in " + AREAS.names[groups.area[g]];
   }
   return key;
 }
@@ -94,14 +99,14 @@ function groupsOf(by) {
 }
 
 /* What a group row says besides its name: the organisations of an area x activity group
-   (with their row counts), the actors of a cluster. */
-function groupFacts(by, key) {
+   (with their row counts), the actors of a cluster; past ``limit`` names, how many more. */
+function groupFacts(by, key, limit) {
+  var names = [];
   if (by === "area") {
-    var g = Number(key), groups = AREAS.groups;
-    return groups.orgs[g].map(function (pair) { return AREAS.names[pair[0]] + " (" + pair[1] + ")"; }).join(" · ");
-  }
-  if (by === "cluster") return clusterValues(Number(key), "actor").join(" · ");
-  return "";
+    names = AREAS.groups.orgs[Number(key)].map(function (pair) { return AREAS.names[pair[0]] + " (" + pair[1] + ")"; });
+  } else if (by === "cluster") names = clusterValues(Number(key), "actor");
+  if (limit && names.length > limit) return names.slice(0, limit).join(" · ") + " · and " + (names.length - limit) + " more";
+  return names.join(" · ");
 }
 
 function undecidedIn(group) {
@@ -203,7 +208,7 @@ function groupRow(g) {
     kinds[kindOf(p)] = (kinds[kindOf(p)] || 0) + 1;
     if (PAIRS.score[p] !== null) { low = Math.min(low, PAIRS.score[p]); high = Math.max(high, PAIRS.score[p]); }
   });
-  var facts = groupFacts(groupView.by, g.key), open = g === groupView.open;
+  var open = g === groupView.open, facts = groupFacts(groupView.by, g.key, open ? 0 : GROUP_FACTS_SHOWN);
   var total = g.total;
   return el("tr", {cls: "group-row" + (open ? " open" : ""), attrs: {"data-g": g.key, tabindex: "0",
     "aria-expanded": String(open)}, on: {click: function (e) {

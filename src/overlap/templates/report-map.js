@@ -12,8 +12,15 @@ var MAP_KEPT = "#1b2430";
 var mapView = {scale: 1, dx: 0, dy: 0, hover: -1, groups: null, paired: null, partners: null,
                drag: null, width: 0, height: 0, match: null};
 
+/* What the run's layout keeps, in words (overlap.projection). */
+var MAP_METHODS = {
+  tsne: " (a t-SNE map of the text embeddings: each activity's nearest texts sit near it; distances between far-apart groups mean little)",
+  pca: " (a PCA projection of the text embeddings: the two directions in which the texts differ most)"
+};
+
 function setupMap() {
   var canvas = byId("map-canvas");
+  byId("map-method").textContent = own(MAP_METHODS, DATA.map.method || "") || "";
   byId("map-colour").addEventListener("change", function () { mapView.groups = null; drawMap(); });
   byId("map-paired").addEventListener("change", drawMap);
   byId("map-links").addEventListener("change", drawMap);
