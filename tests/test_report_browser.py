@@ -632,6 +632,13 @@ def test_groups_by_cluster_and_by_reason_pattern(watched):
     page.click("#cluster-list a:has-text('Decide these pairs as a group')")
     page.wait_for_selector("#view-groups:not([hidden]) .group-panel")
     assert page.locator("#group-list .group-members tr[data-p]").count() == in_cluster[largest]
+    page.locator("#group-list .group-members input[type=checkbox]").first.uncheck()
+    page.locator("#group-list .group-members a").first.click()  # a pair looked at, then back
+    page.wait_for_selector("#view-pair:not([hidden])")
+    page.go_back()
+    page.wait_for_selector("#view-groups:not([hidden]) .group-panel")
+    assert not page.locator("#group-list .group-members input[type=checkbox]").first.is_checked()
+    page.locator("#group-list tr[data-g]").first.focus()
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.querySelector('#group-list .group-panel')")
     page.fill("#g-search", "no such group anywhere")

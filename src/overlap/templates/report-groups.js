@@ -11,7 +11,7 @@ var GROUP_MODE_LABELS = {actors: "Actor pair", cluster: "Cluster", reasons: "Rea
                          area: "Area × activity"};
 var AREAS = DATA.areas || {groups: {area: []}};
 var groupView = {by: "actors", q: "", undecidedOnly: false, page: 0, open: null, ticked: null,
-                 cache: dict(), rows: [], message: ""};
+                 cache: dict(), rows: [], message: "", arg: null};
 
 /* A reason's kind, without its values: "same country: SL" -> "same country"; text
    similarity in three bands (near copies, alike, loosely alike). Parts that continue a
@@ -136,8 +136,15 @@ function setupGroups() {
   onReviewChange(function () { if (app.view === "groups") renderGroups(); });
 }
 
-/* #groups/<mode>, or #groups/<mode>/<key> to open one group (the clusters view links so). */
+/* #groups/<mode>, or #groups/<mode>/<key> to open one group (the clusters view links so).
+   Back at the same address (from a pair opened in a group), the group is as it was left. */
 function drawGroups(arg) {
+  if (groupView.arg === arg) {
+    renderGroups();
+    focusGroup(groupView.open ? groupView.open.key : null);
+    return;
+  }
+  groupView.arg = arg;
   var parts = arg.split("/"), by = parts[0];
   if (GROUP_MODES.indexOf(by) >= 0 && (by !== "area" || AREAS.groups.area.length)) groupView.by = by;
   var radio = document.querySelector("input[name='g-by'][value='" + groupView.by + "']");
