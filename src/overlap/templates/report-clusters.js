@@ -1,6 +1,7 @@
 /* Clusters: groups of activities tied together by reported pairs, a page at a time. */
 
 var CLUSTER_PAGE = 20;
+var CLUSTER_LIST_SHOWN = 6;
 var clusterView = {q: "", only: null, page: 0, rows: [], haystack: null, pairsOf: null};
 
 function setupClusters() {
@@ -117,17 +118,28 @@ function clusterCard(c) {
     facts([["Actors", actors], ["Countries", clusterValues(c, "countries")],
            ["Sectors", clusterValues(c, "sectors")]]),
     el("div", {cls: "two-col"}, [
-      el("div", null, [el("h4", {text: "Activities"}), el("ul", {cls: "member-list"}, members.map(function (i) {
+      el("div", null, [el("h4", {text: "Activities"}), foldedList("member-list", members.map(function (i) {
         return el("li", null, [dataText("span", actorOf(i), "actor"), " ", activityLink(i, titleOf(i))]);
-      }))]),
+      }), "activity", "activities")]),
       el("div", null, [el("h4", {text: "Pairs inside"}),
-        pairs.length ? el("ul", {cls: "pair-list"}, pairs.map(pairListItem)) :
+        pairs.length ? foldedList("pair-list", pairs.map(pairListItem), "pair", "pairs") :
           el("p", {cls: "muted", text: "Its pairs are not on this page."}),
         pairs.length ? el("p", {cls: "cluster-links"}, [
           viewLink("groups/cluster/" + c, "Decide these pairs as a group →"), " · ",
           viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review them one by one in the table →")]) : null])
     ])
   ]);
+}
+
+/* The first CLUSTER_LIST_SHOWN items of a list, the others folded under "N more":
+   a page of large clusters stays a page, not tens of thousands of pixels. */
+function foldedList(cls, items, one, many) {
+  var list = el("ul", {cls: cls}, items.slice(0, CLUSTER_LIST_SHOWN));
+  if (items.length <= CLUSTER_LIST_SHOWN) return list;
+  var rest = items.length - CLUSTER_LIST_SHOWN;
+  return el("div", null, [list, el("details", {cls: "more-items"}, [
+    el("summary", {text: plural(rest, "more " + one, "more " + many)}),
+    el("ul", {cls: cls}, items.slice(CLUSTER_LIST_SHOWN))])]);
 }
 
 /* A compact definition list of name lists; long lists are cut with a count. */
