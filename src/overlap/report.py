@@ -246,8 +246,7 @@ def _conflicts_data(result: RunResult, shown: pd.DataFrame, locations: _Vocabula
 
 
 def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
-    """The 2-D projection scaled to integers 0..MAP_SCALE, x and y as flat lists
-    (``report_data`` adds the layout's ``method``, overlap.projection.map_method).
+    """The 2-D projection scaled to integers 0..MAP_SCALE, x and y as flat lists.
 
     Each axis is centred on its median, divided by its interquartile range and
     passed through asinh: near-linear in the crowded middle, compressed in the long
@@ -367,6 +366,7 @@ def report_data(result: RunResult) -> dict[str, object]:
         "pairs": pairs,
         "clusters": _clusters_data(result.clusters, result.activities),
         "conflicts": conflicts,
+        # the map's layout, named for the reader: t-SNE, or PCA (overlap.projection)
         "map": {**_map_data(result.projection, len(result.activities)),
                 "method": map_method(len(result.activities), result.config.report.map)},
         "areas": _areas_data(area_activity_groups(result.activities, result.pairs), shown),

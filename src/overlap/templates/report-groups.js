@@ -9,7 +9,7 @@ var GROUP_FACTS_SHOWN = 8;
 var GROUP_MODES = ["actors", "cluster", "reasons", "area"];
 var GROUP_MODE_LABELS = {actors: "Actor pair", cluster: "Cluster", reasons: "Reason pattern",
                          area: "Area × activity"};
-var AREAS = DATA.areas || {groups: {area: []}};
+var AREAS = DATA.areas;
 var groupView = {by: "actors", q: "", undecidedOnly: false, page: 0, open: null, ticked: null,
                  cache: dict(), rows: [], message: "", arg: null};
 
