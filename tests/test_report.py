@@ -309,3 +309,18 @@ def test_a_conflict_of_an_axis_no_longer_in_the_file_still_shows(conflicted):
     rows = {r["axis"]: r for r in _conflict_rows(data)}
     assert rows["old axis"]["poles"] == ("", "") and rows["old axis"]["first"][1] == []
     assert data["conflicts"]["axes"][-1] == {"name": "old axis", "a": "", "b": "", "total": 1}
+
+
+def test_a_3w_run_writes_its_area_groups_and_others_do_not(tmp_path):
+    """area-groups.csv: who does what where, one row per admin area and activity."""
+    result = run([DATA / "3w"], load_config(None, {"embed": {"embedder": "tfidf"}}))
+    paths = write_outputs(result, tmp_path / "3w")
+    groups = pd.read_csv(paths["area_groups"], keep_default_na=False)
+    assert list(groups.columns) == ["area", "activity", "sector", "organisations", "n_organisations",
+                                    "activities", "pairs", "pair_ids"]
+    zone = groups[groups["area"] == "Amhara > North Wollo [ET0301]"].iloc[0]
+    assert zone["activity"] == "Water trucking" and zone["n_organisations"] == 4 and zone["pairs"] == 3
+    assert zone["organisations"].startswith("Oxfam (1); Plan International (1)")
+    assert set(zone["pair_ids"].split("; ")) <= set(pd.read_csv(paths["pairs"])["pair_id"])
+    others = write_outputs(fixture_result(), tmp_path / "descriptions")
+    assert "area_groups" not in others and not (tmp_path / "descriptions" / "area-groups.csv").exists()

@@ -82,6 +82,19 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
     return table
 
 
+def area_groups_table(groups: pd.DataFrame) -> pd.DataFrame:
+    """area-groups.csv: one row per admin area and activity (overlap.groups), its
+    organisations as "name (rows)" joined like list fields, the pairs' ids likewise."""
+    return pd.DataFrame({
+        "area": groups["area"], "activity": groups["activity"], "sector": groups["sector"],
+        "organisations": [LIST_SEPARATOR.join(f"{name} ({rows})" for name, rows in orgs)
+                          for orgs in groups["organisations"]],
+        "n_organisations": groups["organisations"].map(len),
+        "activities": groups["activities"], "pairs": groups["pairs"],
+        "pair_ids": [LIST_SEPARATOR.join(ids) for ids in groups["pair_ids"]],
+    })
+
+
 def activities_table(result: RunResult) -> pd.DataFrame:
     columns = [*CANONICAL_FIELDS, *SOURCE_FIELDS, "cluster_id"]
     return _joined(result.activities[columns])
@@ -345,8 +358,9 @@ def _meta(result: RunResult, shown: int, kinds: _Vocabulary) -> dict[str, object
     }
 
 
-def report_data(result: RunResult) -> dict[str, object]:
-    """Everything the page renders, built once; pairs are the top ``max_pairs_in_html``."""
+def report_data(result: RunResult, area_groups: pd.DataFrame | None = None) -> dict[str, object]:
+    """Everything the page renders, built once; pairs are the top ``max_pairs_in_html``.
+    ``area_groups``: ``groups.area_activity_groups`` of the run, when already made."""
     shown = result.pairs.head(result.config.report.max_pairs_in_html)
     kinds = _Vocabulary()
     kinds.codes(["duplicate", "overlap", *result.pairs["kind"].unique()])
@@ -369,7 +383,8 @@ def report_data(result: RunResult) -> dict[str, object]:
         # the map's layout, named for the reader: t-SNE, or PCA (overlap.projection)
         "map": {**_map_data(result.projection, len(result.activities)),
                 "method": map_method(len(result.activities), result.config.report.map)},
-        "areas": _areas_data(area_activity_groups(result.activities, result.pairs), shown),
+        "areas": _areas_data(area_activity_groups(result.activities, result.pairs)
+                             if area_groups is None else area_groups, shown),
     }
 
 
@@ -394,8 +409,8 @@ def json_for_script(data: object) -> Markup:
     return Markup(text)
 
 
-def render_html(result: RunResult) -> str:
-    data = report_data(result)
+def render_html(result: RunResult, area_groups: pd.DataFrame | None = None) -> str:
+    data = report_data(result, area_groups)
     meta = data["meta"]
     return _environment().get_template("report.html.j2").render(
         meta=meta,
@@ -415,7 +430,11 @@ def write_outputs(result: RunResult, out: Path) -> dict[str, Path]:
         "report": out / "report.html",
         "run": out / "run.json",
     }
-    html = render_html(result)
+    area_groups = area_activity_groups(result.activities, result.pairs)
+    html = render_html(result, area_groups)
+    if len(area_groups):  # 3W tables: who does what where, as coordinators read them
+        paths["area_groups"] = out / "area-groups.csv"
+        write_csv_atomic(paths["area_groups"], area_groups_table(area_groups))
     write_csv_atomic(paths["pairs"], pairs_table(result))
     write_csv_atomic(paths["clusters"], result.clusters)
     write_csv_atomic(paths["activities"], activities_table(result))
