@@ -28,6 +28,7 @@ VIEWS = {
     "conflicts": "conflicts",
     "matrix": "matrix",
     "map": "map",
+    "groups": "groups",
 }
 FULL_PAGE = {"overview"}
 
@@ -98,7 +99,8 @@ def show(page, view: str) -> None:
 
 
 def screenshots(browser, report: Path, out: Path) -> list[Path]:
-    """One PNG per main view, plus a pair opened with a decision made."""
+    """One PNG per main view, plus a group of pairs opened and a pair opened with a
+    decision made."""
     out.mkdir(parents=True, exist_ok=True)
     page, errors = open_report(browser, report)
     written = []
@@ -106,6 +108,12 @@ def screenshots(browser, report: Path, out: Path) -> list[Path]:
         show(page, view)
         written.append(out / f"{name}.png")
         page.screenshot(path=str(written[-1]), full_page=name in FULL_PAGE)
+    show(page, "groups")
+    if page.locator("#group-list tr[data-g]").count():
+        page.keyboard.press("Enter")  # the first group (in focus), opened with its pairs ticked
+        page.wait_for_selector("#group-list .group-panel")
+        written.append(out / "group.png")
+        page.screenshot(path=str(written[-1]))
     show(page, "pairs")
     if page.locator("#pair-rows tr[data-p]").count():
         page.locator("#pair-rows tr[data-p]").first.click()

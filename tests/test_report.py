@@ -24,7 +24,7 @@ from tests.helpers import make_run_result
 FIXTURES = DATA / "report"
 ASSETS = ("report.css", "report-util.js", "report-review.js", "report-overview.js",
           "report-pairs.js", "report-detail.js", "report-clusters.js", "report-conflicts.js", "report-matrix.js",
-          "report-map.js", "report-print.js", "report-app.js")
+          "report-map.js", "report-print.js", "report-app.js", "report-groups.js")
 
 
 #: What a run finds among the fixtures: three organisations' overlapping projects, and
@@ -395,3 +395,18 @@ def test_participating_organisations_of_a_flattened_iati_table_reach_the_page_by
     assert ("Other", "Someone") in named[acts["id"].index("XM-DAC-41122-9")]
     assert acts["funders"] == [[], []]
     assert data["meta"]["iati_files"] == ["activities.csv"]
+
+
+def test_a_3w_run_writes_its_area_groups_and_others_do_not(tmp_path):
+    """area-groups.csv: who does what where, one row per admin area and activity."""
+    result = run([DATA / "3w"], load_config(None, {"embed": {"embedder": "tfidf"}}))
+    paths = write_outputs(result, tmp_path / "3w")
+    groups = pd.read_csv(paths["area_groups"], keep_default_na=False)
+    assert list(groups.columns) == ["area", "activity", "sector", "organisations", "n_organisations",
+                                    "activities", "pairs", "pair_ids"]
+    zone = groups[groups["area"] == "Amhara > North Wollo [ET0301]"].iloc[0]
+    assert zone["activity"] == "Water trucking" and zone["n_organisations"] == 4 and zone["pairs"] == 3
+    assert zone["organisations"].startswith("Oxfam (1); Plan International (1)")
+    assert set(zone["pair_ids"].split("; ")) <= set(pd.read_csv(paths["pairs"])["pair_id"])
+    others = write_outputs(fixture_result(), tmp_path / "descriptions")
+    assert "area_groups" not in others and not (tmp_path / "descriptions" / "area-groups.csv").exists()

@@ -7,6 +7,7 @@ Playwright for Python; `playwright install` is never used.
 import csv
 import itertools
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,34 @@ def review_page(context, review_report):
     assert not watched.dialogs, f"the page opened dialogs: {watched.dialogs}"
     assert watched.errors == []
     assert all(u.startswith(LOCAL_SCHEMES) for u in watched.requests), watched.requests
+
+
+def write_group_inputs(folder: Path, n: int) -> None:
+    """Two actors reporting the same n activities, one per district: n duplicate pairs
+    between one actor pair, each district's name making its two texts alike."""
+    syllables = ["ka", "lo", "mi", "ra", "tu", "be", "so", "ne", "di", "fa", "go", "zu", "pe", "wi"]
+    places = sorted({a.capitalize() + b + c for a in syllables for b in syllables for c in syllables})[::37][:n]
+    works = ["boreholes", "latrines", "school meals", "seed fairs", "cash transfers", "clinics"]
+    for actor, name, shift in (("Donor Agency", "donor.csv", 0), ("Field Partner", "partner.csv", 1)):
+        with (folder / name).open("w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["id", "organisation", "title", "description", "country", "location", "sector",
+                          "start date", "end date"])
+            for k, place in enumerate(places):
+                work = works[k % len(works)]
+                out.writerow([f"{name[0].upper()}-{k}", actor, f"{work.capitalize()} for {place} district",
+                              f"{work.capitalize()} for {place} district: {100 + k + shift} households of "
+                              f"{place} town and {place} villages reached with {work}.",
+                              "Niger", place, "WASH", "2022-01-01", "2023-12-31"])
+
+
+@pytest.fixture(scope="module")
+def group_report(tmp_path_factory) -> Path:
+    """60 duplicate pairs between two actors: one group to decide at once."""
+    folder = tmp_path_factory.mktemp("group-in")
+    write_group_inputs(folder, 60)
+    result = run([folder], load_config(None, {"embed": {"embedder": "tfidf"}}))
+    return write_outputs(result, tmp_path_factory.mktemp("group"))["report"]
 
 
 @pytest.fixture(scope="module")
@@ -723,3 +752,164 @@ def test_a_long_description_starts_folded_with_a_cue_to_unfold(review_page):
     button.click()  # unfolds both sides
     assert page.locator("#pair-records .description.folded").count() == 0
     assert button.get_attribute("aria-expanded") == "true" and button.inner_text() == "Show less"
+# ---------------------------------------------------------------- groups, matrix, map
+
+
+class Counted:
+    """A page's key presses and clicks, counted: what a reviewer had to do."""
+
+    def __init__(self, page):
+        self.page, self.actions = page, 0
+
+    def press(self, key: str) -> None:
+        self.actions += 1
+        self.page.keyboard.press(key)
+
+    def click(self, selector: str) -> None:
+        self.actions += 1
+        self.page.click(selector)
+
+
+def test_a_group_of_fifty_is_decided_in_four_actions_with_exceptions(context, group_report, tmp_path):
+    watched = Watched(context, group_report.resolve().as_uri())
+    watched.open("#groups")
+    page, reviewer = watched.page, Counted(watched.page)
+    data = page_data(watched)
+    assert len(data["pairs"]["id"]) >= 50
+    # the view opens on the largest group, in focus: the two actors' pairs
+    page.wait_for_function("() => document.activeElement.matches('#group-list tr[data-g]')")
+    assert "Donor Agency — Field Partner" in page.inner_text("#group-list tr[data-g]:focus")
+    reviewer.press("Enter")
+    members = page.locator("#group-list .group-members input[type=checkbox]")
+    assert members.count() >= 50
+    exceptions = [int(members.nth(k).get_attribute("data-p")) for k in (3, 17)]
+    reviewer.click(f"#group-list input[data-p='{exceptions[0]}']")
+    reviewer.click(f"#group-list input[data-p='{exceptions[1]}']")
+    ticked = members.count() - 2
+    assert f"{ticked} pairs of {members.count()} ticked" in page.inner_text(".group-ticked")
+    reviewer.press("1")
+    assert reviewer.actions <= 5
+    page.wait_for_function("() => document.getElementById('group-status').textContent.includes('marked duplicate')")
+    assert "(2 pairs left as they were)" in page.inner_text("#group-status")
+    assert f"{ticked} of " in page.inner_text("#progress") and f"{ticked} duplicate" in page.inner_text("#progress")
+    watched.go("#pairs")
+    with page.expect_download() as download:
+        page.click("#export-decisions")
+    path = tmp_path / "decisions.csv"
+    download.value.save_as(path)
+    decided = load_decisions(path)
+    ids = data["pairs"]["id"]
+    assert len(decided) == ticked and set(decided["decision"]) == {"duplicate"}
+    assert not {ids[p] for p in exceptions} & set(decided["pair_id"])
+    watched.go("#groups")
+    page.keyboard.press("u")  # the whole group's decision is one step to undo
+    page.wait_for_function("() => document.getElementById('progress').textContent.startsWith('0 of')")
+    assert watched.errors == []
+
+
+def test_groups_by_cluster_and_by_reason_pattern(watched):
+    watched.open("#groups/reasons")
+    page = watched.page
+    data = page_data(watched)
+    assert not page.is_visible("#g-by-area")  # no 3W rows: no area x activity groups
+    names = page.locator("#group-list .group-name").all_inner_texts()
+    assert names and all(" · " in n for n in names)
+    assert any("same country" in n and "text similarity" in n for n in names)
+    assert not any(":" in n for n in names)  # the reasons' values are left out of the pattern
+    counts = [int(t) for t in page.locator("#group-list tr[data-g] td:nth-child(2)").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True) and min(counts) >= 2
+    page.click("#group-filters label:has(input[value='cluster'])")
+    page.wait_for_function("() => location.hash === '#groups/cluster'")
+    clusters = data["clusters"]
+    in_cluster = Counter(c for c in data["pairs"]["cluster"] if c >= 0)
+    largest = max(in_cluster, key=lambda c: (in_cluster[c], -c))
+    assert page.locator("#group-list tr[data-g]").count() == sum(1 for n in in_cluster.values() if n > 1)
+    watched.go(f"#cluster/{clusters['id'][largest]}")
+    page.click("#cluster-list a:has-text('Decide these pairs as a group')")
+    page.wait_for_selector("#view-groups:not([hidden]) .group-panel")
+    assert page.locator("#group-list .group-members tr[data-p]").count() == in_cluster[largest]
+    page.locator("#group-list .group-members input[type=checkbox]").first.uncheck()
+    page.locator("#group-list .group-members a").first.click()  # a pair looked at, then back
+    page.wait_for_selector("#view-pair:not([hidden])")
+    page.go_back()
+    page.wait_for_selector("#view-groups:not([hidden]) .group-panel")
+    assert not page.locator("#group-list .group-members input[type=checkbox]").first.is_checked()
+    page.locator("#group-list tr[data-g]").first.focus()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('#group-list .group-panel')")
+    page.fill("#g-search", "no such group anywhere")
+    assert page.locator("#group-list tr[data-g]").count() == 0
+    assert watched.errors == []
+
+
+def test_a_3w_report_opens_on_area_by_activity_groups(context, tmp_path):
+    result = run([DATA / "3w"], load_config(None, {"embed": {"embedder": "tfidf"}}))
+    page = Watched(context, write_outputs(result, tmp_path)["report"].resolve().as_uri())
+    page.open("#groups")
+    assert page.page.is_checked("input[name='g-by'][value='area']")
+    rows = page.page.locator("#group-list tr[data-g]")
+    first = rows.first.inner_text()
+    assert "Water trucking (WASH) in Amhara > North Wollo [ET0301]" in first
+    assert "Oxfam (1) · Plan International (1) · Save the Children (1) · World Vision (1)" in first
+    rows.first.click()
+    sides = page.page.locator("#group-list .group-members tr[data-p]").all_inner_texts()
+    assert len(sides) == 3 and all("Oxfam" in s for s in sides)
+    assert page.errors == []
+
+
+def matrix_cells(page) -> list[dict]:
+    """Each body row of the matrix: its name and its cells' numbers ('' for empty)."""
+    return page.evaluate("""() => [...document.querySelectorAll('#matrix-body tbody tr')].map(r => ({
+      name: r.querySelector('th').textContent,
+      cells: [...r.querySelectorAll('td.cell')].map(td => td.textContent),
+      total: r.querySelector('td.total').textContent}))""")
+
+
+def test_the_matrix_shows_the_top_actors_the_rest_and_finds_any(conflicts_page):
+    conflicts_page.open("#matrix")
+    page = conflicts_page.page
+    page.fill("#m-top", "3")
+    page.dispatch_event("#m-top", "change")
+    heads = page.locator("#matrix-body th.col-head").all_inner_texts()
+    assert len(heads) == 5 and heads[3].startswith("the rest (") and heads[4] == "all pairs"
+    rows = matrix_cells(page)
+    assert len(rows) == 4 and rows[-1]["name"].startswith("the rest (")
+    for row in rows:  # each row's cells, the rest's included, add up to its total
+        assert sum(int(c or 0) for c in row["cells"]) == int(row["total"].replace(",", ""))
+    sticky = page.evaluate("getComputedStyle(document.querySelector('#matrix-body th.col-head')).position")
+    assert sticky == "sticky"
+    hidden = page.evaluate("""() => {
+      const d = JSON.parse(document.getElementById('overlap-data').textContent);
+      const shown = [...document.querySelectorAll('#matrix-body th.col-head')].map(t => t.title);
+      const paired = new Set();
+      d.pairs.a.forEach((a, p) => { paired.add(d.activities.actor[a]); paired.add(d.activities.actor[d.pairs.b[p]]); });
+      return [...paired].map(c => d.vocab.actor[c]).filter(n => !shown.includes(n));
+    }""")
+    page.fill("#m-search", hidden[0][:6])
+    page.wait_for_function("n => [...document.querySelectorAll('#matrix-body tbody th')]"
+                           ".some(t => t.title === n)", arg=hidden[0])
+    assert all(r["name"] != "the rest" and not r["name"].startswith("the rest (") for r in matrix_cells(page))
+    assert conflicts_page.page.locator("#matrix-body th.col-head").count() == 5
+
+
+def test_the_map_filters_by_actor_and_country_and_draws_no_lines_at_first(watched):
+    watched.open("#map")
+    page = watched.page
+    data = page_data(watched)
+    assert not page.is_checked("#map-links")
+    assert "a PCA projection" in page.inner_text("#view-map .lead")  # a run this small keeps PCA
+    assert page.inner_text("#map-status") == ""
+    unicef = data["vocab"]["actor"].index("UNICEF")
+    expected = sum(1 for a in data["activities"]["actor"] if a == unicef)
+    page.fill("#map-actor", "unicef")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.length > 0")
+    total = len(data["activities"]["id"])
+    assert page.inner_text("#map-status") == f"{expected} activities of {total} shown in colour."
+    page.fill("#map-actor", "")
+    nigeria = data["vocab"]["country"].index("NG")
+    in_nigeria = sum(1 for cs in data["activities"]["countries"] if nigeria in cs)
+    page.select_option("#map-country", str(nigeria))
+    assert "Nigeria" in page.inner_text("#map-country option:checked")
+    assert page.inner_text("#map-status").startswith(f"{in_nigeria} activit")
+    page.check("#map-links")
+    assert watched.errors == []

@@ -106,11 +106,21 @@ class ClusterConfig:
     label_terms: int = setting(4, "Words in a cluster's label.")
 
 
+#: How the report's map can lay out the activities (overlap.projection).
+MAP_METHODS = ("tsne", "pca")
+
+
 @dataclass(frozen=True)
 class ReportConfig:
     out: str = setting("reports", "The folder the report and its CSVs are written to.")
     max_pairs_in_html: int = setting(
         5000, "The HTML report keeps the top N pairs (the CSVs keep all).")
+    map: str = setting(
+        "tsne", 'How the report\'s map lays out the activities: "tsne" keeps similar texts '
+        'near each other; "pca" is faster and linear, but mixes far-apart texts.')
+    map_sample: int = setting(
+        2000, "t-SNE lays out at most this many activities (a seeded sample); the others are "
+        "placed among their nearest neighbours in it. More: a finer map, a slower run.")
 
 
 @dataclass(frozen=True)
@@ -204,6 +214,7 @@ class Config:
             ("embed.max_windows", self.embed.max_windows),
             ("cluster.max_size", self.cluster.max_size),
             ("state.cache_max_idle_runs", self.state.cache_max_idle_runs),
+            ("report.map_sample", self.report.map_sample),
         ):
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
@@ -211,6 +222,8 @@ class Config:
                             ("neighbours.per_named_actor", self.neighbours.per_named_actor)):
             if value < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more, got {value}")
+        if self.report.map not in MAP_METHODS:
+            raise ConfigError(f"report.map must be one of {', '.join(MAP_METHODS)}, got {self.report.map!r}")
 
 
 def _same_kind(current: Any, value: Any) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +54,7 @@ from overlap.memo import (
 from overlap.memo import fingerprint as memo_fingerprint
 from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.places import smallest_areas_in_common
+from overlap.projection import project_2d
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.schema import complete_pairs
 from overlap.score import PAIRWISE, TextIndex, add_conflicts, evidence, score_pairs
@@ -364,7 +364,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         changes = summarise_changes(pairs, resolved, cluster_status, history.previous)
         changed_pairs = changes_table(pairs, activities, resolved)
     with timer.stage("project"):
-        projection = project_2d(front.vectors)
+        projection = project_2d(front.vectors, config.report.map, config.report.map_sample)
     memo = None if state is None else Memo(
         fingerprint=front.memo_fingerprint, keys=keys, digests=front.digests, model=index.model,
         unseen=reuse.unseen, word_counts=index.counts, title_counts=index.title_counts,
@@ -471,24 +471,3 @@ def _embedder_for(activities: pd.DataFrame, config: Config, state: State | None,
     if state is not None:
         embedder = with_cache(embedder, config.embed, state, config.state.cache_max_idle_runs)
     return embedder
-
-
-def project_2d(vectors) -> np.ndarray:
-    """A 2-D map of the activities for the report (PCA: linear, fast, deterministic)."""
-    from sklearn.decomposition import PCA, TruncatedSVD
-
-    n, width = vectors.shape
-    if n < 3:
-        return np.zeros((n, 2), dtype=np.float32)
-    if width < 3:  # a vocabulary of one or two words: the vectors are their own map
-        dense = vectors.toarray() if hasattr(vectors, "toarray") else np.asarray(vectors)
-        reduced = np.zeros((n, 2), dtype=np.float32)
-        reduced[:, :width] = dense - dense.mean(axis=0)
-        return reduced
-    reducer = TruncatedSVD if hasattr(vectors, "toarray") else PCA
-    with warnings.catch_warnings():
-        # identical vectors (a few copies of one text) have no variance: the explained
-        # variance ratio, unused here, divides by zero; cron would mail the warning
-        warnings.filterwarnings("ignore", "invalid value encountered in divide", RuntimeWarning)
-        reduced = reducer(n_components=2, random_state=0).fit_transform(vectors)
-    return reduced.astype(np.float32)

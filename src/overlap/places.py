@@ -73,7 +73,7 @@ def areas_in_common(left: Sequence[str], right: Sequence[str]) -> tuple[str, ...
     return tuple(dict.fromkeys(x for x, _ in nested_areas(left, right)))
 
 
-def _depth(key: tuple[str, ...]) -> int:
+def area_depth(key: tuple[str, ...]) -> int:
     """How deep an area lies: the length of its P-code, or of its name path."""
     return len(key[0]) if key[0].startswith("#") else len(key)
 
@@ -82,7 +82,7 @@ def smallest_areas_in_common(left: Sequence[str], right: Sequence[str]) -> list[
     """The admin areas both sides work in: of each two nested areas, the smaller one."""
     found: dict[str, None] = {}
     for x, y in nested_areas(left, right):
-        found[x if _depth(location_key(x)) >= _depth(location_key(y)) else y] = None
+        found[x if area_depth(location_key(x)) >= area_depth(location_key(y)) else y] = None
     return list(found)
 
 

@@ -19,9 +19,11 @@ from markupsafe import Markup
 
 from overlap.decisions import WORDING as DECISION_WORDING
 from overlap.decisions import input_fingerprint
+from overlap.groups import area_activity_groups
 from overlap.labels import SECTOR_GROUPS, country_name, readable_reasons, sector_name
 from overlap.outputs import write_csv_atomic, write_json_atomic, write_text_atomic
 from overlap.pipeline import RunResult
+from overlap.projection import map_method
 from overlap.schema import CANONICAL_FIELDS, FEATURES, LIST_FIELDS, LIST_SEPARATOR, SOURCE_FIELDS
 from overlap.score import pair_contributions
 from overlap.scorer import SHORT_TEXT, PairScorer
@@ -87,6 +89,19 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
     for name in FEATURES:
         table[f"feature_{name}"] = pairs[name].astype(float).round(4)
     return table
+
+
+def area_groups_table(groups: pd.DataFrame) -> pd.DataFrame:
+    """area-groups.csv: one row per admin area and activity (overlap.groups), its
+    organisations as "name (rows)" joined like list fields, the pairs' ids likewise."""
+    return pd.DataFrame({
+        "area": groups["area"], "activity": groups["activity"], "sector": groups["sector"],
+        "organisations": [LIST_SEPARATOR.join(f"{name} ({rows})" for name, rows in orgs)
+                          for orgs in groups["organisations"]],
+        "n_organisations": groups["organisations"].map(len),
+        "activities": groups["activities"], "pairs": groups["pairs"],
+        "pair_ids": [LIST_SEPARATOR.join(ids) for ids in groups["pair_ids"]],
+    })
 
 
 def activities_table(result: RunResult) -> pd.DataFrame:
@@ -310,6 +325,25 @@ def _map_data(projection: np.ndarray | None, n: int) -> dict[str, list[int]]:
     return {"x": scaled[:, 0].tolist(), "y": scaled[:, 1].tolist()}
 
 
+def _areas_data(groups: pd.DataFrame, shown: pd.DataFrame) -> dict[str, object]:
+    """The area x activity groups (overlap.groups) for the page: names once in ``names``,
+    each group's area, activity and sector as indexes into them, its organisations as
+    [name, rows], its pairs in the run and the positions of those this page shows."""
+    names = _Vocabulary()
+    position = {pair_id: p for p, pair_id in enumerate(shown["pair_id"])}
+    return {
+        "names": names.names,
+        "groups": {
+            "area": names.codes(groups["area"]),
+            "activity": names.codes(groups["activity"]),
+            "sector": names.codes(sector_name(s)[0] for s in groups["sector"]),
+            "orgs": [[[names.code(org), int(rows)] for org, rows in orgs] for orgs in groups["organisations"]],
+            "pairs_total": [int(n) for n in groups["pairs"]],
+            "pairs": [[position[i] for i in ids if i in position] for ids in groups["pair_ids"]],
+        },
+    }
+
+
 def _country_names(codes: list[str]) -> dict[str, str]:
     """English names for the ISO codes the activities use, for labels and filters."""
     return {code: name for code in codes if (name := country_name(code)) != code}
@@ -404,9 +438,10 @@ def embedded_activities(result: RunResult, shown: pd.DataFrame) -> tuple[np.ndar
     return positions, ~in_pairs[positions]
 
 
-def report_data(result: RunResult) -> dict[str, object]:
+def report_data(result: RunResult, area_groups: pd.DataFrame | None = None) -> dict[str, object]:
     """Everything the page renders, built once; pairs are the top ``max_pairs_in_html``,
-    activities those they and the clusters use (``embedded_activities``)."""
+    activities those they and the clusters use (``embedded_activities``).
+    ``area_groups``: ``groups.area_activity_groups`` of the run, when already made."""
     shown = result.pairs.head(result.config.report.max_pairs_in_html)
     positions, previews = embedded_activities(result, shown)
     page_position = np.full(len(result.activities), -1, dtype=np.int64)
@@ -436,7 +471,11 @@ def report_data(result: RunResult) -> dict[str, object]:
         "pairs": pairs,
         "clusters": _clusters_data(result.clusters, activities_frame),
         "conflicts": conflicts,
-        "map": _map_data(projection, len(positions)),
+        # the map's layout, named for the reader: t-SNE, or PCA (overlap.projection)
+        "map": {**_map_data(projection, len(positions)),
+                "method": map_method(len(result.activities), result.config.report.map)},
+        "areas": _areas_data(area_activity_groups(result.activities, result.pairs)
+                             if area_groups is None else area_groups, shown),
     }
 
 
@@ -461,8 +500,8 @@ def json_for_script(data: object) -> Markup:
     return Markup(text)
 
 
-def render_html(result: RunResult) -> str:
-    data = report_data(result)
+def render_html(result: RunResult, area_groups: pd.DataFrame | None = None) -> str:
+    data = report_data(result, area_groups)
     meta = data["meta"]
     return _environment().get_template("report.html.j2").render(
         meta=meta,
@@ -482,7 +521,11 @@ def write_outputs(result: RunResult, out: Path) -> dict[str, Path]:
         "report": out / "report.html",
         "run": out / "run.json",
     }
-    html = render_html(result)
+    area_groups = area_activity_groups(result.activities, result.pairs)
+    html = render_html(result, area_groups)
+    if len(area_groups):  # 3W tables: who does what where, as coordinators read them
+        paths["area_groups"] = out / "area-groups.csv"
+        write_csv_atomic(paths["area_groups"], area_groups_table(area_groups))
     write_csv_atomic(paths["pairs"], pairs_table(result))
     write_csv_atomic(paths["clusters"], result.clusters)
     write_csv_atomic(paths["activities"], activities_table(result))

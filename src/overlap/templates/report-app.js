@@ -1,10 +1,10 @@
 /* The page's views and its address: #overview, #pairs, #pair/<id>, #activity/<n>,
-   #clusters, #cluster/<id>, #conflicts (#conflicts/axis, #conflicts/place), #matrix,
+   #clusters, #cluster/<id>, #groups/<mode>[/<key>], #conflicts (#conflicts/axis, #conflicts/place), #matrix,
    #map. Links, the back button and bookmarks all go through the address, and each view
    is drawn the first time it is shown. */
 
 var VIEW_OF_ROUTE = {overview: "overview", pairs: "pairs", pair: "pair", activity: "activity",
-                     clusters: "clusters", cluster: "clusters", conflicts: "conflicts",
+                     clusters: "clusters", cluster: "clusters", conflicts: "conflicts", groups: "groups",
                      matrix: "matrix", map: "map"};
 var TAB_OF_VIEW = {pair: "pairs", activity: null};
 var app = {view: null, drawn: {}, pairsScroll: 0, lastList: "#pairs"};
@@ -55,6 +55,7 @@ function drawView(name, arg, previous) {
   else if (name === "clusters" || name === "cluster") renderClusters();
   else if (name === "conflicts") drawConflicts(arg, previous);
   else if (name === "map") drawMap();
+  else if (name === "groups") drawGroups(arg);
   else if (!app.drawn[name]) {
     if (name === "overview") renderOverview();
     if (name === "matrix") renderMatrix();
@@ -104,6 +105,7 @@ function setupReviewActions() {
 function start() {
   setupPairFilters();
   setupClusters();
+  setupGroups();
   setupConflicts();
   setupMatrix();
   setupMap();

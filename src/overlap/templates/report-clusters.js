@@ -1,6 +1,7 @@
 /* Clusters: groups of activities tied together by reported pairs, a page at a time. */
 
 var CLUSTER_PAGE = 20;
+var CLUSTER_LIST_SHOWN = 6;
 var clusterView = {q: "", only: null, page: 0, rows: [], haystack: null, pairsOf: null};
 
 function setupClusters() {
@@ -11,6 +12,10 @@ function setupClusters() {
     renderClusters();
   });
   byId("cluster-filters").addEventListener("submit", function (e) { e.preventDefault(); });
+  byId("c-sort").addEventListener("change", function () {
+    clusterView.page = 0;
+    renderClusters();
+  });
 }
 
 /* Pairs whose two activities are both in the cluster, indexed once. */
@@ -61,6 +66,7 @@ function renderClusters() {
       if (!haystack || haystack[c].indexOf(clusterView.q) >= 0) rows.push(c);
     }
   }
+  sortClusters(rows);
   clusterView.rows = rows;
   var list = clear(byId("cluster-list"));
   var start = clusterView.page * CLUSTER_PAGE;
@@ -81,6 +87,23 @@ function renderClusters() {
   });
 }
 
+/* The order the reviewer picked; ties keep the run's order (its largest clusters first). */
+var CLUSTER_ORDERS = {
+  run: function () { return 0; },
+  pairs: function (x, y) { return clusterPairs(y).length - clusterPairs(x).length; },
+  actors: function (x, y) { return clusterValues(y, "actor").length - clusterValues(x, "actor").length; },
+  unreviewed: function (x, y) { return unreviewedIn(y) - unreviewedIn(x); }
+};
+
+function unreviewedIn(c) {
+  return clusterPairs(c).filter(function (p) { return !decisionOf(p); }).length;
+}
+
+function sortClusters(rows) {
+  var order = own(CLUSTER_ORDERS, byId("c-sort").value) || CLUSTER_ORDERS.run;
+  rows.sort(function (x, y) { return order(x, y) || x - y; });
+}
+
 function clusterCard(c) {
   var members = CLUSTERS.members[c], pairs = clusterPairs(c);
   var actors = clusterValues(c, "actor");
@@ -95,15 +118,28 @@ function clusterCard(c) {
     facts([["Actors", actors], ["Countries", clusterValues(c, "countries")],
            ["Sectors", clusterValues(c, "sectors")]]),
     el("div", {cls: "two-col"}, [
-      el("div", null, [el("h4", {text: "Activities"}), el("ul", {cls: "member-list"}, members.map(function (i) {
+      el("div", null, [el("h4", {text: "Activities"}), foldedList("member-list", members.map(function (i) {
         return el("li", null, [dataText("span", actorOf(i), "actor"), " ", activityLink(i, titleOf(i))]);
-      }))]),
+      }), "activity", "activities")]),
       el("div", null, [el("h4", {text: "Pairs inside"}),
-        pairs.length ? el("ul", {cls: "pair-list"}, pairs.map(pairListItem)) :
+        pairs.length ? foldedList("pair-list", pairs.map(pairListItem), "pair", "pairs") :
           el("p", {cls: "muted", text: "Its pairs are not on this page."}),
-        pairs.length ? viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review these pairs in the table →") : null])
+        pairs.length ? el("p", {cls: "cluster-links"}, [
+          viewLink("groups/cluster/" + c, "Decide these pairs as a group →"), " · ",
+          viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review them one by one in the table →")]) : null])
     ])
   ]);
+}
+
+/* The first CLUSTER_LIST_SHOWN items of a list, the others folded under "N more":
+   a page of large clusters stays a page, not tens of thousands of pixels. */
+function foldedList(cls, items, one, many) {
+  var list = el("ul", {cls: cls}, items.slice(0, CLUSTER_LIST_SHOWN));
+  if (items.length <= CLUSTER_LIST_SHOWN) return list;
+  var rest = items.length - CLUSTER_LIST_SHOWN;
+  return el("div", null, [list, el("details", {cls: "more-items"}, [
+    el("summary", {text: plural(rest, "more " + one, "more " + many)}),
+    el("ul", {cls: cls}, items.slice(CLUSTER_LIST_SHOWN))])]);
 }
 
 /* A compact definition list of name lists; long lists are cut with a count. */

@@ -1,19 +1,30 @@
-/* The map: every activity as a dot on a canvas at its 2-D text projection, so tens of
-   thousands of dots draw in milliseconds. Scroll zooms, dragging pans, hovering names
-   a dot and clicking opens it. */
+/* The map: every activity as a dot on a canvas at its 2-D text projection (t-SNE, made
+   by the run: near is similar), so tens of thousands of dots draw in milliseconds.
+   Scroll zooms, dragging pans, hovering names a dot and clicking opens it. An actor or
+   country filter greys out the other dots; pair lines are off until asked for. */
 
 var MAP_PAD = 14;
 var MAP_SCALE = 10000;
 var MAP_ACTOR_COLOURS = 11;
 var MAP_GREY = "#a3abb6";
+var MAP_FADED = "#d3d8df";
+var MAP_KEPT = "#1b2430";
 var mapView = {scale: 1, dx: 0, dy: 0, hover: -1, groups: null, paired: null, partners: null,
-               drag: null, width: 0, height: 0};
+               drag: null, width: 0, height: 0, match: null};
+
+/* What the run's layout keeps, in words (overlap.projection). */
+var MAP_METHODS = {
+  tsne: " (a t-SNE map of the text embeddings: each activity's nearest texts sit near it; distances between far-apart groups mean little)",
+  pca: " (a PCA projection of the text embeddings: the two directions in which the texts differ most)"
+};
 
 function setupMap() {
   var canvas = byId("map-canvas");
+  byId("map-method").textContent = own(MAP_METHODS, DATA.map.method || "") || "";
   byId("map-colour").addEventListener("change", function () { mapView.groups = null; drawMap(); });
   byId("map-paired").addEventListener("change", drawMap);
   byId("map-links").addEventListener("change", drawMap);
+  setupMapFilters();
   byId("map-reset").addEventListener("click", function () {
     mapView.scale = 1; mapView.dx = 0; mapView.dy = 0; drawMap();
   });
@@ -78,6 +89,48 @@ function pairedActivities() {
   return mapView.paired;
 }
 
+/* The actor search offers every actor's name; the country list every country, by name,
+   with its number of activities. */
+function setupMapFilters() {
+  var actors = byId("map-actor-names"), perCountry = dict();
+  VOCAB.actor.slice().sort(function (x, y) { return x.localeCompare(y); }).forEach(function (name) {
+    actors.appendChild(el("option", {attrs: {value: name}}));
+  });
+  ACT.countries.forEach(function (codes) {
+    codes.forEach(function (c) { perCountry[c] = (perCountry[c] || 0) + 1; });
+  });
+  Object.keys(perCountry).map(Number).sort(function (x, y) {
+    return countryName(VOCAB.country[x]).localeCompare(countryName(VOCAB.country[y]));
+  }).forEach(function (c) {
+    byId("map-country").appendChild(el("option", {attrs: {value: c},
+      text: countryName(VOCAB.country[c]) + " (" + fmtInt(perCountry[c]) + ")"}));
+  });
+  var refilter = function () { mapView.match = null; mapView.hover = -1; drawMap(); };
+  byId("map-actor").addEventListener("input", throttled(refilter));
+  byId("map-country").addEventListener("change", refilter);
+}
+
+/* Which activities the actor and country filters keep (1), or null when neither is set.
+   The actor filter keeps every actor whose name holds the typed text. */
+function mapMatches() {
+  if (mapView.match !== null) return mapView.match || null;
+  var q = fold(byId("map-actor").value.trim()), country = byId("map-country").value;
+  if (!q && country === "") { mapView.match = false; return null; }
+  var actorOk = VOCAB.actor.map(function (name) { return !q || fold(name).indexOf(q) >= 0; });
+  var match = new Uint8Array(N_ACTS), code = Number(country);
+  for (var i = 0; i < N_ACTS; i++) {
+    match[i] = actorOk[ACT.actor[i]] && (country === "" || ACT.countries[i].indexOf(code) >= 0) ? 1 : 0;
+  }
+  mapView.match = match;
+  return match;
+}
+
+/* Whether dot i is drawn in colour and can be hovered: kept by the filters and, when
+   asked, in a pair. */
+function mapShown(i, match, onlyPaired, paired) {
+  return (!match || match[i]) && (!onlyPaired || paired[i]);
+}
+
 /* Dots grouped by colour, grey first so coloured dots draw on top; and the legend. */
 function colourGroups() {
   if (mapView.groups) return mapView.groups;
@@ -136,34 +189,54 @@ function drawMap() {
     ctx.fillText("This run has no map.", 20, 30);
     return;
   }
-  var paired = pairedActivities(), onlyPaired = byId("map-paired").checked;
-  var groups = colourGroups();
-  if (byId("map-links").checked) drawPairLines(ctx);
+  var paired = pairedActivities(), onlyPaired = byId("map-paired").checked, match = mapMatches();
+  var groups = colourGroups(), shown = 0;
+  if (byId("map-links").checked) drawPairLines(ctx, match);
   /* Round dots read better; past a few thousand, squares draw several times faster. */
   var size = Math.min(8, (N_ACTS > 5000 ? 3 : N_ACTS > 500 ? 4 : 7) + Math.log(mapView.scale));
   var round = N_ACTS <= 5000;
-  groups.order.forEach(function (colour) {
+  var dots = function (colour, alpha, members, keep) {
     ctx.fillStyle = colour;
-    ctx.globalAlpha = colour === MAP_GREY ? 0.55 : 0.85;
+    ctx.globalAlpha = alpha;
     ctx.beginPath();
-    groups.members[colour].forEach(function (i) {
-      if (onlyPaired && !paired[i]) return;
+    members.forEach(function (i) {
+      if (!keep(i)) return;
       var x = dotX(i), y = dotY(i);
       if (round) { ctx.moveTo(x + size / 2, y); ctx.arc(x, y, size / 2, 0, 2 * Math.PI); }
       else ctx.rect(x - size / 2, y - size / 2, size, size);
     });
     ctx.fill();
+  };
+  if (match) {  /* the activities the filters leave out, faint, for context */
+    groups.order.forEach(function (colour) {
+      dots(MAP_FADED, 0.5, groups.members[colour], function (i) { return !match[i] && (!onlyPaired || paired[i]); });
+    });
+  }
+  groups.order.forEach(function (colour) {
+    /* with a filter, the kept activities of actors without a colour of their own stand out in ink */
+    var grey = colour === MAP_GREY;
+    dots(grey && match ? MAP_KEPT : colour, grey && !match ? 0.55 : 0.85, groups.members[colour], function (i) {
+      var keep = mapShown(i, match, onlyPaired, paired);
+      if (keep) shown++;
+      return keep;
+    });
   });
   ctx.globalAlpha = 1;
   if (mapView.hover >= 0) drawHover(ctx, mapView.hover);
-  renderMapLegend(groups.legend);
+  renderMapLegend(match ? groups.legend.map(function (entry) {
+    return entry[0] === MAP_GREY ? [MAP_KEPT, entry[1] + " (kept by the filter)"] : entry;
+  }).concat([[MAP_FADED, "left out by the filter"]]) : groups.legend);
+  byId("map-status").textContent = match || onlyPaired ?
+    plural(shown, "activity", "activities") + " of " + fmtInt(N_ACTS) + " shown in colour." : "";
 }
 
-function drawPairLines(ctx) {
+/* Each pair as a line; with a filter, only pairs with a side it keeps. */
+function drawPairLines(ctx, match) {
   ctx.strokeStyle = "rgba(27, 36, 48, 0.25)";
   ctx.lineWidth = 1;
   ctx.beginPath();
   for (var p = 0; p < N_PAIRS; p++) {
+    if (match && !match[PAIRS.a[p]] && !match[PAIRS.b[p]]) continue;
     ctx.moveTo(dotX(PAIRS.a[p]), dotY(PAIRS.a[p]));
     ctx.lineTo(dotX(PAIRS.b[p]), dotY(PAIRS.b[p]));
   }
@@ -196,8 +269,9 @@ function renderMapLegend(legend) {
 
 function nearestDot(x, y) {
   var best = -1, bestDistance = 64, onlyPaired = byId("map-paired").checked, paired = pairedActivities();
+  var match = mapMatches();
   for (var i = 0; i < N_ACTS; i++) {
-    if (onlyPaired && !paired[i]) continue;
+    if (!mapShown(i, match, onlyPaired, paired)) continue;
     var ddx = dotX(i) - x, ddy = dotY(i) - y, d = ddx * ddx + ddy * ddy;
     if (d < bestDistance) { bestDistance = d; best = i; }
   }

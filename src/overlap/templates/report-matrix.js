@@ -1,6 +1,12 @@
 /* Actor x actor: how many reported pairs each two actors share, as a heatmap table, one
    layer at a time: similar work (duplicates, overlaps, funding chains) or conflicts,
-   each with its own counts and colours. Each cell is a button that lists those pairs. */
+   each with its own counts and colours. Each cell is a button that lists those pairs.
+   Only the top actors get columns (hundreds would not fit a screen); the others are
+   counted together as "the rest", and a search brings any actor in as a row. */
+
+/* The actors shown by default, and at most (search brings any other in as a row). */
+var MATRIX_TOP = 25;
+var MATRIX_MAX_TOP = 120;
 
 /* Which kinds each layer counts, its colour ramp (light to dark) and what it counts. */
 var MATRIX_LAYERS = {
@@ -18,7 +24,9 @@ function setupMatrix() {
   byId("m-layer-similar").textContent = similarKindsLabel() + " (" + fmtInt(perLayer.similar) + ")";
   byId("m-layer-conflicts").textContent = "Conflicts (" + fmtInt(perLayer.conflicts) + ")";
   byId("m-layer-all").textContent = "All pairs (" + fmtInt(perLayer.all) + ")";
+  byId("m-top").max = String(MATRIX_MAX_TOP);
   byId("matrix-filters").addEventListener("change", renderMatrix);
+  byId("m-search").addEventListener("input", throttled(renderMatrix));
   byId("matrix-filters").addEventListener("submit", function (e) { e.preventDefault(); });
 }
 
@@ -50,41 +58,91 @@ function matrixCounts(layer) {
   return {counts: counts, totals: totals};
 }
 
-function renderMatrix() {
-  var layer = matrixLayer(), limit = Number(byId("m-limit").value), spec = MATRIX_LAYERS[layer];
-  var data = matrixCounts(layer);
+/* The actors shown: the top ones by count in the layer; a search shows the matching
+   actors as rows (any of them, top or not) against the top ones as columns. */
+function matrixActors(data) {
   var actors = Object.keys(data.totals).map(Number).sort(function (x, y) {
     return data.totals[y] - data.totals[x] || VOCAB.actor[x].localeCompare(VOCAB.actor[y]);
   });
-  var shown = limit ? actors.slice(0, limit) : actors;
+  var top = Math.min(MATRIX_MAX_TOP, Math.max(1, Math.round(Number(byId("m-top").value)) || MATRIX_TOP));
+  var q = fold(byId("m-search").value.trim());
+  var columns = actors.slice(0, top);
+  var rows = q ? actors.filter(function (a) { return fold(VOCAB.actor[a]).indexOf(q) >= 0; }).slice(0, MATRIX_MAX_TOP) : columns;
+  return {all: actors, columns: columns, rows: rows, query: q};
+}
+
+function renderMatrix() {
+  var layer = matrixLayer(), spec = MATRIX_LAYERS[layer];
+  var data = matrixCounts(layer), shown = matrixActors(data);
   var max = 1;
   for (var key in data.counts) max = Math.max(max, data.counts[key]);
-  byId("matrix-status").textContent = actors.length ?
-    (shown.length < actors.length ? "The " + shown.length + " actors with the most " + spec.many + ", of " + actors.length + ". " : "") +
+  var rest = shown.all.length - shown.columns.length;
+  byId("matrix-status").textContent = shown.all.length ?
+    (rest ? "The " + shown.columns.length + " actors with the most " + spec.many + ", of " + shown.all.length +
+      "; the other " + plural(rest, "actor") + " are counted together as “the rest”. " : "") +
+    (shown.query ? plural(shown.rows.length, "actor") + " match the search. " : "") +
     "Darker cells: more " + spec.many + ". Rows and columns are in order of " + spec.many + " per actor." :
     (layer === "conflicts" ? "No conflicts to count: this run found none on this page (see Conflicts)." :
       "No pairs to count.");
   var body = clear(byId("matrix-body"));
   body.setAttribute("data-layer", layer);
-  if (!shown.length) return;
+  if (!shown.rows.length) return;
   body.appendChild(matrixTable(shown, data, max, layer));
   body.appendChild(matrixLegend(max, layer));
 }
 
-function matrixTable(actors, data, max, layer) {
-  var spec = MATRIX_LAYERS[layer];
+/* Pairs of actor x with actors outside the columns; of the rest row, pairs with neither
+   side in the columns. */
+function restCounts(shown, data) {
+  var inColumns = dict(), rest = dict(), restOfRest = 0;
+  shown.columns.forEach(function (a) { inColumns[a] = true; });
+  Object.keys(data.counts).forEach(function (key) {
+    var xy = key.split(",").map(Number), n = data.counts[key];
+    if (!inColumns[xy[1]]) rest[xy[0]] = (rest[xy[0]] || 0) + n;
+    if (!inColumns[xy[0]] && xy[1] !== xy[0]) rest[xy[1]] = (rest[xy[1]] || 0) + n;
+    if (!inColumns[xy[0]] && !inColumns[xy[1]]) restOfRest += n;
+  });
+  return {of: rest, restOfRest: restOfRest, inColumns: inColumns};
+}
+
+function matrixTable(shown, data, max, layer) {
+  var spec = MATRIX_LAYERS[layer], actors = shown.columns, hasRest = shown.all.length > actors.length;
+  var rest = restCounts(shown, data);
+  var restName = "the rest (" + plural(shown.all.length - actors.length, "actor") + ")";
   var head = el("tr", null, [el("td", {cls: "corner"})].concat(actors.map(function (y) {
     return el("th", {cls: "col-head", attrs: {scope: "col", title: VOCAB.actor[y]}},
       [dataText("span", truncate(VOCAB.actor[y], 34))]);
-  })).concat([el("th", {cls: "col-head total", attrs: {scope: "col"}}, [el("span", {text: "all " + spec.many})])]));
-  var rows = actors.map(function (x) {
-    return el("tr", null, [el("th", {cls: "row-head", attrs: {scope: "row", title: VOCAB.actor[x]}},
-      [dataText("span", truncate(VOCAB.actor[x], 40))])].concat(actors.map(function (y) {
-      return matrixCell(x, y, data.counts[Math.min(x, y) + "," + Math.max(x, y)] || 0, max, layer);
-    })).concat([el("td", {cls: "num total", text: fmtInt(data.totals[x])})]));
+  })).concat(hasRest ? [el("th", {cls: "col-head rest", attrs: {scope: "col"}}, [el("span", {text: restName})])] : [])
+    .concat([el("th", {cls: "col-head total", attrs: {scope: "col"}}, [el("span", {text: "all " + spec.many})])]));
+  var rows = shown.rows.map(function (x) {
+    return el("tr", null, [el("th", {cls: "row-head" + (rest.inColumns[x] ? "" : " outside"),
+      attrs: {scope: "row", title: VOCAB.actor[x]}}, [dataText("span", truncate(VOCAB.actor[x], 40))])]
+      .concat(actors.map(function (y) {
+        return matrixCell(x, y, data.counts[Math.min(x, y) + "," + Math.max(x, y)] || 0, max, layer);
+      }))
+      .concat(hasRest ? [restCell(rest.of[x] || 0, VOCAB.actor[x] + " and " + restName, spec)] : [])
+      .concat([el("td", {cls: "num total", text: fmtInt(data.totals[x])})]));
   });
+  if (hasRest && !shown.query) rows.push(restRow(shown, data, rest, restName, spec));
   return el("table", {cls: "matrix layer-" + layer, attrs: {"aria-label": spec.many.charAt(0).toUpperCase() +
     spec.many.slice(1) + " per two actors"}}, [el("thead", null, [head]), el("tbody", null, rows)]);
+}
+
+/* The rest as one row: its pairs with each column's actor, and among themselves. */
+function restRow(shown, data, rest, restName, spec) {
+  var total = rest.restOfRest;
+  shown.columns.forEach(function (y) { total += rest.of[y] || 0; });
+  return el("tr", {cls: "rest"}, [el("th", {cls: "row-head rest", attrs: {scope: "row"}}, [el("span", {text: restName})])]
+    .concat(shown.columns.map(function (y) {
+      return restCell(rest.of[y] || 0, restName + " and " + VOCAB.actor[y], spec);
+    }))
+    .concat([restCell(rest.restOfRest, "among " + restName, spec),
+             el("td", {cls: "num total", text: fmtInt(total)})]));
+}
+
+function restCell(n, between, spec) {
+  return el("td", {cls: "cell rest num", text: n ? fmtInt(n) : "",
+    attrs: n ? {title: plural(n, spec.one, spec.many) + " between " + between} : null});
 }
 
 function matrixCell(x, y, n, max, layer) {

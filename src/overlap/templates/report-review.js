@@ -87,13 +87,17 @@ function setReviewerName(name) {
   try { window.localStorage.setItem(REVIEWER_KEY, name); } catch (e) { /* kept for this visit */ }
 }
 
-function updateItem(p, changes) {
+/* Pair p's stored entry with some fields changed, stamped with the reviewer and time. */
+function changedItem(p, changes, reviewer, stamp) {
   var current = decisionItem(p) || {decision: "", note: ""};
-  var item = {decision: current.decision, note: current.note || "", reviewer: reviewerName(),
-              decided_at: new Date().toISOString(), id_a: ACT.id[PAIRS.a[p]],
-              id_b: ACT.id[PAIRS.b[p]]};
+  var item = {decision: current.decision, note: current.note || "", reviewer: reviewer,
+              decided_at: stamp, id_a: ACT.id[PAIRS.a[p]], id_b: ACT.id[PAIRS.b[p]]};
   Object.keys(changes).forEach(function (k) { item[k] = changes[k]; });
-  review.store.items[PAIRS.id[p]] = item;
+  return item;
+}
+
+function updateItem(p, changes) {
+  review.store.items[PAIRS.id[p]] = changedItem(p, changes, reviewerName(), new Date().toISOString());
   saveStore();
   reviewChanged(p);
 }
@@ -104,12 +108,35 @@ function toggleDecision(p, decision) {
   updateItem(p, {decision: decisionOf(p) === decision ? "" : decision});
 }
 
-/* Put back what the last decision replaced; returns that pair, or null when nothing is left. */
+/* One decision for many pairs at once (a group), saved once and undone as one step.
+   A note, when given, replaces each pair's note; otherwise their notes are kept. */
+function decideMany(pairs, decision, note) {
+  if (!pairs.length) return;
+  review.undo.push({pairs: pairs, before: pairs.map(function (p) { return review.store.items[PAIRS.id[p]]; })});
+  var reviewer = reviewerName(), stamp = new Date().toISOString();
+  var changes = note ? {decision: decision, note: note} : {decision: decision};
+  pairs.forEach(function (p) { review.store.items[PAIRS.id[p]] = changedItem(p, changes, reviewer, stamp); });
+  saveStore();
+  reviewChanged(null);
+}
+
+function restoreItem(p, before) {
+  if (before) review.store.items[PAIRS.id[p]] = before;
+  else delete review.store.items[PAIRS.id[p]];
+}
+
+/* Put back what the last decision replaced (a group's as a whole); returns that pair (a
+   group's first), or null when nothing is left. */
 function undoDecision() {
   var last = review.undo.pop();
   if (!last) return null;
-  if (last.before) review.store.items[PAIRS.id[last.p]] = last.before;
-  else delete review.store.items[PAIRS.id[last.p]];
+  if (last.pairs) {
+    last.pairs.forEach(function (p, k) { restoreItem(p, last.before[k]); });
+    saveStore();
+    reviewChanged(null);
+    return last.pairs[0];
+  }
+  restoreItem(last.p, last.before);
   saveStore();
   reviewChanged(last.p);
   return last.p;
