@@ -14,19 +14,15 @@ from overlap.config import EmbedConfig, load_config
 from overlap.conflicts import (
     COLUMNS,
     MAX_GROUP,
-    Corpus,
-    _fold_term,
-    _fold_terms,
-    _term_pattern,
     all_positions,
     default_axes_path,
     find_conflicts,
     load_axes,
-    term_hits,
 )
 from overlap.embed import get_embedder
 from overlap.errors import ConfigError
 from overlap.pipeline import load_activities
+from overlap.terms import Corpus, fold_term, fold_terms, term_hits, term_pattern
 from overlap.text import activity_texts
 from tests.conftest import DATA, SAMPLES
 
@@ -144,7 +140,7 @@ def test_missing_axes_file(tmp_path):
 
 def _hits(text: str, *terms: str) -> tuple[str, ...]:
     corpus = Corpus.build(["before", text, "after"])
-    return term_hits(corpus, tuple(_fold_term(t) for t in terms))[1]
+    return term_hits(corpus, tuple(fold_term(t) for t in terms))[1]
 
 
 def test_terms_match_whole_words_ignoring_case_and_accents_and_keep_the_original_words():
@@ -178,9 +174,9 @@ def test_matches_found_from_first_words_are_those_of_a_full_scan(terms):
              "de institutionalisation de  la famille, dela", "camp and out of camps",
              "relocation of people to the camp; relocated home"]
     corpus = Corpus.build(texts)
-    folded = _fold_terms(terms)
+    folded = fold_terms(terms)
     scanned = [[] for _ in texts]
-    for match in _term_pattern(folded).finditer(corpus.folded):
+    for match in term_pattern(folded).finditer(corpus.folded):
         row = int(np.searchsorted(corpus.starts, match.start(), side="right")) - 1
         phrase = " ".join(corpus.original[match.start():match.end()].split())
         if phrase.lower() not in [p.lower() for p in scanned[row]]:
@@ -223,7 +219,8 @@ def test_conflict_rows_explain_themselves(planted, use_run):
     assert row.reasons.startswith(
         "Axis return vs integration: return (IOM: 'voluntary return'")
     assert "vs integration (Danish Refugee Council: 'Local integration'" in row.reasons
-    assert row.reasons.endswith("same country LY, 2022-2024")
+    assert "same country LY, 2022-2024; same people: migrants in the country (" in row.reasons
+    assert row.population == "migrants in the country"
     assert (conflicts["similarity"] >= 0.35).all()
     assert planted["actor_key"].to_numpy()[conflicts["a"]].tolist() != \
         planted["actor_key"].to_numpy()[conflicts["b"]].tolist()
@@ -252,7 +249,7 @@ def test_pairing_is_bounded_per_country_and_pole():
         "actor": [f"Actor {i % 50}" for i in range(n)],
         "actor_key": [f"actor {i % 50}" for i in range(n)],
         "title": ["Voluntary return and repatriation"] * half + ["Local integration"] * half,
-        "description": [""] * half + ["Regularisation and residence permits"] * half,
+        "description": ["For stranded migrants"] * half + ["Regularisation and residence permits for migrants"] * half,
         "countries": [("TN",)] * n,
         "locations": [()] * n,
         "sectors": [()] * n,
@@ -272,10 +269,11 @@ def _opposites(side_b: dict) -> pd.DataFrame:
     base = {"countries": ("TN",), "sectors": (), "language": "en"}
     return pd.DataFrame([
         {**base, "id": "1", "actor": "A", "actor_key": "a", "title": "Voluntary return and repatriation",
-         "description": "", "locations": ("Tunis [TN11]",), "start_date": "2022-01-01",
+         "description": "Stranded migrants go home.", "locations": ("Tunis [TN11]",), "start_date": "2022-01-01",
          "end_date": "2022-12-31"},
         {**base, "id": "2", "actor": "B", "actor_key": "b", "title": "Local integration",
-         "description": "Regularisation and residence permits", "locations": ("Tunis > Bab Bhar [TN1111]",),
+         "description": "Regularisation and residence permits for migrants",
+         "locations": ("Tunis > Bab Bhar [TN1111]",),
          "start_date": "2022-06-01", "end_date": "2023-05-31"} | side_b,
     ])
 
