@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -317,3 +318,96 @@ def test_iati_labels_hold_ids_and_labels_only():
     assert len(labels) == 30
     assert set(labels["label"]) <= {"real", "complementary", "unrelated"}
     assert set(labels["axis"]) <= {axis.name for axis in load_axes()}
+
+
+# ---------------------------------------------------------------- people and plans
+
+
+@pytest.fixture(scope="session")
+def people(use_run) -> tuple[pd.DataFrame, np.ndarray]:
+    """tests/data/conflicts/people.csv as a run sees it, with USE vectors."""
+    embedder, _ = use_run
+    activities = _load([FIXTURES / "people.csv"])
+    return activities, embedder.embed(activity_texts(activities))
+
+
+def test_a_conflict_needs_the_same_people(people, use_run):
+    """Coast guard vs protection of the migrants it brings back: a conflict. Return of
+    Ethiopians vs integration of refugees hosted in Ethiopia, or the coast guard vs
+    protection of displaced Libyans: same country and period, other people."""
+    activities, vectors = people
+    conflicts = find_conflicts(activities, vectors, use_run[0], load_axes())
+    assert _found(activities, conflicts) == {
+        (frozenset({"LY-CG-03", "LY-PROT-04"}), "border control vs protection")}
+    row = conflicts.iloc[0]
+    assert row.population == "migrants in the country"
+    assert "same people: migrants in the country (by its border control / 'migrants', " in row.reasons
+
+
+def test_the_ethiopian_pair_has_opposite_poles_but_other_people(people, use_run):
+    activities, vectors = people
+    return_axis = [axis for axis in load_axes() if axis.key == "return"]
+    positions = all_positions(activities, vectors, use_run[0], return_axis)[0]
+    ids = activities["id"].tolist()
+    assert positions.position[ids.index("ET-RET-01")] < 0 < positions.position[ids.index("ET-INT-02")]
+    ungated = [replace(return_axis[0], populations=())]
+    assert _found(activities, find_conflicts(activities, vectors, use_run[0], ungated)) == {
+        (frozenset({"ET-RET-01", "ET-INT-02"}), "return vs integration")}
+    assert find_conflicts(activities, vectors, use_run[0], return_axis).empty
+
+
+def _plan(links: pd.DataFrame | None = None, ids=("P-1", "P-1-01")) -> list[int]:
+    """Conflicts between a coast guard activity and a protection one, given their ids."""
+    base = {"countries": ("LY",), "locations": (), "sectors": (), "language": "en",
+            "start_date": "2022-01-01", "end_date": "2022-12-31"}
+    activities = pd.DataFrame([
+        {**base, "id": ids[0], "actor": "A", "actor_key": "a", "title": "Coast guard training",
+         "description": "Border control and border surveillance for the coast guard."},
+        {**base, "id": ids[1], "actor": "B", "actor_key": "b", "title": "Protection of migrants",
+         "description": "Protection and assistance at disembarkation points for migrants."},
+    ])
+    found = find_conflicts(activities, np.ones((2, 4)) / 2.0, None, load_axes(), links=links)
+    return found["a"].tolist()
+
+
+def test_parts_of_one_plan_never_conflict():
+    assert _plan(ids=("P-1", "P-2")) == [0]  # two programmes: a conflict
+    assert _plan(ids=("P-1", "P-1-01")) == []  # a programme decision and its contract
+    declared = pd.DataFrame([{"from_id": "P-2", "to_id": "P-1", "type": "related-activity:sibling"}])
+    assert _plan(declared, ids=("P-1", "P-2")) == []
+
+
+def test_a_programme_repeating_its_contract_is_not_reported_twice():
+    """A decision and its contract both face the same activity: the contract's pair stays."""
+    base = {"countries": ("LY",), "locations": (), "sectors": (), "language": "en",
+            "start_date": "2022-01-01", "end_date": "2022-12-31"}
+    control = "Border control and border surveillance for the coast guard."
+    activities = pd.DataFrame([
+        {**base, "id": "D-1", "actor": "Fund", "actor_key": "fund", "title": "Coast guard", "description": control},
+        {**base, "id": "D-1-01", "actor": "A", "actor_key": "a", "title": "Coast guard", "description": control},
+        {**base, "id": "X-9", "actor": "B", "actor_key": "b", "title": "Protection of migrants",
+         "description": "Protection and assistance at disembarkation points for migrants."},
+    ])
+    found = find_conflicts(activities, np.ones((3, 4)) / 2.0, None, load_axes())
+    assert list(zip(found["a"], found["b"])) == [(1, 2)]
+
+
+def test_contracts_naming_no_country_work_where_their_programme_does():
+    base = {"locations": (), "sectors": (), "language": "en", "start_date": "", "end_date": ""}
+    activities = pd.DataFrame([
+        {**base, "id": "D-1", "actor": "Fund", "actor_key": "fund", "countries": ("LY",),
+         "title": "Water", "description": ""},
+        {**base, "id": "D-1-01", "actor": "A", "actor_key": "a", "countries": (),
+         "title": "Coast guard", "description": "Border control and border surveillance."},
+        {**base, "id": "X-9", "actor": "B", "actor_key": "b", "countries": ("LY",),
+         "title": "Protection of migrants", "description": "Protection and assistance for migrants."},
+    ])
+    found = find_conflicts(activities, np.ones((3, 4)) / 2.0, None, load_axes())
+    assert list(zip(found["a"], found["b"])) == [(1, 2)]
+    assert "same country LY" in found["reasons"].iat[0]
+
+
+def test_regional_umbrellas_oppose_no_one():
+    many = ("LY", "NE", "ML", "TD", "SD", "ET")
+    activities = _opposites({}).assign(countries=[many, ("TN",)])
+    assert find_conflicts(activities, np.ones((2, 4)) / 2.0, None, load_axes()).empty

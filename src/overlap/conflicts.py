@@ -174,8 +174,7 @@ def _axis(data: object, number: int, file: str, populations: dict[str, Populatio
                 populations=tuple(populations[k] for k in named))
 
 
-def load_axes(path: Path | None = None) -> list[Axis]:
-    """The axes of a TOML file (None: the packaged default); ConfigError names what is wrong."""
+def _read_axes_file(path: Path | None) -> tuple[dict, str]:
     path = Path(path) if path is not None else default_axes_path()
     file = str(path)
     try:
@@ -188,6 +187,15 @@ def load_axes(path: Path | None = None) -> list[Axis]:
     if unknown:
         raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))} "
                           "(expected [[axis]] and [[population]] tables)")
+    return data, file
+
+
+def load_populations(path: Path | None = None) -> dict[str, Population]:
+    """The ``[[population]]`` tables of an axes file (None: the packaged default), by key."""
+    return _populations(*_read_axes_file(path))
+
+
+def _populations(data: dict, file: str) -> dict[str, Population]:
     people = data.get("population", [])
     if not isinstance(people, list):
         raise ConfigError(f"{file}: population must be [[population]] tables")
@@ -197,6 +205,13 @@ def load_axes(path: Path | None = None) -> list[Axis]:
         if population.key in populations:
             raise ConfigError(f"{file}: population key defined twice: {population.key}")
         populations[population.key] = population
+    return populations
+
+
+def load_axes(path: Path | None = None) -> list[Axis]:
+    """The axes of a TOML file (None: the packaged default); ConfigError names what is wrong."""
+    data, file = _read_axes_file(path)
+    populations = _populations(data, file)
     items = data.get("axis")
     if not isinstance(items, list) or not items:
         raise ConfigError(f"{file}: no axis defined (expected one or more [[axis]] tables)")
@@ -401,6 +416,26 @@ class Family:
 
     def linked(self, x: int, y: int) -> bool:
         return (min(x, y), max(x, y)) in self.related
+
+    def countries(self, activities: pd.DataFrame) -> list[tuple[str, ...]]:
+        """Each activity's countries; one naming none takes those of the programme above it
+        (a contract of a national programme decision works where the decision says)."""
+        own = activities["countries"].tolist()
+        parents: dict[int, list[int]] = {}
+        for parent, kids in self.children.items():
+            for kid in kids:
+                parents.setdefault(kid, []).append(parent)
+        found = list(own)
+        for row, countries in enumerate(own):
+            todo, seen = list(parents.get(row, ())), set()
+            while not countries and todo:
+                parent = todo.pop(0)
+                if parent not in seen:
+                    seen.add(parent)
+                    countries = tuple(own[parent])
+                    todo.extend(parents.get(parent, ()))
+            found[row] = tuple(countries)
+        return found
 
     def narrower(self, row: int) -> set[int]:
         """The activities under ``row``, at any depth."""
@@ -641,6 +676,7 @@ def find_conflicts(
     """
     days = periods(activities)
     family = Family.of(activities, links)
+    activities = activities.assign(countries=family.countries(activities))
     positions = all_positions(activities, vectors, embedder, axes, hits)
     targets = _targets(activities, positions, min_confidence)
     frames = [
