@@ -15,6 +15,8 @@ from overlap.config import EmbedConfig, load_config
 from overlap.conflicts import (
     COLUMNS,
     MAX_GROUP,
+    MAX_PLAN_PARTS,
+    Family,
     all_positions,
     default_axes_path,
     find_conflicts,
@@ -341,7 +343,7 @@ def test_a_conflict_needs_the_same_people(people, use_run):
         (frozenset({"LY-CG-03", "LY-PROT-04"}), "border control vs protection")}
     row = conflicts.iloc[0]
     assert row.population == "migrants in the country"
-    assert "same people: migrants in the country (by its border control / 'migrants', " in row.reasons
+    assert "same people: migrants in the country ('migration management' / 'migrants', " in row.reasons
 
 
 def test_the_ethiopian_pair_has_opposite_poles_but_other_people(people, use_run):
@@ -362,7 +364,7 @@ def _plan(links: pd.DataFrame | None = None, ids=("P-1", "P-1-01")) -> list[int]
             "start_date": "2022-01-01", "end_date": "2022-12-31"}
     activities = pd.DataFrame([
         {**base, "id": ids[0], "actor": "A", "actor_key": "a", "title": "Coast guard training",
-         "description": "Border control and border surveillance for the coast guard."},
+         "description": "Border control and border surveillance for the coast guard: migration management."},
         {**base, "id": ids[1], "actor": "B", "actor_key": "b", "title": "Protection of migrants",
          "description": "Protection and assistance at disembarkation points for migrants."},
     ])
@@ -381,7 +383,7 @@ def test_a_programme_repeating_its_contract_is_not_reported_twice():
     """A decision and its contract both face the same activity: the contract's pair stays."""
     base = {"countries": ("LY",), "locations": (), "sectors": (), "language": "en",
             "start_date": "2022-01-01", "end_date": "2022-12-31"}
-    control = "Border control and border surveillance for the coast guard."
+    control = "Border control and border surveillance for the coast guard: migration management."
     activities = pd.DataFrame([
         {**base, "id": "D-1", "actor": "Fund", "actor_key": "fund", "title": "Coast guard", "description": control},
         {**base, "id": "D-1-01", "actor": "A", "actor_key": "a", "title": "Coast guard", "description": control},
@@ -398,7 +400,7 @@ def test_contracts_naming_no_country_work_where_their_programme_does():
         {**base, "id": "D-1", "actor": "Fund", "actor_key": "fund", "countries": ("LY",),
          "title": "Water", "description": ""},
         {**base, "id": "D-1-01", "actor": "A", "actor_key": "a", "countries": (),
-         "title": "Coast guard", "description": "Border control and border surveillance."},
+         "title": "Coast guard", "description": "Border control and border surveillance of migrants."},
         {**base, "id": "X-9", "actor": "B", "actor_key": "b", "countries": ("LY",),
          "title": "Protection of migrants", "description": "Protection and assistance for migrants."},
     ])
@@ -411,3 +413,14 @@ def test_regional_umbrellas_oppose_no_one():
     many = ("LY", "NE", "ML", "TD", "SD", "ET")
     activities = _opposites({}).assign(countries=[many, ("TN",)])
     assert find_conflicts(activities, np.ones((2, 4)) / 2.0, None, load_axes()).empty
+
+
+@pytest.mark.parametrize("children, siblings", [(3, True), (MAX_PLAN_PARTS + 1, False)])
+def test_children_of_a_portfolio_are_not_one_plan(children, siblings):
+    """A fund's results framework above all its programmes does not make them one plan."""
+    ids = ["Results Framework"] + [f"P-{i}" for i in range(children)]
+    links = pd.DataFrame([{"from_id": f"P-{i}", "to_id": "Results Framework",
+                           "type": "related-activity:parent"} for i in range(children)])
+    family = Family.of(pd.DataFrame({"id": ids}), links)
+    assert family.linked(0, 1) and family.linked(0, children)
+    assert family.linked(1, 2) == siblings

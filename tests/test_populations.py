@@ -67,7 +67,6 @@ name = "one vs other"
 populations = ["movers"]
 [axis.a]
 name = "one"
-acts_on = ["movers"]
 phrases.en = ["first phrase"]
 terms.en = ["first term"]
 [axis.b]
@@ -80,16 +79,12 @@ terms.en = ["second term"]
 def test_axes_name_their_populations(write):
     path = write("axes.toml", AXES)
     assert list(load_populations(path)) == ["movers"]
-    axis = load_axes(path)[0]
-    assert [p.key for p in axis.populations] == ["movers"]
-    assert axis.a.acts_on == ("movers",) and axis.b.acts_on == ()
+    assert [p.key for p in load_axes(path)[0].populations] == ["movers"]
 
 
 @pytest.mark.parametrize("text, words", [
     (AXES.replace('populations = ["movers"]', 'populations = ["nobody"]'),
      "axis 'k'.populations: no [[population]] with key nobody (known: movers)"),
-    (AXES.replace('acts_on = ["movers"]', 'acts_on = ["nobody"]'),
-     "axis 'k'.a.acts_on: no [[population]] with key nobody"),
     (AXES.replace('terms.en = ["migrants"]', ""), "population 'movers'.terms must be a table of language"),
     (AXES.replace('name = "people on the move"', 'name = "x"\nwho = "y"'),
      "population[1]: unknown key(s) who"),

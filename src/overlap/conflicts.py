@@ -46,7 +46,7 @@ MIN_SIMILARITY_SPARSE = 0.05
 #: a text whose highest cosine to the axis' phrases is at most this is off topic (confidence 0)
 MIN_TOPICAL = 0.25
 #: ... and fully on topic this far above it, linearly in between
-TOPICAL_RANGE = 0.2
+TOPICAL_RANGE = 0.15
 #: a text leans to a pole when its closest phrase of that pole is at least this close ...
 CLEAR_POLE = 0.45
 #: ... and closer by this much than the other pole's
@@ -76,9 +76,6 @@ class Pole:
     name: str
     phrases: tuple[str, ...]
     terms: tuple[str, ...]
-    #: keys of the populations this pole's work acts on by its nature, named or not
-    #: (a coast guard stops the migrants at sea whether its text says so or not)
-    acts_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,13 +129,13 @@ def _population_keys(data: dict, name: str, where: str, file: str,
     return keys
 
 
-def _pole(data: object, where: str, file: str, populations: dict[str, Population]) -> Pole:
+def _pole(data: object, where: str, file: str) -> Pole:
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: {where} is missing (expected a table with name, phrases, terms)")
-    unknown = set(data) - {"name", "phrases", "terms", "acts_on"}
+    unknown = set(data) - {"name", "phrases", "terms"}
     if unknown:
         raise ConfigError(f"{file}: {where}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected name, phrases, terms, acts_on)")
+                          "(expected name, phrases, terms)")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{file}: {where}.name must be a non-empty string")
@@ -148,8 +145,7 @@ def _pole(data: object, where: str, file: str, populations: dict[str, Population
     terms = _by_language(data.get("terms", {}), f"{where}.terms", file)
     if not terms:
         raise ConfigError(f"{file}: {where}.terms is empty: a pole needs literal terms as evidence")
-    return Pole(name=name.strip(), phrases=phrases, terms=fold_terms(terms),
-                acts_on=_population_keys(data, "acts_on", where, file, populations))
+    return Pole(name=name.strip(), phrases=phrases, terms=fold_terms(terms))
 
 
 def _axis(data: object, number: int, file: str, populations: dict[str, Population]) -> Axis:
@@ -169,8 +165,8 @@ def _axis(data: object, number: int, file: str, populations: dict[str, Populatio
         raise ConfigError(f"{file}: {where}: name must be a non-empty string")
     neutral = _by_language(data.get("neutral", {}), f"{where}.neutral", file)
     named = _population_keys(data, "populations", where, file, populations)
-    return Axis(key=key, name=name.strip(), a=_pole(data.get("a"), f"{where}.a", file, populations),
-                b=_pole(data.get("b"), f"{where}.b", file, populations), neutral=fold_terms(neutral),
+    return Axis(key=key, name=name.strip(), a=_pole(data.get("a"), f"{where}.a", file),
+                b=_pole(data.get("b"), f"{where}.b", file), neutral=fold_terms(neutral),
                 populations=tuple(populations[k] for k in named))
 
 
@@ -364,6 +360,9 @@ def all_positions(activities: pd.DataFrame, vectors, embedder, axes: list[Axis],
 COLUMNS = ["a", "b", "axis", "position_a", "position_b", "evidence_a", "evidence_b",
            "similarity", "confidence", "population", "reasons"]
 
+#: a parent with more children than this is a portfolio (a fund's results framework over
+#: all its programmes), not one plan: its children are not siblings of each other
+MAX_PLAN_PARTS = 20
 #: characters after which the start of an id may be another activity's id: the parent
 #: of a hierarchical id ("T05-EUTF-SAH-NE-05" is the programme of "T05-EUTF-SAH-NE-05-01")
 _ID_SEPARATORS = "-_./"
@@ -373,8 +372,9 @@ _ID_SEPARATORS = "-_./"
 class Family:
     """Activities that are parts of one another: never a conflict.
 
-    A programme decision and its contracts, two contracts of one decision, a funder's
-    activity and its implementer's: whatever each side says, they carry out one plan.
+    A programme decision and its contracts, two contracts of one decision (up to
+    MAX_PLAN_PARTS), a funder's activity and its implementer's: whatever each side
+    says, they carry out one plan.
     Known from declared links (any kind) and from hierarchical ids (an activity's id
     followed by a separator starts its children's ids).
     """
@@ -410,8 +410,10 @@ class Family:
                 for x in rows.get(link.from_id, []):
                     related.update((min(x, y), max(x, y)) for y in rows.get(link.to_id, []) if x != y)
         for parent, kids in children.items():
-            family = sorted(kids | {parent})
-            related.update((x, y) for i, x in enumerate(family) for y in family[i + 1:])
+            related.update((min(parent, kid), max(parent, kid)) for kid in kids)
+            if len(kids) <= MAX_PLAN_PARTS:
+                family = sorted(kids)
+                related.update((x, y) for i, x in enumerate(family) for y in family[i + 1:])
         return cls(related=related, children=children)
 
     def linked(self, x: int, y: int) -> bool:
@@ -520,18 +522,14 @@ def _same_target(activities: pd.DataFrame, vectors, pairs: np.ndarray, periods) 
     return keep, similarity
 
 
-def _acts_on(targets: Targets | None, row: int, key: str, pole: Pole) -> bool:
-    return key in pole.acts_on or (targets is not None and bool(targets.of(row, key)))
-
-
 def _shared_people(axis: Axis, pairs: np.ndarray, targets: Targets | None) -> list[list[str]]:
-    """Per pair, the axis' populations both sides act on (['*'] for an axis naming none):
-    named in each side's text, or acted on by its pole's nature (``Pole.acts_on``)."""
+    """Per pair, the axis' populations both sides' texts name (['*'] for an axis naming none)."""
     if not axis.populations:
         return [["*"]] * len(pairs)
+    if targets is None:
+        return [[] for _ in pairs]
     keys = [p.key for p in axis.populations]
-    return [[k for k in keys if _acts_on(targets, int(x), k, axis.a) and _acts_on(targets, int(y), k, axis.b)]
-            for x, y in pairs]
+    return [[k for k in keys if targets.of(int(x), k) and targets.of(int(y), k)] for x, y in pairs]
 
 
 def _period_words(start_a: str, end_a: str, start_b: str, end_b: str) -> str:
@@ -553,8 +551,7 @@ def _people_words(axis: Axis, keys: list[str], x: int, y: int, targets: Targets 
     names = {p.key: p.name for p in axis.populations}
     described = []
     for key in keys:
-        sides = [", ".join(f"'{e}'" for e in targets.of(row, key)[:MAX_PEOPLE_QUOTED])
-                 or f"by its {pole.name}" for row, pole in ((x, axis.a), (y, axis.b))]
+        sides = [", ".join(f"'{e}'" for e in targets.of(row, key)[:MAX_PEOPLE_QUOTED]) for row in (x, y)]
         described.append(f"{names[key]} ({' / '.join(sides)})")
     return "; same people: " + ", ".join(described)
 
