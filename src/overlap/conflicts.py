@@ -7,11 +7,13 @@ the direction and are the evidence a reviewer reads; with a neural embedder, the
 text's closeness to the pole phrases says how much it is about the axis at all (an
 embedding tells topics apart well and stances badly, so it never sets a direction).
 Two activities of different actors that share a target (country, places, period,
-topic) and sit at opposite poles are a conflict.
+topic), act on the same people (overlap.populations) and sit at opposite poles are a
+conflict, unless they are parts of one plan (a programme and its contracts).
 
 Precision comes first: an activity without a pole term has no position, one with
 terms of both poles in similar measure has none either, a single passing mention
-is not enough, and pairs are only formed within a country.
+is not enough, pairs are only formed within a country, and a regional umbrella
+opposes no one.
 """
 
 from __future__ import annotations
@@ -47,10 +49,6 @@ MIN_SIMILARITY_SPARSE = 0.05
 MIN_TOPICAL = 0.25
 #: ... and fully on topic this far above it, linearly in between
 TOPICAL_RANGE = 0.15
-#: a text leans to a pole when its closest phrase of that pole is at least this close ...
-CLEAR_POLE = 0.45
-#: ... and closer by this much than the other pole's
-POLE_MARGIN = 0.1
 #: a text with terms of both poles has a position only when one pole weighs this much
 #: more: (b - a) / (a + b) at least 0.5 means three times as much
 MIN_DOMINANCE = 0.5
@@ -118,13 +116,13 @@ def _by_language(value: object, where: str, file: str) -> tuple[str, ...]:
 
 
 
-def _population_keys(data: dict, name: str, where: str, file: str,
+def _population_keys(data: dict, where: str, file: str,
                      populations: dict[str, Population]) -> tuple[str, ...]:
-    """A list of population keys, each of a [[population]] table."""
-    keys = _strings(data[name], f"{where}.{name}", file) if name in data else ()
+    """An axis' ``populations``: keys of [[population]] tables."""
+    keys = _strings(data["populations"], f"{where}.populations", file) if "populations" in data else ()
     unknown = [k for k in keys if k not in populations]
     if unknown:
-        raise ConfigError(f"{file}: {where}.{name}: no [[population]] with key "
+        raise ConfigError(f"{file}: {where}.populations: no [[population]] with key "
                           f"{', '.join(unknown)} (known: {', '.join(populations) or 'none'})")
     return keys
 
@@ -164,7 +162,7 @@ def _axis(data: object, number: int, file: str, populations: dict[str, Populatio
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{file}: {where}: name must be a non-empty string")
     neutral = _by_language(data.get("neutral", {}), f"{where}.neutral", file)
-    named = _population_keys(data, "populations", where, file, populations)
+    named = _population_keys(data, where, file, populations)
     return Axis(key=key, name=name.strip(), a=_pole(data.get("a"), f"{where}.a", file),
                 b=_pole(data.get("b"), f"{where}.b", file), neutral=fold_terms(neutral),
                 populations=tuple(populations[k] for k in named))
@@ -248,38 +246,19 @@ def _pole_similarity(vectors, embedder, pole: Pole) -> np.ndarray:
     return (np.asarray(vectors, dtype=np.float32) @ phrases.T).max(axis=1)
 
 
-def _pole_similarities(vectors, embedder, axis: Axis) -> tuple[np.ndarray, np.ndarray] | None:
-    """Per activity, its closeness to each pole's phrases; None without a neural model."""
-    if embedder is None or sp.issparse(vectors):
-        return None
-    return _pole_similarity(vectors, embedder, axis.a), _pole_similarity(vectors, embedder, axis.b)
-
-
-def _topicality(similarities: tuple[np.ndarray, np.ndarray] | None, rows: int) -> np.ndarray:
+def _topicality(vectors, embedder, axis: Axis) -> np.ndarray:
     """How much the text is about the axis at all, in [0, 1]; all 1 without a neural model.
 
     Sentence embeddings tell a topic well and a stance badly (a text opposing the
     recruitment of nurses abroad is close to a phrase about recruiting them), so
-    the embedding alone never says which way a text leans.
+    the embedding only says whether the text is on the axis' subject, never which way.
     """
-    if similarities is None:
-        return np.ones(rows)
-    return np.clip((np.maximum(*similarities) - MIN_TOPICAL) / TOPICAL_RANGE, 0.0, 1.0)
-
-
-def _leaning(similarities: tuple[np.ndarray, np.ndarray] | None, rows: int) -> dict[str, np.ndarray]:
-    """Per pole: the texts whose embedding is clearly about that pole's work, not the other's.
-
-    Where the two poles are different work (coast guards and protection desks, return
-    flights and residence permits), a text about one of them sits close to its
-    phrases and far from the other's: a second piece of evidence beside one
-    literal term, never a position on its own.
-    """
-    if similarities is None:
-        return {"a": np.zeros(rows, dtype=bool), "b": np.zeros(rows, dtype=bool)}
-    to_a, to_b = similarities
-    return {"a": (to_a >= CLEAR_POLE) & (to_a - to_b >= POLE_MARGIN),
-            "b": (to_b >= CLEAR_POLE) & (to_b - to_a >= POLE_MARGIN)}
+    if embedder is None or sp.issparse(vectors):
+        return np.ones(vectors.shape[0])
+    closest = np.maximum(
+        _pole_similarity(vectors, embedder, axis.a), _pole_similarity(vectors, embedder, axis.b)
+    )
+    return np.clip((closest - MIN_TOPICAL) / TOPICAL_RANGE, 0.0, 1.0)
 
 
 def _weight(hits: list[tuple[str, ...]], title_hits: list[tuple[str, ...]]) -> np.ndarray:
@@ -319,16 +298,9 @@ def axis_positions(hits: dict[str, list[tuple[str, ...]]], vectors, embedder, ax
 
     Terms of both poles in one text (an integration project that criticises
     returns) leave it a position only when one pole weighs at least three times
-    the other. A pole with a term found weighs one more where the embedding leans
-    clearly to it (``_leaning``).
+    the other.
     """
-    similarities = _pole_similarities(vectors, embedder, axis)
-    rows = len(hits["a"])
-    leaning = _leaning(similarities, rows)
-    weight = {}
-    for side in ("a", "b"):
-        found = _weight(hits[side], hits[side + "_title"])
-        weight[side] = found + ((found > 0) & leaning[side])
+    weight = {side: _weight(hits[side], hits[side + "_title"]) for side in ("a", "b")}
     total = weight["a"] + weight["b"]
     with np.errstate(invalid="ignore", divide="ignore"):
         position = np.where(total > 0, (weight["b"] - weight["a"]) / total, np.nan)
@@ -338,7 +310,7 @@ def axis_positions(hits: dict[str, list[tuple[str, ...]]], vectors, embedder, ax
     # each term weighs half of what is left: 1 term 0.5, 2 terms 0.75, a title term 0.875
     strength = 1.0 - 0.5 ** np.maximum(weight["a"], weight["b"])
     confidence = np.where(decided, np.abs(position) * strength, 0.0)
-    confidence *= _topicality(similarities, rows)
+    confidence *= _topicality(vectors, embedder, axis)
     position = np.where(decided & (confidence > 0), position, np.nan)
     evidence = [
         () if np.isnan(p) else (hits["b"][i] if p > 0 else hits["a"][i])
