@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,19 +15,17 @@ from overlap.config import EmbedConfig, load_config
 from overlap.conflicts import (
     COLUMNS,
     MAX_GROUP,
-    Corpus,
-    _fold_term,
-    _fold_terms,
-    _term_pattern,
+    MAX_PLAN_PARTS,
+    Family,
     all_positions,
     default_axes_path,
     find_conflicts,
     load_axes,
-    term_hits,
 )
 from overlap.embed import get_embedder
 from overlap.errors import ConfigError
 from overlap.pipeline import load_activities
+from overlap.terms import Corpus, fold_term, fold_terms, term_hits, term_pattern
 from overlap.text import activity_texts
 from tests.conftest import DATA, SAMPLES
 
@@ -144,7 +143,7 @@ def test_missing_axes_file(tmp_path):
 
 def _hits(text: str, *terms: str) -> tuple[str, ...]:
     corpus = Corpus.build(["before", text, "after"])
-    return term_hits(corpus, tuple(_fold_term(t) for t in terms))[1]
+    return term_hits(corpus, tuple(fold_term(t) for t in terms))[1]
 
 
 def test_terms_match_whole_words_ignoring_case_and_accents_and_keep_the_original_words():
@@ -178,9 +177,9 @@ def test_matches_found_from_first_words_are_those_of_a_full_scan(terms):
              "de institutionalisation de  la famille, dela", "camp and out of camps",
              "relocation of people to the camp; relocated home"]
     corpus = Corpus.build(texts)
-    folded = _fold_terms(terms)
+    folded = fold_terms(terms)
     scanned = [[] for _ in texts]
-    for match in _term_pattern(folded).finditer(corpus.folded):
+    for match in term_pattern(folded).finditer(corpus.folded):
         row = int(np.searchsorted(corpus.starts, match.start(), side="right")) - 1
         phrase = " ".join(corpus.original[match.start():match.end()].split())
         if phrase.lower() not in [p.lower() for p in scanned[row]]:
@@ -223,7 +222,8 @@ def test_conflict_rows_explain_themselves(planted, use_run):
     assert row.reasons.startswith(
         "Axis return vs integration: return (IOM: 'voluntary return'")
     assert "vs integration (Danish Refugee Council: 'Local integration'" in row.reasons
-    assert row.reasons.endswith("same country LY, 2022-2024")
+    assert "same country LY, 2022-2024; same people: migrants in the country (" in row.reasons
+    assert row.population == "migrants in the country"
     assert (conflicts["similarity"] >= 0.35).all()
     assert planted["actor_key"].to_numpy()[conflicts["a"]].tolist() != \
         planted["actor_key"].to_numpy()[conflicts["b"]].tolist()
@@ -252,7 +252,7 @@ def test_pairing_is_bounded_per_country_and_pole():
         "actor": [f"Actor {i % 50}" for i in range(n)],
         "actor_key": [f"actor {i % 50}" for i in range(n)],
         "title": ["Voluntary return and repatriation"] * half + ["Local integration"] * half,
-        "description": [""] * half + ["Regularisation and residence permits"] * half,
+        "description": ["For stranded migrants"] * half + ["Regularisation and residence permits for migrants"] * half,
         "countries": [("TN",)] * n,
         "locations": [()] * n,
         "sectors": [()] * n,
@@ -272,10 +272,11 @@ def _opposites(side_b: dict) -> pd.DataFrame:
     base = {"countries": ("TN",), "sectors": (), "language": "en"}
     return pd.DataFrame([
         {**base, "id": "1", "actor": "A", "actor_key": "a", "title": "Voluntary return and repatriation",
-         "description": "", "locations": ("Tunis [TN11]",), "start_date": "2022-01-01",
+         "description": "Stranded migrants go home.", "locations": ("Tunis [TN11]",), "start_date": "2022-01-01",
          "end_date": "2022-12-31"},
         {**base, "id": "2", "actor": "B", "actor_key": "b", "title": "Local integration",
-         "description": "Regularisation and residence permits", "locations": ("Tunis > Bab Bhar [TN1111]",),
+         "description": "Regularisation and residence permits for migrants",
+         "locations": ("Tunis > Bab Bhar [TN1111]",),
          "start_date": "2022-06-01", "end_date": "2023-05-31"} | side_b,
     ])
 
@@ -319,3 +320,107 @@ def test_iati_labels_hold_ids_and_labels_only():
     assert len(labels) == 30
     assert set(labels["label"]) <= {"real", "complementary", "unrelated"}
     assert set(labels["axis"]) <= {axis.name for axis in load_axes()}
+
+
+# ---------------------------------------------------------------- people and plans
+
+
+@pytest.fixture(scope="session")
+def people(use_run) -> tuple[pd.DataFrame, np.ndarray]:
+    """tests/data/conflicts/people.csv as a run sees it, with USE vectors."""
+    embedder, _ = use_run
+    activities = _load([FIXTURES / "people.csv"])
+    return activities, embedder.embed(activity_texts(activities))
+
+
+def test_a_conflict_needs_the_same_people(people, use_run):
+    """Coast guard vs protection of the migrants it brings back: a conflict. Return of
+    Ethiopians vs integration of refugees hosted in Ethiopia, or the coast guard vs
+    protection of displaced Libyans: same country and period, other people."""
+    activities, vectors = people
+    conflicts = find_conflicts(activities, vectors, use_run[0], load_axes())
+    assert _found(activities, conflicts) == {
+        (frozenset({"LY-CG-03", "LY-PROT-04"}), "border control vs protection")}
+    row = conflicts.iloc[0]
+    assert row.population == "migrants in the country"
+    assert "same people: migrants in the country ('migration management' / 'migrants', " in row.reasons
+
+
+def test_the_ethiopian_pair_has_opposite_poles_but_other_people(people, use_run):
+    activities, vectors = people
+    return_axis = [axis for axis in load_axes() if axis.key == "return"]
+    positions = all_positions(activities, vectors, use_run[0], return_axis)[0]
+    ids = activities["id"].tolist()
+    assert positions.position[ids.index("ET-RET-01")] < 0 < positions.position[ids.index("ET-INT-02")]
+    ungated = [replace(return_axis[0], populations=())]
+    assert _found(activities, find_conflicts(activities, vectors, use_run[0], ungated)) == {
+        (frozenset({"ET-RET-01", "ET-INT-02"}), "return vs integration")}
+    assert find_conflicts(activities, vectors, use_run[0], return_axis).empty
+
+
+def _plan(links: pd.DataFrame | None = None, ids=("P-1", "P-1-01")) -> list[int]:
+    """Conflicts between a coast guard activity and a protection one, given their ids."""
+    base = {"countries": ("LY",), "locations": (), "sectors": (), "language": "en",
+            "start_date": "2022-01-01", "end_date": "2022-12-31"}
+    activities = pd.DataFrame([
+        {**base, "id": ids[0], "actor": "A", "actor_key": "a", "title": "Coast guard training",
+         "description": "Border control and border surveillance for the coast guard: migration management."},
+        {**base, "id": ids[1], "actor": "B", "actor_key": "b", "title": "Protection of migrants",
+         "description": "Protection and assistance at disembarkation points for migrants."},
+    ])
+    found = find_conflicts(activities, np.ones((2, 4)) / 2.0, None, load_axes(), links=links)
+    return found["a"].tolist()
+
+
+def test_parts_of_one_plan_never_conflict():
+    assert _plan(ids=("P-1", "P-2")) == [0]  # two programmes: a conflict
+    assert _plan(ids=("P-1", "P-1-01")) == []  # a programme decision and its contract
+    declared = pd.DataFrame([{"from_id": "P-2", "to_id": "P-1", "type": "related-activity:sibling"}])
+    assert _plan(declared, ids=("P-1", "P-2")) == []
+
+
+def test_a_programme_repeating_its_contract_is_not_reported_twice():
+    """A decision and its contract both face the same activity: the contract's pair stays."""
+    base = {"countries": ("LY",), "locations": (), "sectors": (), "language": "en",
+            "start_date": "2022-01-01", "end_date": "2022-12-31"}
+    control = "Border control and border surveillance for the coast guard: migration management."
+    activities = pd.DataFrame([
+        {**base, "id": "D-1", "actor": "Fund", "actor_key": "fund", "title": "Coast guard", "description": control},
+        {**base, "id": "D-1-01", "actor": "A", "actor_key": "a", "title": "Coast guard", "description": control},
+        {**base, "id": "X-9", "actor": "B", "actor_key": "b", "title": "Protection of migrants",
+         "description": "Protection and assistance at disembarkation points for migrants."},
+    ])
+    found = find_conflicts(activities, np.ones((3, 4)) / 2.0, None, load_axes())
+    assert list(zip(found["a"], found["b"])) == [(1, 2)]
+
+
+def test_contracts_naming_no_country_work_where_their_programme_does():
+    base = {"locations": (), "sectors": (), "language": "en", "start_date": "", "end_date": ""}
+    activities = pd.DataFrame([
+        {**base, "id": "D-1", "actor": "Fund", "actor_key": "fund", "countries": ("LY",),
+         "title": "Water", "description": ""},
+        {**base, "id": "D-1-01", "actor": "A", "actor_key": "a", "countries": (),
+         "title": "Coast guard", "description": "Border control and border surveillance of migrants."},
+        {**base, "id": "X-9", "actor": "B", "actor_key": "b", "countries": ("LY",),
+         "title": "Protection of migrants", "description": "Protection and assistance for migrants."},
+    ])
+    found = find_conflicts(activities, np.ones((3, 4)) / 2.0, None, load_axes())
+    assert list(zip(found["a"], found["b"])) == [(1, 2)]
+    assert "same country LY" in found["reasons"].iat[0]
+
+
+def test_regional_umbrellas_oppose_no_one():
+    many = ("LY", "NE", "ML", "TD", "SD", "ET")
+    activities = _opposites({}).assign(countries=[many, ("TN",)])
+    assert find_conflicts(activities, np.ones((2, 4)) / 2.0, None, load_axes()).empty
+
+
+@pytest.mark.parametrize("children, siblings", [(3, True), (MAX_PLAN_PARTS + 1, False)])
+def test_children_of_a_portfolio_are_not_one_plan(children, siblings):
+    """A fund's results framework above all its programmes does not make them one plan."""
+    ids = ["Results Framework"] + [f"P-{i}" for i in range(children)]
+    links = pd.DataFrame([{"from_id": f"P-{i}", "to_id": "Results Framework",
+                           "type": "related-activity:parent"} for i in range(children)])
+    family = Family.of(pd.DataFrame({"id": ids}), links)
+    assert family.linked(0, 1) and family.linked(0, children)
+    assert family.linked(1, 2) == siblings

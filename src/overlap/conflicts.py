@@ -7,18 +7,19 @@ the direction and are the evidence a reviewer reads; with a neural embedder, the
 text's closeness to the pole phrases says how much it is about the axis at all (an
 embedding tells topics apart well and stances badly, so it never sets a direction).
 Two activities of different actors that share a target (country, places, period,
-topic) and sit at opposite poles are a conflict.
+topic), act on the same people (overlap.populations) and sit at opposite poles are a
+conflict, unless they are parts of one plan (a programme and its contracts).
 
 Precision comes first: an activity without a pole term has no position, one with
 terms of both poles in similar measure has none either, a single passing mention
-is not enough, and pairs are only formed within a country.
+is not enough, pairs are only formed within a country, and a regional umbrella
+opposes no one.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,8 +30,9 @@ import scipy.sparse as sp
 
 from overlap.errors import ConfigError
 from overlap.neighbours import pair_similarity
-from overlap.normalise import fold
 from overlap.places import date_agreement, periods, place_agreement
+from overlap.populations import Population, Targets, parse_population
+from overlap.terms import Corpus, fold_terms, term_hits
 from overlap.text import activity_texts
 
 if sys.version_info >= (3, 11):
@@ -46,16 +48,19 @@ MIN_SIMILARITY_SPARSE = 0.05
 #: a text whose highest cosine to the axis' phrases is at most this is off topic (confidence 0)
 MIN_TOPICAL = 0.25
 #: ... and fully on topic this far above it, linearly in between
-TOPICAL_RANGE = 0.2
+TOPICAL_RANGE = 0.15
 #: a text with terms of both poles has a position only when one pole weighs this much
 #: more: (b - a) / (a + b) at least 0.5 means three times as much
 MIN_DOMINANCE = 0.5
-#: '...' in a term stands for at most this many words ("relocat* ... camp")
-GAP_WORDS = 10
+#: a side working in more countries than this is a regional umbrella: what it does for
+#: which people in any one of them is not known, so it opposes no one
+MAX_COUNTRIES = 5
 #: each activity is paired with at most this many of the other pole (the most similar)
 MAX_PARTNERS = 10
 #: evidence phrases quoted per side in a reason
 MAX_EVIDENCE = 4
+#: phrases naming the shared people quoted per side in a reason
+MAX_PEOPLE_QUOTED = 2
 #: per country and pole, only the most confident activities are paired (bounds the work)
 MAX_GROUP = 300
 
@@ -81,6 +86,9 @@ class Axis:
     b: Pole
     #: terms naming both poles at once ("camp and out-of-camp settings"): no position
     neutral: tuple[str, ...] = ()
+    #: the people the two poles can be pursued for: a conflict needs both sides to act on
+    #: one of them (none: no such condition)
+    populations: tuple[Population, ...] = ()
 
 
 # ---------------------------------------------------------------- loading axes
@@ -107,22 +115,16 @@ def _by_language(value: object, where: str, file: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-_WILDCARDS = ("*", "...")
 
-
-def _fold_term(term: str) -> str:
-    """Fold a term as texts are folded, keeping its wildcards ('*', '...')."""
-    words = []
-    for word in term.split():
-        if word in _WILDCARDS:
-            words.append(word)
-        elif fold(word):
-            words.append(" ".join(fold(word).split()) + ("*" if word.endswith("*") else ""))
-    return " ".join(words)
-
-
-def _fold_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for t in (_fold_term(term) for term in terms) if t))
+def _population_keys(data: dict, where: str, file: str,
+                     populations: dict[str, Population]) -> tuple[str, ...]:
+    """An axis' ``populations``: keys of [[population]] tables."""
+    keys = _strings(data["populations"], f"{where}.populations", file) if "populations" in data else ()
+    unknown = [k for k in keys if k not in populations]
+    if unknown:
+        raise ConfigError(f"{file}: {where}.populations: no [[population]] with key "
+                          f"{', '.join(unknown)} (known: {', '.join(populations) or 'none'})")
+    return keys
 
 
 def _pole(data: object, where: str, file: str) -> Pole:
@@ -141,17 +143,17 @@ def _pole(data: object, where: str, file: str) -> Pole:
     terms = _by_language(data.get("terms", {}), f"{where}.terms", file)
     if not terms:
         raise ConfigError(f"{file}: {where}.terms is empty: a pole needs literal terms as evidence")
-    return Pole(name=name.strip(), phrases=phrases, terms=_fold_terms(terms))
+    return Pole(name=name.strip(), phrases=phrases, terms=fold_terms(terms))
 
 
-def _axis(data: object, number: int, file: str) -> Axis:
+def _axis(data: object, number: int, file: str, populations: dict[str, Population]) -> Axis:
     where = f"axis[{number}]"
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: {where} must be a table")
-    unknown = set(data) - {"key", "name", "a", "b", "neutral"}
+    unknown = set(data) - {"key", "name", "a", "b", "neutral", "populations"}
     if unknown:
         raise ConfigError(f"{file}: {where}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected key, name, a, b, neutral)")
+                          "(expected key, name, a, b, neutral, populations)")
     key = data.get("key")
     if not isinstance(key, str) or not _KEY.match(key):
         raise ConfigError(f"{file}: {where}.key must be a short id of letters, digits, '-' or '_'")
@@ -160,12 +162,13 @@ def _axis(data: object, number: int, file: str) -> Axis:
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{file}: {where}: name must be a non-empty string")
     neutral = _by_language(data.get("neutral", {}), f"{where}.neutral", file)
+    named = _population_keys(data, where, file, populations)
     return Axis(key=key, name=name.strip(), a=_pole(data.get("a"), f"{where}.a", file),
-                b=_pole(data.get("b"), f"{where}.b", file), neutral=_fold_terms(neutral))
+                b=_pole(data.get("b"), f"{where}.b", file), neutral=fold_terms(neutral),
+                populations=tuple(populations[k] for k in named))
 
 
-def load_axes(path: Path | None = None) -> list[Axis]:
-    """The axes of a TOML file (None: the packaged default); ConfigError names what is wrong."""
+def _read_axes_file(path: Path | None) -> tuple[dict, str]:
     path = Path(path) if path is not None else default_axes_path()
     file = str(path)
     try:
@@ -174,13 +177,39 @@ def load_axes(path: Path | None = None) -> list[Axis]:
         raise ConfigError(f"{file}: axes file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    unknown = set(data) - {"axis"}
+    unknown = set(data) - {"axis", "population"}
     if unknown:
-        raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))} (expected [[axis]] tables)")
+        raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))} "
+                          "(expected [[axis]] and [[population]] tables)")
+    return data, file
+
+
+def load_populations(path: Path | None = None) -> dict[str, Population]:
+    """The ``[[population]]`` tables of an axes file (None: the packaged default), by key."""
+    return _populations(*_read_axes_file(path))
+
+
+def _populations(data: dict, file: str) -> dict[str, Population]:
+    people = data.get("population", [])
+    if not isinstance(people, list):
+        raise ConfigError(f"{file}: population must be [[population]] tables")
+    populations: dict[str, Population] = {}
+    for number, item in enumerate(people, start=1):
+        population = parse_population(item, number, file, _by_language)
+        if population.key in populations:
+            raise ConfigError(f"{file}: population key defined twice: {population.key}")
+        populations[population.key] = population
+    return populations
+
+
+def load_axes(path: Path | None = None) -> list[Axis]:
+    """The axes of a TOML file (None: the packaged default); ConfigError names what is wrong."""
+    data, file = _read_axes_file(path)
+    populations = _populations(data, file)
     items = data.get("axis")
     if not isinstance(items, list) or not items:
         raise ConfigError(f"{file}: no axis defined (expected one or more [[axis]] tables)")
-    axes = [_axis(item, number, file) for number, item in enumerate(items, start=1)]
+    axes = [_axis(item, number, file, populations) for number, item in enumerate(items, start=1)]
     keys = [axis.key for axis in axes]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
@@ -191,114 +220,6 @@ def load_axes(path: Path | None = None) -> list[Axis]:
 # ---------------------------------------------------------------- lexical evidence
 
 
-def _folding_table(texts: list[str]) -> dict[int, str]:
-    """Per character: lower case, no accent, punctuation as a space, one character each.
-
-    Keeping one character per character lets a match in the folded text point back
-    at the original words, which are what the evidence shows.
-    """
-    table: dict[int, str] = {}
-    for ch in set("".join(texts)):
-        plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        single = plain.lower() if len(plain) == 1 else ch
-        if len(single) != 1:  # a few characters lengthen in lower case; keep them as they are
-            single = ch
-        table[ord(ch)] = single if single.isalnum() else " "
-    return table
-
-
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a pole's folded terms: whole words, '*' as a word ending or any word."""
-    alternatives = []
-    for term in sorted(terms, key=len, reverse=True):
-        words = []
-        for word in term.split():
-            if word == "...":
-                words.append(rf"(?:\w+\s+){{0,{GAP_WORDS}}}")
-                continue
-            if word == "*":
-                words.append(r"\w+")
-            elif word.endswith("*"):
-                words.append(re.escape(word[:-1]) + r"\w*")
-            else:
-                words.append(re.escape(word))
-        alternatives.append(r"\s+".join(words).replace(r"}\s+", "}"))
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-
-
-@dataclass
-class Corpus:
-    """The run's texts joined once, original and folded, for one regex pass per pole.
-
-    Folding keeps one character per character, so an offset in the folded text is
-    the same offset in the original; texts are joined by NUL, which neither a word
-    nor a space pattern crosses.
-    """
-
-    original: str
-    folded: str
-    starts: np.ndarray
-
-    @classmethod
-    def build(cls, texts: list[str]) -> Corpus:
-        texts = [t.replace("\0", " ") for t in texts]
-        starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]) if texts else np.zeros(0)
-        original = "\0".join(texts)
-        return cls(original=original, folded=original.translate(_folding_table(texts)),
-                   starts=np.asarray(starts, dtype=np.int64))
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-
-def _first_literals(terms: tuple[str, ...]) -> list[str] | None:
-    """What every match of the terms starts with (shortest first), None when a term
-    starts with a wildcard and could start anywhere."""
-    firsts = sorted({term.split()[0].rstrip("*") for term in terms}, key=len)
-    if not all(first and first not in _WILDCARDS for first in firsts):
-        return None
-    kept: list[str] = []
-    for first in firsts:
-        if not any(first.startswith(k) for k in kept):
-            kept.append(first)
-    return kept
-
-
-def _finditer(pattern: re.Pattern[str], terms: tuple[str, ...], text: str):
-    """``pattern.finditer(text)``, trying the regex only where a term's first word occurs.
-
-    A regex scan tries every offset of the corpus, ten times slower than finding
-    the first words with ``str.find``; trying those offsets in order, each after
-    the last match's end, yields the same matches.
-    """
-    literals = _first_literals(terms)
-    if literals is None:
-        yield from pattern.finditer(text)
-        return
-    starts = set()
-    for literal in literals:
-        at = text.find(literal)
-        while at != -1:
-            starts.add(at)
-            at = text.find(literal, at + 1)
-    end = 0
-    for start in sorted(starts):
-        if start < end:
-            continue
-        match = pattern.match(text, start)
-        if match:
-            yield match
-            end = match.end()
-
-
-def term_hits(corpus: Corpus, terms: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Per text: the distinct phrases of the original text that match a pole's terms."""
-    found: list[dict[str, str]] = [{} for _ in range(len(corpus))]
-    for match in _finditer(_term_pattern(terms), terms, corpus.folded):
-        row = int(np.searchsorted(corpus.starts, match.start(), side="right")) - 1
-        phrase = " ".join(corpus.original[match.start():match.end()].split())
-        found[row].setdefault(phrase.lower(), phrase)
-    return [tuple(hits.values()) for hits in found]
 
 
 # ---------------------------------------------------------------- positions
@@ -409,7 +330,97 @@ def all_positions(activities: pd.DataFrame, vectors, embedder, axes: list[Axis],
 
 
 COLUMNS = ["a", "b", "axis", "position_a", "position_b", "evidence_a", "evidence_b",
-           "similarity", "confidence", "reasons"]
+           "similarity", "confidence", "population", "reasons"]
+
+#: a parent with more children than this is a portfolio (a fund's results framework over
+#: all its programmes), not one plan: its children are not siblings of each other
+MAX_PLAN_PARTS = 20
+#: characters after which the start of an id may be another activity's id: the parent
+#: of a hierarchical id ("T05-EUTF-SAH-NE-05" is the programme of "T05-EUTF-SAH-NE-05-01")
+_ID_SEPARATORS = "-_./"
+
+
+@dataclass
+class Family:
+    """Activities that are parts of one another: never a conflict.
+
+    A programme decision and its contracts, two contracts of one decision (up to
+    MAX_PLAN_PARTS), a funder's activity and its implementer's: whatever each side
+    says, they carry out one plan.
+    Known from declared links (any kind) and from hierarchical ids (an activity's id
+    followed by a separator starts its children's ids).
+    """
+
+    related: set[tuple[int, int]]
+    #: activity -> the activities directly under it
+    children: dict[int, set[int]]
+
+    @classmethod
+    def of(cls, activities: pd.DataFrame, links: pd.DataFrame | None = None) -> Family:
+        rows: dict[str, list[int]] = {}
+        for row, activity_id in enumerate(activities["id"]):
+            rows.setdefault(activity_id, []).append(row)
+        related: set[tuple[int, int]] = set()
+        children: dict[int, set[int]] = {}
+
+        def under(parent: str, child: str) -> None:
+            for x in rows.get(parent, []):
+                for y in rows.get(child, []):
+                    if x != y:
+                        children.setdefault(x, set()).add(y)
+
+        for activity_id in rows:
+            for end, character in enumerate(activity_id):
+                if character in _ID_SEPARATORS and activity_id[:end] in rows:
+                    under(activity_id[:end], activity_id)
+        if links is not None and not links.empty:
+            for link in links.itertuples():
+                if link.type.endswith(":parent"):
+                    under(link.to_id, link.from_id)
+                elif link.type.endswith(":child"):
+                    under(link.from_id, link.to_id)
+                for x in rows.get(link.from_id, []):
+                    related.update((min(x, y), max(x, y)) for y in rows.get(link.to_id, []) if x != y)
+        for parent, kids in children.items():
+            related.update((min(parent, kid), max(parent, kid)) for kid in kids)
+            if len(kids) <= MAX_PLAN_PARTS:
+                family = sorted(kids)
+                related.update((x, y) for i, x in enumerate(family) for y in family[i + 1:])
+        return cls(related=related, children=children)
+
+    def linked(self, x: int, y: int) -> bool:
+        return (min(x, y), max(x, y)) in self.related
+
+    def countries(self, activities: pd.DataFrame) -> list[tuple[str, ...]]:
+        """Each activity's countries; one naming none takes those of the programme above it
+        (a contract of a national programme decision works where the decision says)."""
+        own = activities["countries"].tolist()
+        parents: dict[int, list[int]] = {}
+        for parent, kids in self.children.items():
+            for kid in kids:
+                parents.setdefault(kid, []).append(parent)
+        found = list(own)
+        for row, countries in enumerate(own):
+            todo, seen = list(parents.get(row, ())), set()
+            while not countries and todo:
+                parent = todo.pop(0)
+                if parent not in seen:
+                    seen.add(parent)
+                    countries = tuple(own[parent])
+                    todo.extend(parents.get(parent, ()))
+            found[row] = tuple(countries)
+        return found
+
+    def narrower(self, row: int) -> set[int]:
+        """The activities under ``row``, at any depth."""
+        found: set[int] = set()
+        todo = list(self.children.get(row, ()))
+        while todo:
+            child = todo.pop()
+            if child not in found:
+                found.add(child)
+                todo.extend(self.children.get(child, ()))
+        return found
 
 
 def _no_conflicts() -> pd.DataFrame:
@@ -418,8 +429,14 @@ def _no_conflicts() -> pd.DataFrame:
         "a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64), "axis": np.zeros(0, object),
         "position_a": np.zeros(0), "position_b": np.zeros(0),
         "evidence_a": np.zeros(0, object), "evidence_b": np.zeros(0, object),
-        "similarity": np.zeros(0), "confidence": np.zeros(0), "reasons": np.zeros(0, object),
+        "similarity": np.zeros(0), "confidence": np.zeros(0),
+        "population": np.zeros(0, object), "reasons": np.zeros(0, object),
     })
+
+
+def _placed(activities: pd.DataFrame) -> np.ndarray:
+    """Per activity: whether it works in a few countries (at least one, at most MAX_COUNTRIES)."""
+    return np.array([0 < len(c) <= MAX_COUNTRIES for c in activities["countries"]], dtype=bool)
 
 
 def _cross_pole_pairs(activities: pd.DataFrame, positions: AxisPositions, min_confidence: float) -> np.ndarray:
@@ -428,8 +445,9 @@ def _cross_pole_pairs(activities: pd.DataFrame, positions: AxisPositions, min_co
     Only pairs within a country are formed, and each country keeps at most
     MAX_GROUP activities per pole (the most confident), so the work grows with the
     number of positioned activities per country, not with the square of the run.
+    Regional umbrellas (more than MAX_COUNTRIES countries) take part in none.
     """
-    confident = positions.confidence >= min_confidence
+    confident = (positions.confidence >= min_confidence) & _placed(activities)
     side_a = np.flatnonzero(confident & (positions.position < 0))
     side_b = np.flatnonzero(confident & (positions.position > 0))
     if len(side_a) == 0 or len(side_b) == 0:
@@ -476,6 +494,16 @@ def _same_target(activities: pd.DataFrame, vectors, pairs: np.ndarray, periods) 
     return keep, similarity
 
 
+def _shared_people(axis: Axis, pairs: np.ndarray, targets: Targets | None) -> list[list[str]]:
+    """Per pair, the axis' populations both sides' texts name (['*'] for an axis naming none)."""
+    if not axis.populations:
+        return [["*"]] * len(pairs)
+    if targets is None:
+        return [[] for _ in pairs]
+    keys = [p.key for p in axis.populations]
+    return [[k for k in keys if targets.of(int(x), k) and targets.of(int(y), k)] for x, y in pairs]
+
+
 def _period_words(start_a: str, end_a: str, start_b: str, end_b: str) -> str:
     """The common years, e.g. '2022-2024' or '2022', or '' when neither side has dates."""
     starts = [d[:4] for d in (start_a, start_b) if d]
@@ -488,22 +516,37 @@ def _side_words(actor: str, evidence: tuple[str, ...]) -> str:
     return f"{actor}: " + ", ".join(f"'{e}'" for e in evidence[:MAX_EVIDENCE])
 
 
+def _people_words(axis: Axis, keys: list[str], x: int, y: int, targets: Targets | None) -> str:
+    """'; same people: migrants in the country ('stranded migrants' / 'personnes migrantes')'."""
+    if not axis.populations or targets is None:
+        return ""
+    names = {p.key: p.name for p in axis.populations}
+    described = []
+    for key in keys:
+        sides = [", ".join(f"'{e}'" for e in targets.of(row, key)[:MAX_PEOPLE_QUOTED]) for row in (x, y)]
+        described.append(f"{names[key]} ({' / '.join(sides)})")
+    return "; same people: " + ", ".join(described)
+
+
 def _reasons(activities: pd.DataFrame, axis: Axis, pairs: np.ndarray,
-             evidence: list[tuple[str, ...]]) -> list[str]:
+             evidence: list[tuple[str, ...]], people: list[list[str]] | None = None,
+             targets: Targets | None = None) -> list[str]:
     """'Axis return vs integration: return (IOM: 'voluntary return') vs integration
-    (DRC: 'local integration'); same country LY, 2022-2024', one per pair."""
+    (DRC: 'local integration'); same country LY, 2022-2024; same people: migrants in
+    the country ('Nigerian migrants' / 'migrants')', one per pair."""
     actors = activities["actor"].to_numpy()
     countries = activities["countries"].to_numpy()
     starts = activities["start_date"].to_numpy()
     ends = activities["end_date"].to_numpy()
+    people = people if people is not None else [[] for _ in pairs]
     reasons = []
-    for x, y in pairs:
+    for (x, y), keys in zip(pairs, people):
         shared = ", ".join(sorted(set(countries[x]) & set(countries[y])))
         period = _period_words(starts[x], ends[x], starts[y], ends[y])
         reasons.append(
             f"Axis {axis.name}: {axis.a.name} ({_side_words(actors[x], evidence[x])}) vs "
             f"{axis.b.name} ({_side_words(actors[y], evidence[y])}); same country {shared}"
-            + (f", {period}" if period else "")
+            + (f", {period}" if period else "") + _people_words(axis, keys, x, y, targets)
         )
     return reasons
 
@@ -521,26 +564,61 @@ def _closest_partners(pairs: np.ndarray, similarity: np.ndarray) -> np.ndarray:
     return frame["order"].to_numpy()
 
 
+def _narrowest(pairs: np.ndarray, family: Family) -> np.ndarray:
+    """Which pairs to keep: not those echoed by a pair of their parts.
+
+    When a programme decision and one of its own contracts both face the same
+    activity, the contract is the one doing the work: the decision's pair repeats it.
+    """
+    found = {(int(x), int(y)) for x, y in pairs}
+    keep = np.ones(len(pairs), dtype=bool)
+    for i, (x, y) in enumerate(pairs):
+        lefts = family.narrower(int(x)) | {int(x)}
+        rights = family.narrower(int(y)) | {int(y)}
+        keep[i] = not any((u, v) in found for u in lefts for v in rights if (u, v) != (x, y))
+    return keep
+
+
 def _axis_conflicts(activities: pd.DataFrame, vectors, positions: AxisPositions,
-                    min_confidence: float, periods) -> pd.DataFrame:
+                    min_confidence: float, periods, *, targets: Targets | None = None,
+                    family: Family | None = None) -> pd.DataFrame:
+    """The conflicts on one axis: opposite poles, same target, same people, not one plan."""
+    family = family if family is not None else Family.of(activities)
+    axis = positions.axis
     pairs = _cross_pole_pairs(activities, positions, min_confidence)
+    pairs = pairs[[not family.linked(int(x), int(y)) for x, y in pairs]] if len(pairs) else pairs
+    people = _shared_people(axis, pairs, targets)
+    pairs = pairs[[bool(keys) for keys in people]] if len(pairs) else pairs
+    people = [keys for keys in people if keys]
     if len(pairs) == 0:
         return _no_conflicts()
     keep, similarity = _same_target(activities, vectors, pairs, periods)
-    pairs, similarity = pairs[keep], similarity[keep]
-    chosen = _closest_partners(pairs, similarity)
+    chosen = np.flatnonzero(keep)[_closest_partners(pairs[keep], similarity[keep])]
+    chosen = chosen[_narrowest(pairs[chosen], family)]
     pairs, similarity = pairs[chosen], similarity[chosen]
+    people = [people[i] if axis.populations else [] for i in chosen]
+    names = {p.key: p.name for p in axis.populations}
     a, b = pairs[:, 0], pairs[:, 1]
     evidence = np.empty(len(positions.evidence), dtype=object)
     evidence[:] = positions.evidence
     return pd.DataFrame({
-        "a": a.astype(np.int64), "b": b.astype(np.int64), "axis": positions.axis.name,
+        "a": a.astype(np.int64), "b": b.astype(np.int64), "axis": axis.name,
         "position_a": positions.position[a], "position_b": positions.position[b],
         "evidence_a": evidence[a], "evidence_b": evidence[b],
         "similarity": similarity.round(4),
         "confidence": np.sqrt(positions.confidence[a] * positions.confidence[b]).round(4),
-        "reasons": _reasons(activities, positions.axis, pairs, positions.evidence),
+        "population": ["; ".join(names[k] for k in keys) for keys in people],
+        "reasons": _reasons(activities, axis, pairs, positions.evidence, people, targets),
     }, columns=COLUMNS)
+
+
+def _targets(activities: pd.DataFrame, positions: list[AxisPositions], min_confidence: float) -> Targets:
+    """The populations of every activity confidently at a pole of an axis that names some."""
+    gated = [p for p in positions if p.axis.populations]
+    populations = tuple({pop.key: pop for p in gated for pop in p.axis.populations}.values())
+    found = [np.flatnonzero(p.confidence >= min_confidence) for p in gated]
+    rows = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return Targets.find(activity_texts(activities.iloc[rows]) if len(rows) else [], rows, populations)
 
 
 def find_conflicts(
@@ -551,6 +629,7 @@ def find_conflicts(
     *,
     min_confidence: float = 0.6,
     hits: dict | None = None,
+    links: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Pairs of activities of different actors at opposite poles of an axis, on the same target.
 
@@ -558,14 +637,20 @@ def find_conflicts(
     ``embedder`` embeds the pole phrases in the same space (None, or sparse TF-IDF
     vectors, mean lexical positions only). Each side must be at least
     ``min_confidence`` sure of its pole: 0.6 takes two distinct pole terms, or one in
-    the title, in a text on the axis' topic. Side ``a`` of each row is at the axis'
-    first pole. Sorted by confidence x similarity, most telling first. ``hits``
-    are the term searches (``all_hits``) when already done.
+    the title, in a text on the axis' topic. On an axis naming populations, both
+    sides must act on one of them (overlap.populations). Parts of one plan (declared
+    ``links``, hierarchical ids) never conflict. Side ``a`` of each row is at the
+    axis' first pole. Sorted by confidence x similarity, most telling first.
+    ``hits`` are the term searches (``all_hits``) when already done.
     """
     days = periods(activities)
+    family = Family.of(activities, links)
+    activities = activities.assign(countries=family.countries(activities))
+    positions = all_positions(activities, vectors, embedder, axes, hits)
+    targets = _targets(activities, positions, min_confidence)
     frames = [
-        _axis_conflicts(activities, vectors, positions, min_confidence, days)
-        for positions in all_positions(activities, vectors, embedder, axes, hits)
+        _axis_conflicts(activities, vectors, p, min_confidence, days, targets=targets, family=family)
+        for p in positions
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:

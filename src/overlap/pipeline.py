@@ -333,7 +333,8 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     with timer.stage("read"):
         history = load_history(state)
     with timer.stage("conflicts"):
-        conflicts, hits, axes = _conflicts(activities, front.vectors, front.embedder, config, reuse)
+        conflicts, hits, axes = _conflicts(activities, front.vectors, front.embedder, config, reuse,
+                                           front.read.links)
     with timer.stage("score"):
         features = evidence(activities, candidates, index, reuse.known_features(candidates))
         scorer = _scorer_for(config, features, candidates, keys, activities, history, decided)
@@ -344,6 +345,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
         pairs = _with_sides(pairs, keys, activities["text_hash"].to_numpy())
         pairs["areas"] = _conflict_areas(activities, pairs)
+        pairs["population"] = _conflict_population(pairs, conflicts)
     with timer.stage("review"):
         stored_decisions = remember_decisions(history, decided, pairs)
         reviewed, decision_counts, reopened = apply_review(pairs, stored_decisions)
@@ -429,15 +431,16 @@ def _memo_fingerprint(config: Config, embedder: Embedder) -> str:
 
 
 def _conflicts(activities: pd.DataFrame, vectors, embedder: Embedder, config: Config,
-               reuse: Reuse) -> tuple[pd.DataFrame, dict | None, list[Axis]]:
+               reuse: Reuse, links: pd.DataFrame) -> tuple[pd.DataFrame, dict | None, list[Axis]]:
     """Opposite strategies for the same target (see overlap.conflicts), with the term
-    searches (kept for the next run) and the axes searched."""
+    searches (kept for the next run) and the axes searched; declared ``links`` tell
+    the parts of one plan, which never conflict."""
     if not config.conflicts.enabled:
         return pd.DataFrame(), None, []
     axes = load_axes(Path(config.conflicts.axes) if config.conflicts.axes else None)
     hits = _conflict_hits(activities, axes, reuse)
     found = find_conflicts(activities, vectors, embedder, axes,
-                           min_confidence=config.conflicts.min_confidence, hits=hits)
+                           min_confidence=config.conflicts.min_confidence, hits=hits, links=links)
     return found, hits, axes
 
 
@@ -460,6 +463,14 @@ def _conflict_areas(activities: pd.DataFrame, pairs: pd.DataFrame) -> list[tuple
     """Per pair, the admin areas both sides of a conflict work in (other kinds: none)."""
     places = activities["locations"].to_numpy()
     return [tuple(smallest_areas_in_common(places[a], places[b])) if kind == "conflict" else ()
+            for a, b, kind in zip(pairs["a"], pairs["b"], pairs["kind"])]
+
+
+def _conflict_population(pairs: pd.DataFrame, conflicts: pd.DataFrame) -> list[str]:
+    """Per pair, the people both sides of a conflict act on (other kinds: none)."""
+    found = {} if conflicts.empty else {
+        (a, b): people for a, b, people in zip(conflicts["a"], conflicts["b"], conflicts["population"])}
+    return [found.get((a, b), "") if kind == "conflict" else ""
             for a, b, kind in zip(pairs["a"], pairs["b"], pairs["kind"])]
 
 

@@ -85,6 +85,7 @@ def pairs_table(result: RunResult) -> pd.DataFrame:
         "decision": pairs["decision"],
         "decision_note": pairs["decision_note"],
         "axis": pairs["axis"],
+        "population": pairs["population"],
     })
     for name in FEATURES:
         table[f"feature_{name}"] = pairs[name].astype(float).round(4)

@@ -127,6 +127,7 @@ PAIR_COLUMNS: dict[str, PairColumn] = {
     "evidence_a": PairColumn("tuple", "conflicts", "side a's pole phrases", ()),
     "evidence_b": PairColumn("tuple", "conflicts", "side b's pole phrases", ()),
     "areas": PairColumn("tuple", "pipeline", "the admin areas both sides of a conflict work in", ()),
+    "population": PairColumn("str", "conflicts", "the people both sides of a conflict act on", ""),
     "key_a": PairColumn("str", "pipeline", "side a's (actor, id) key"),
     "key_b": PairColumn("str", "pipeline", "side b's (actor, id) key"),
     "text_hash_a": PairColumn("str", "pipeline", "side a's text hash: a decision holds while it stays"),
