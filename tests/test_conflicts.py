@@ -288,6 +288,9 @@ def _opposites(side_b: dict) -> pd.DataFrame:
     ({"start_date": "2024-01-01", "end_date": "2024-12-31"}, False),
     ({"start_date": "2023-05-31", "end_date": "2022-06-01"}, True),  # dates typed the wrong way round
     ({"start_date": "", "end_date": ""}, True),
+    # only an end, years after the other side's period: it may have started long before
+    ({"start_date": "", "end_date": "2025-12-31"}, True),
+    ({"start_date": "2024-01-01", "end_date": ""}, False),  # began after the other ended
 ])
 def test_a_conflict_needs_a_common_period_and_area(side_b, conflict):
     activities = _opposites(side_b)

@@ -76,6 +76,16 @@ def test_periods_fill_a_missing_date_with_a_year_and_swap_reversed_dates():
     assert np.isnan(first[4]) and np.isnan(last[4])
 
 
+def test_open_ended_periods_leave_a_missing_date_open():
+    """A programme that gives only its end may have run for years before it (conflicts
+    do not claim two periods apart on a guessed year)."""
+    activities = pd.DataFrame({"start_date": ["", "2016-12-01", ""], "end_date": ["2021-12-31", "", ""]})
+    first, last = periods(activities, open_ended=True)
+    assert first[0] == -np.inf and last[0] == _days("2021-12-31")[0]
+    assert first[1] == _days("2016-12-01")[0] and last[1] == np.inf
+    assert np.isnan(first[2]) and np.isnan(last[2])
+
+
 def test_date_agreement_is_the_overlapping_share_of_the_shorter_period():
     activities = pd.DataFrame({
         "start_date": ["2022-01-01", "2022-04-01", "2024-01-01", ""],

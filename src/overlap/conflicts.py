@@ -30,7 +30,7 @@ import scipy.sparse as sp
 
 from overlap.errors import ConfigError
 from overlap.neighbours import pair_similarity
-from overlap.places import date_agreement, periods, place_agreement
+from overlap.places import periods, place_agreement
 from overlap.populations import Population, Targets, parse_population
 from overlap.terms import Corpus, fold_terms, term_hits
 from overlap.text import activity_texts
@@ -483,10 +483,11 @@ def _same_target(activities: pd.DataFrame, vectors, pairs: np.ndarray, periods) 
     """Which pairs share a target (period, places, topic), and their text similarity."""
     a, b = pairs[:, 0], pairs[:, 1]
     first, last = periods
-    dates, _, _ = date_agreement(first, last, a, b)
+    # periods known to be apart (an unknown or open end is not: NaN compares False)
+    apart = np.minimum(last[a], last[b]) < np.maximum(first[a], first[b])
     similarity = pair_similarity(vectors, a, b)
     floor = MIN_SIMILARITY_SPARSE if sp.issparse(vectors) else MIN_SIMILARITY
-    keep = (dates >= 0) & (similarity >= floor)
+    keep = ~apart & (similarity >= floor)
     # no locations on a side says nothing; with both, one area must lie in or contain the other
     locations = activities["locations"].to_numpy()
     for i in np.flatnonzero(keep):
@@ -643,7 +644,7 @@ def find_conflicts(
     axis' first pole. Sorted by confidence x similarity, most telling first.
     ``hits`` are the term searches (``all_hits``) when already done.
     """
-    days = periods(activities)
+    days = periods(activities, open_ended=True)
     family = Family.of(activities, links)
     activities = activities.assign(countries=family.countries(activities))
     positions = all_positions(activities, vectors, embedder, axes, hits)

@@ -93,19 +93,27 @@ def _day_numbers(dates: pd.Series) -> np.ndarray:
     return (dates - _EPOCH).dt.days.to_numpy(dtype=float, copy=True)
 
 
-def periods(activities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def periods(activities: pd.DataFrame, *, open_ended: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """First and last day of each activity as day numbers, NaN when no date is known.
 
-    A missing end is start + 1 year and a missing start end - 1 year; an end
-    before its start (dates typed the wrong way round) is swapped with it.
+    A missing end is start + 1 year and a missing start end - 1 year; with
+    ``open_ended`` a missing end or start stays open (+/- infinity): a programme that
+    gives only its end may have run for years before it. An end before its start
+    (dates typed the wrong way round) is swapped with it.
     """
     start = pd.to_datetime(activities["start_date"].replace("", None), errors="coerce")
     end = pd.to_datetime(activities["end_date"].replace("", None), errors="coerce")
-    start = start.fillna(end - ASSUMED_DURATION)
-    end = end.fillna(start + ASSUMED_DURATION)
     first, last = _day_numbers(start), _day_numbers(end)
     swapped = first > last
     first[swapped], last[swapped] = last[swapped], first[swapped]
+    one_known = np.isnan(first) != np.isnan(last)
+    if open_ended:
+        first[one_known & np.isnan(first)] = -np.inf
+        last[one_known & np.isnan(last)] = np.inf
+    else:
+        duration = ASSUMED_DURATION.days
+        first = np.where(one_known & np.isnan(first), last - duration, first)
+        last = np.where(one_known & np.isnan(last), first + duration, last)
     return first, last
 
 
