@@ -317,6 +317,25 @@ def test_neutral_terms_and_balanced_texts_take_no_side(write):
     assert positions.evidence[2] == ("first term",)
 
 
+def test_supporting_terms_weigh_only_beside_a_term_of_their_pole(write):
+    """Anti-smuggling work goes with border control and with protection alike: its terms
+    add to a border programme's position but never make one on their own."""
+    text = AXIS.replace('terms.en = ["first term"]\n', 'terms.en = ["first term"]\nsupport.en = ["helper*"]\n')
+    axes = load_axes(write("axes.toml", text))
+    assert axes[0].a.support == ("helper*",)
+    base = {"actor": "X", "actor_key": "x", "title": "", "countries": ("TN",), "locations": (),
+            "sectors": (), "start_date": "", "end_date": "", "language": "en"}
+    activities = pd.DataFrame([
+        {**base, "id": "1", "description": "helpers and more helping"},
+        {**base, "id": "2", "description": "the first term"},
+        {**base, "id": "3", "description": "the first term with helpers"},
+    ])
+    positions = all_positions(activities, np.ones((3, 2)), None, axes)[0]
+    assert np.isnan(positions.position[0]) and positions.confidence[0] == 0
+    assert positions.confidence[1] == 0.5 and positions.confidence[2] == 0.75
+    assert positions.evidence[2] == ("first term", "helpers")
+
+
 def test_iati_labels_hold_ids_and_labels_only():
     labels = pd.read_csv(FIXTURES / "iati-top30-labels.csv", dtype=str, keep_default_na=False)
     assert list(labels.columns) == ["id_a", "id_b", "axis", "label"]

@@ -176,3 +176,13 @@ def test_a_manifest_of_another_run_is_not_trusted(inputs, tmp_path):
     again = pipeline.run([inputs], Config(), state=state, embedder=CountingEmbedder())
     assert again.reused["activities_carried"] == 0
     assert any("not the one its manifest describes" in note for note in state.notes)
+
+
+def test_term_searches_kept_by_another_version_are_searched_again(inputs, tmp_path, monkeypatch):
+    """A state written by a version whose conflict searches recorded other kinds still
+    loads: those searches are made again, the rest of the memo is reused."""
+    first = _run(inputs, tmp_path / "state", 1)
+    monkeypatch.setattr("overlap.memo.HIT_KINDS", ("a", "b"))
+    again = _run(inputs, tmp_path / "state", 2)
+    assert again.reused["activities_compared"] == 0
+    pd.testing.assert_frame_equal(_findings(again), _findings(first))

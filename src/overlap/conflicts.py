@@ -74,6 +74,9 @@ class Pole:
     name: str
     phrases: tuple[str, ...]
     terms: tuple[str, ...]
+    #: terms that add weight only to a text that has one of ``terms``: they go with the
+    #: pole without taking it on their own (anti-smuggling work beside border control)
+    support: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,10 @@ def _population_keys(data: dict, where: str, file: str,
 def _pole(data: object, where: str, file: str) -> Pole:
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: {where} is missing (expected a table with name, phrases, terms)")
-    unknown = set(data) - {"name", "phrases", "terms"}
+    unknown = set(data) - {"name", "phrases", "terms", "support"}
     if unknown:
         raise ConfigError(f"{file}: {where}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected name, phrases, terms)")
+                          "(expected name, phrases, terms, support)")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{file}: {where}.name must be a non-empty string")
@@ -143,7 +146,8 @@ def _pole(data: object, where: str, file: str) -> Pole:
     terms = _by_language(data.get("terms", {}), f"{where}.terms", file)
     if not terms:
         raise ConfigError(f"{file}: {where}.terms is empty: a pole needs literal terms as evidence")
-    return Pole(name=name.strip(), phrases=phrases, terms=fold_terms(terms))
+    support = _by_language(data.get("support", {}), f"{where}.support", file)
+    return Pole(name=name.strip(), phrases=phrases, terms=fold_terms(terms), support=fold_terms(support))
 
 
 def _axis(data: object, number: int, file: str, populations: dict[str, Population]) -> Axis:
@@ -261,27 +265,36 @@ def _topicality(vectors, embedder, axis: Axis) -> np.ndarray:
     return np.clip((closest - MIN_TOPICAL) / TOPICAL_RANGE, 0.0, 1.0)
 
 
-def _weight(hits: list[tuple[str, ...]], title_hits: list[tuple[str, ...]]) -> np.ndarray:
-    """How much a text says for a pole: one per distinct term, three for a term in the title.
+def _weight(hits: list[tuple[str, ...]], title_hits: list[tuple[str, ...]],
+            support_hits: list[tuple[str, ...]]) -> np.ndarray:
+    """How much a text says for a pole: one per distinct term, three for a term in the
+    title, and one per supporting term where a term of the pole is there too.
 
     A title names the strategy of the whole activity, while one passing mention in
     a description ("migrants who wish to go home are offered voluntary return") is
     often one service among many.
     """
-    return np.array([len(h) + 2 * len(t) for h, t in zip(hits, title_hits)], dtype=float)
+    return np.array([len(h) + 2 * len(t) + (len(s) if h else 0)
+                     for h, t, s in zip(hits, title_hits, support_hits)], dtype=float)
 
 
 #: what the term search of one axis records per activity: the phrases of each pole
-#: found in the text and in the title, and the neutral terms found in the text
-HIT_KINDS = ("a", "a_title", "b", "b_title", "neutral")
+#: found in the text, in the title and among its supporting terms, and the neutral
+#: terms found in the text
+HIT_KINDS = ("a", "a_title", "a_support", "b", "b_title", "b_support", "neutral")
 
 
 def axis_hits(texts: Corpus, titles: Corpus, axis: Axis) -> dict[str, list[tuple[str, ...]]]:
     """Per HIT_KINDS, per activity, the distinct phrases found."""
+    def found(corpus: Corpus, terms: tuple[str, ...]) -> list[tuple[str, ...]]:
+        return term_hits(corpus, terms) if terms else [()] * len(corpus)
+
     return {
-        "a": term_hits(texts, axis.a.terms), "a_title": term_hits(titles, axis.a.terms),
-        "b": term_hits(texts, axis.b.terms), "b_title": term_hits(titles, axis.b.terms),
-        "neutral": term_hits(texts, axis.neutral) if axis.neutral else [()] * len(texts),
+        "a": found(texts, axis.a.terms), "a_title": found(titles, axis.a.terms),
+        "a_support": found(texts, axis.a.support),
+        "b": found(texts, axis.b.terms), "b_title": found(titles, axis.b.terms),
+        "b_support": found(texts, axis.b.support),
+        "neutral": found(texts, axis.neutral),
     }
 
 
@@ -300,7 +313,7 @@ def axis_positions(hits: dict[str, list[tuple[str, ...]]], vectors, embedder, ax
     returns) leave it a position only when one pole weighs at least three times
     the other.
     """
-    weight = {side: _weight(hits[side], hits[side + "_title"]) for side in ("a", "b")}
+    weight = {side: _weight(hits[side], hits[side + "_title"], hits[side + "_support"]) for side in ("a", "b")}
     total = weight["a"] + weight["b"]
     with np.errstate(invalid="ignore", divide="ignore"):
         position = np.where(total > 0, (weight["b"] - weight["a"]) / total, np.nan)
@@ -313,7 +326,7 @@ def axis_positions(hits: dict[str, list[tuple[str, ...]]], vectors, embedder, ax
     confidence *= _topicality(vectors, embedder, axis)
     position = np.where(decided & (confidence > 0), position, np.nan)
     evidence = [
-        () if np.isnan(p) else (hits["b"][i] if p > 0 else hits["a"][i])
+        () if np.isnan(p) else (hits["b"][i] + hits["b_support"][i] if p > 0 else hits["a"][i] + hits["a_support"][i])
         for i, p in enumerate(position)
     ]
     return AxisPositions(axis=axis, position=position, confidence=confidence, evidence=evidence)
