@@ -6,6 +6,7 @@ Playwright for Python; `playwright install` is never used.
 
 import csv
 import itertools
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from overlap.config import load_config
 from overlap.conflicts import load_axes
 from overlap.decisions import DECISION_COLUMNS, load_decisions
 from overlap.pipeline import load_activities, run
-from overlap.report import write_outputs
+from overlap.report import json_for_script, write_outputs
 from tests.conftest import DATA, SAMPLES
 from tests.helpers import make_run_result
 
@@ -527,6 +528,33 @@ def test_the_conflicts_view_groups_the_planted_conflicts_by_axis(conflicts_page)
     assert "2022-01 to 2023-12" in uganda.locator("td.period").inner_text()
     checked = page.inner_text(".axes-checked")
     assert f"{len(load_axes())} axes" in checked and "fossil-fuel expansion vs clean energy transition · none found" in checked
+
+
+@pytest.mark.parametrize(("dates", "shown"), [
+    (("2020-09-01", "", "2016-12-16", ""), "from 2020-09 (a date missing on one side)"),
+    (("", "2021-12-13", "2017-07-15", "2018-08-31"), "2017-07 to 2018-08 (a date missing on one side)"),
+    (("2022-01-01", "2023-12-31", "2022-06-01", "2024-06-30"), "2022-06 to 2023-12"),
+    (("", "", "", ""), "no dates"),
+])
+def test_a_conflicts_period_leaves_a_missing_date_open(context, conflict_report, tmp_path, dates, shown):
+    """As the run compares them: a side giving only its start may still run, one giving
+    only its end may have begun long before (the page's data edited to these dates)."""
+    html = conflict_report.read_text(encoding="utf-8")
+    opening = '<script type="application/json" id="overlap-data">'
+    head, rest = html.split(opening, 1)
+    text, tail = rest.split("</script>", 1)
+    data = json.loads(text)
+    pair = data["conflicts"]["pairs"]["p"][0]
+    a, b = data["pairs"]["a"][pair], data["pairs"]["b"][pair]
+    for side, start, end in ((a, dates[0], dates[1]), (b, dates[2], dates[3])):
+        data["activities"]["start"][side], data["activities"]["end"][side] = start, end
+    edited = tmp_path / "report.html"
+    edited.write_text(head + opening + str(json_for_script(data)) + "</script>" + tail, encoding="utf-8")
+    page = Watched(context, edited.resolve().as_uri())
+    page.open("#conflicts")
+    row = page.page.locator(f'#conflict-list tr[data-p="{pair}"] td.period')
+    assert row.inner_text() == shown
+    assert page.errors == []
 
 
 def test_conflicts_by_place_search_and_open_a_pair_by_keyboard(conflicts_page):

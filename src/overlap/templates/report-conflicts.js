@@ -67,14 +67,21 @@ function conflictPlaceText(c) {
   return (countries.join(", ") || "no common country") + (areas.length ? " · " + areas.join("; ") : "");
 }
 
-/* When both run, by month; a record without dates is taken as running all along. */
+/* When both run, by month. A missing date is left open, as the run compares them: a
+   programme giving only its start may still run, one giving only its end may have
+   begun long before. */
 function conflictPeriodText(c) {
-  var p = CONFLICTS.pairs.p[c];
-  var periods = [period(PAIRS.a[p]), period(PAIRS.b[p])].filter(Boolean);
-  if (!periods.length) return "no dates";
-  var s = Math.max.apply(null, periods.map(function (x) { return x.start; }));
-  var e = Math.min.apply(null, periods.map(function (x) { return x.end; }));
-  return isoMonth(s) + " to " + isoMonth(e) + (periods.length < 2 ? " (one side has no dates)" : "");
+  var p = CONFLICTS.pairs.p[c], sides = [PAIRS.a[p], PAIRS.b[p]];
+  var known = function (dates) {
+    return sides.map(function (i) { return parseDay(dates[i]); }).filter(function (d) { return d !== null; });
+  };
+  var starts = known(ACT.start), ends = known(ACT.end);
+  if (!starts.length && !ends.length) return "no dates";
+  var s = starts.length ? Math.max.apply(null, starts) : null;
+  var e = ends.length ? Math.min.apply(null, ends) : null;
+  var text = s !== null && e !== null ? isoMonth(s) + " to " + isoMonth(e)
+    : s !== null ? "from " + isoMonth(s) : "until " + isoMonth(e);
+  return text + (starts.length < 2 || ends.length < 2 ? " (a date missing on one side)" : "");
 }
 
 function conflictHaystack() {
