@@ -136,45 +136,52 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
     out["text"] = pairs["similarity"].to_numpy(dtype=float)
     out["title"] = pair_similarity(index.titles, a, b).astype(float)
     out["lexical"] = pair_similarity(index.words, a, b).astype(float)
+    # the per-activity facts of only the activities these pairs name: a rerun compares
+    # the pairs of the few that changed, and would otherwise prepare every activity
+    used = np.unique(np.concatenate([a, b]))
+    activities = activities.iloc[used]
+    x_side, y_side = np.searchsorted(used, a), np.searchsorted(used, b)
     # words cannot match across languages: there, a multilingual embedding's
     # similarity stands in for the lexical evidence, for the languages it aligns
     # (outside them, e.g. Finnish against Swedish, its similarity is noise)
     languages = activities["language"].to_numpy()
     aligned = np.isin(languages, list(index.aligned_languages))
-    across = (languages[a] != languages[b]) & aligned[a] & aligned[b]
+    across = (languages[x_side] != languages[y_side]) & aligned[x_side] & aligned[y_side]
     standin = crosslingual_standin(out.loc[across, "text"].to_numpy())
     out.loc[across, "title"] = np.maximum(out.loc[across, "title"], standin)
     out.loc[across, "lexical"] = np.maximum(out.loc[across, "lexical"], standin)
     countries = [frozenset(c) for c in activities["countries"]]
     sectors = [_sector_keys(s) for s in activities["sectors"]]
-    country = _agreement(countries, a, b)
+    country = _agreement(countries, x_side, y_side)
     out["country"] = (country > 0).astype(float)
     out["country_differs"] = (country < 0).astype(float)
     locations = activities["locations"].tolist()
-    out["location"] = np.fromiter((place_agreement(locations[x], locations[y]) for x, y in zip(a, b)),
-                                  dtype=float, count=len(a))
-    out["sector"] = _agreement(sectors, a, b)
+    out["location"] = np.fromiter((place_agreement(locations[x], locations[y])
+                                   for x, y in zip(x_side, y_side)), dtype=float, count=len(a))
+    out["sector"] = _agreement(sectors, x_side, y_side)
     # free-text sector labels differ between actors ("Labour mobility", "Migration de
     # travail"): only coded sectors can disagree
-    coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors])
-    out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
+    coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors], dtype=bool)
+    out.loc[(out["sector"] < 0) & ~(coded[x_side] & coded[y_side]), "sector"] = 0.0
     first, last = periods(activities)
-    dates, _, _ = date_agreement(first, last, a, b)
+    dates, _, _ = date_agreement(first, last, x_side, y_side)
     out["dates"] = dates.clip(min=0)
     out["dates_disjoint"] = (dates < 0).astype(float)
     named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
-    out["shared_org"] = _agreement(named, a, b).clip(min=0)
+    out["shared_org"] = _agreement(named, x_side, y_side).clip(min=0)
     out["role_link"] = [
-        1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
+        1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(x_side, y_side)
     ]
-    out["start_near"] = _start_near(first, a, b)
-    how_many = np.array([len(c) for c in countries])
-    out["countries_max"] = np.log1p(np.maximum(how_many[a], how_many[b]))
-    out["country_missing"] = ((how_many[a] == 0) != (how_many[b] == 0)).astype(float)
+    out["start_near"] = _start_near(first, x_side, y_side)
+    how_many = np.array([len(c) for c in countries], dtype=np.int64)
+    out["countries_max"] = np.log1p(np.maximum(how_many[x_side], how_many[y_side]))
+    out["country_missing"] = ((how_many[x_side] == 0) != (how_many[y_side] == 0)).astype(float)
     titles = [fold(t) for t in activities["title"]]
-    out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0 for x, y in zip(a, b)]
-    words = np.array([len(d.split()) for d in activities["description"]])
-    out["length_ratio"] = np.minimum(words[a], words[b]) / np.maximum(np.maximum(words[a], words[b]), 1)
+    out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0
+                         for x, y in zip(x_side, y_side)]
+    words = np.array([len(d.split()) for d in activities["description"]], dtype=np.int64)
+    longer = np.maximum(words[x_side], words[y_side])
+    out["length_ratio"] = np.minimum(words[x_side], words[y_side]) / np.maximum(longer, 1)
     out["shared_specificity"], out["shared_rare"] = shared_word_specificity(index, a, b)
     # a translation shares no word with its original: there too the embedding stands in,
     # at the specificity of the words a same-language copy shares
