@@ -256,12 +256,17 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
         keys.append(key)
         counts.append((len(sources), len(targets)))
         i = known.get(key)
+        kept = np.zeros((0, 2), dtype=np.int64)
         if (i is not None and tuple(previous.counts[i]) == counts[-1]
-                and not changed[sources].any() and not changed[targets].any()):
-            found.append(now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]])
-            continue
-        found.append(_closest_targets(sources, targets, vectors, index, places, has_country,
-                                      actors, per_actor))
+                and not changed[targets].any()):
+            # the same targets: an unchanged source keeps its closest ones, and only the
+            # changed sources are compared (of thousands naming a key, a rerun changes few)
+            kept = now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]]
+            kept = kept[(kept >= 0).all(axis=1)]
+            sources = sources[changed[sources]]
+        fresh = _closest_targets(sources, targets, vectors, index, places, has_country,
+                                 actors, per_actor) if len(sources) else kept[:0]
+        found.append(np.concatenate([kept, fresh]))
     if not keys:
         return NamedPairs.empty()
     sizes = np.array([len(f) for f in found], dtype=np.int64)
