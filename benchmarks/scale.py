@@ -191,11 +191,13 @@ def hashed_embedder():
 
 
 class PeakSampler:
-    """The process's RSS every ``interval`` seconds, to tell which stage holds the peak."""
+    """The process's RSS and CPU time every ``interval`` seconds: which stage holds the
+    peak, and each stage's CPU seconds (on a shared machine, wall seconds stretch with
+    the other work; CPU seconds much less)."""
 
     def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, float]] = []
         self.started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -206,7 +208,9 @@ class PeakSampler:
             while not self._stop.is_set():
                 statm.seek(0)
                 rss = int(statm.read().split()[1]) * page
-                self.samples.append((time.perf_counter() - self.started, rss))
+                times = os.times()
+                self.samples.append((time.perf_counter() - self.started, rss,
+                                     times.user + times.system))
                 self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakSampler:
@@ -217,18 +221,23 @@ class PeakSampler:
         self._stop.set()
         self._thread.join()
 
-    def per_stage(self, seconds: dict[str, float]) -> dict[str, float]:
-        """Peak GB per stage, the stages laid end to end in run order (approximate: the
-        pipeline records how long each stage took, not when it started)."""
+    def per_stage(self, seconds: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+        """Peak GB and CPU seconds per stage, the stages laid end to end in run order
+        (approximate: the pipeline records how long each stage took, not when it began)."""
         ends, total = [], 0.0
         for stage in STAGES:
             total += seconds.get(stage, 0.0)
             ends.append((total, stage))
         peaks: dict[str, float] = {}
-        for moment, rss in self.samples:
+        cpu: dict[str, float] = {}
+        last_cpu = self.samples[0][2] if self.samples else 0.0
+        for moment, rss, used in self.samples:
             stage = next((name for end, name in ends if moment <= end), STAGES[-1])
             peaks[stage] = max(peaks.get(stage, 0.0), rss / 2**30)
-        return {stage: round(peaks[stage], 2) for stage in STAGES if stage in peaks}
+            cpu[stage] = cpu.get(stage, 0.0) + used - last_cpu
+            last_cpu = used
+        return ({stage: round(peaks[stage], 2) for stage in STAGES if stage in peaks},
+                {stage: round(cpu[stage], 1) for stage in STAGES if stage in cpu})
 
 
 def measure_run(data: Path, out: Path, state: Path, embedder_name: str) -> dict[str, object]:
@@ -250,11 +259,14 @@ def measure_run(data: Path, out: Path, state: Path, embedder_name: str) -> dict[
         wall = time.perf_counter() - started
     seconds = dict(outcome.result.seconds)
     seconds["write"] = max(0.0, wall - sum(seconds.values()))
+    peaks, cpu = sampler.per_stage(seconds)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "activities": int(len(outcome.result.activities)), "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(sum(cpu.values()), 1),
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
-        "peak_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
-        "peak_gb_per_stage": sampler.per_stage(seconds),
+        "cpu_seconds_per_stage": cpu,
+        "peak_gb": round(usage.ru_maxrss / 2**20, 2), "peak_gb_per_stage": peaks,
         "candidates": outcome.result.candidates, "reported": int(len(outcome.result.pairs)),
         "reused": outcome.result.reused,
     }
@@ -358,7 +370,8 @@ def measure_size(table: pd.DataFrame, n: int, args: argparse.Namespace) -> dict[
 def _row(n: int, run: dict, label: str) -> str:
     stages = " ".join(f"{k} {v:.1f}" for k, v in run["seconds"].items() if v >= 0.05)
     extra = f", recall {run['recall']:.1%}" if "recall" in run else ""
-    return (f"{n:>9,} {label:9} {run['wall_seconds']:8.1f} s  peak {run['peak_gb']:5.2f} GB  "
+    return (f"{n:>9,} {label:9} {run['wall_seconds']:8.1f} s ({run['cpu_seconds']:.0f} s CPU)  "
+            f"peak {run['peak_gb']:5.2f} GB  "
             f"[{stages}]  {run['reported']:,} pairs{extra}")
 
 
@@ -371,11 +384,14 @@ def projection(results: list[dict], target: int = PROJECTED) -> dict[str, dict[s
     ratio = np.log(target / large["n"]) / np.log(large["n"] / small["n"])
     projected = {}
     for stage in STAGES:
-        x, y = small["cold"]["seconds"].get(stage, 0.0), large["cold"]["seconds"].get(stage, 0.0)
-        slope = max(1.0, np.log(max(y, 1e-3) / max(x, 1e-3)) / np.log(large["n"] / small["n"]))
-        projected[stage] = {"slope": round(float(slope), 2),
-                            "seconds": round(float(y * np.exp(slope * ratio * np.log(
-                                large["n"] / small["n"]))), 1)}
+        projected[stage] = {}
+        for kind in ("seconds", "cpu_seconds_per_stage"):
+            x, y = small["cold"][kind].get(stage, 0.0), large["cold"][kind].get(stage, 0.0)
+            slope = max(1.0, np.log(max(y, 0.1) / max(x, 0.1)) / np.log(large["n"] / small["n"]))
+            growth = float(np.exp(slope * ratio * np.log(large["n"] / small["n"])))
+            name = "seconds" if kind == "seconds" else "cpu_seconds"
+            projected[stage][name] = round(y * growth, 1)
+            projected[stage][f"{name}_slope"] = round(float(slope), 2)
     x, y = small["cold"]["peak_gb"], large["cold"]["peak_gb"]
     slope = max(0.0, np.log(y / x) / np.log(large["n"] / small["n"]))
     projected["peak_gb"] = {"slope": round(float(slope), 2),
@@ -453,8 +469,11 @@ def main() -> None:
     projected = projection(results)
     if projected:
         print(f"projected to {PROJECTED:,} (slope between the two largest sizes, at least linear):")
-        print("  " + ", ".join(f"{stage} {value['seconds']:.0f} s (N^{value['slope']})"
-                               for stage, value in projected.items() if stage in STAGES))
+        print("  wall: " + ", ".join(f"{stage} {value['seconds']:.0f} s (N^{value['seconds_slope']})"
+                                     for stage, value in projected.items() if stage in STAGES))
+        print("  CPU:  " + ", ".join(
+            f"{stage} {value['cpu_seconds']:.0f} s (N^{value['cpu_seconds_slope']})"
+            for stage, value in projected.items() if stage in STAGES))
         print(f"  peak {projected['peak_gb']['gb']} GB (N^{projected['peak_gb']['slope']})")
     if args.plot:
         plot(results, args.plot)
