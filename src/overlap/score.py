@@ -128,6 +128,15 @@ def _agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> np.ndarra
     return values
 
 
+def _pair_rows(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray,
+               ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The activities that pairs (a, b) name, and the pairs as positions among them: the
+    per-activity facts are prepared for these only (a rerun, or the reported pairs of
+    200k activities, name a small share of them)."""
+    used = np.unique(np.concatenate([a, b]))
+    return activities.iloc[used], np.searchsorted(used, a), np.searchsorted(used, b)
+
+
 def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex) -> pd.DataFrame:
     """The PAIRWISE feature columns for each pair (a, b are row positions)."""
     a = pairs["a"].to_numpy()
@@ -136,11 +145,7 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
     out["text"] = pairs["similarity"].to_numpy(dtype=float)
     out["title"] = pair_similarity(index.titles, a, b).astype(float)
     out["lexical"] = pair_similarity(index.words, a, b).astype(float)
-    # the per-activity facts of only the activities these pairs name: a rerun compares
-    # the pairs of the few that changed, and would otherwise prepare every activity
-    used = np.unique(np.concatenate([a, b]))
-    activities = activities.iloc[used]
-    x_side, y_side = np.searchsorted(used, a), np.searchsorted(used, b)
+    activities, x_side, y_side = _pair_rows(activities, a, b)
     # words cannot match across languages: there, a multilingual embedding's
     # similarity stands in for the lexical evidence, for the languages it aligns
     # (outside them, e.g. Finnish against Swedish, its similarity is noise)
@@ -220,6 +225,7 @@ def evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex,
 
 def shared_details(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, object]:
     """What each pair shares (countries, places, organisations, the common period): the reasons' facts."""
+    activities, a, b = _pair_rows(activities, a, b)
     countries = [frozenset(c) for c in activities["countries"]]
     named = activities["named_keys"].tolist()
     locations = activities["locations"].tolist()
@@ -241,7 +247,7 @@ def _month(day_number: float) -> str:
     return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(day_number))).strftime("%Y-%m")
 
 
-def _reasons(records: list[dict], row, features, shared, position, terms: list[str]) -> str:
+def _reasons(records: dict[int, dict], row, features, shared, position, terms: list[str]) -> str:
     a, b = int(row.a), int(row.b)
     left, right = records[a], records[b]
     parts: list[str] = []
@@ -359,8 +365,9 @@ def score_pairs(
     if len(todo):
         rows = reported.iloc[todo]
         feature_rows = features.iloc[positions[todo]].to_dict("records")
-        records = activities.to_dict("records")
         a, b = rows["a"].to_numpy(), rows["b"].to_numpy()
+        used = np.unique(np.concatenate([a, b]))
+        records = dict(zip(used.tolist(), activities.iloc[used].to_dict("records")))
         terms = index.shared_terms(a, b)
         shared = shared_details(activities, a, b)
         reasons[todo] = [
