@@ -26,7 +26,7 @@ descriptions changed, 1% rows added) follows each cold run from its state. Peak 
 is the process's RSS high-water mark (getrusage), and a sampling thread's maximum per
 stage.
 
-    .venv/bin/python benchmarks/scale.py                      # 5k and 14.6k: a minute or two
+    .venv/bin/python benchmarks/scale.py                      # 3k and 8k: a minute or two
     .venv/bin/python benchmarks/scale.py --sizes 14643,50000,200000 --sample 1000 \\
         --plot docs/scale.png --json docs/scale.json          # the README's curve
 
@@ -60,7 +60,7 @@ KEEP_SENTENCE = 0.2
 #: planted near-copies, as a share of N
 DUPLICATE_SHARE = 0.02
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-DEFAULT_SIZES = "5000,14643"
+DEFAULT_SIZES = "3000,8000"
 #: the projection's target
 PROJECTED = 1_000_000
 #: stage order in a run (the pipeline's, then what run_nightly does after it)
