@@ -333,8 +333,7 @@ def score_pairs(
     index = index or TextIndex.build(activities)
     if features is None:
         features = evidence(activities, candidates, index)
-    scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
-    short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
+    short = _is_short(activities, candidates["a"].to_numpy(), candidates["b"].to_numpy())
     # ranked by the unrounded logits: many probabilities round to 1.0000, and among
     # those the stronger evidence must come first, not the higher text similarity
     genuine, duplicate = scorer.logits(features)
@@ -342,19 +341,24 @@ def score_pairs(
         short_genuine, short_duplicate = SHORT_TEXT.logits(features)
         genuine, duplicate = np.where(short, short_genuine, genuine), np.where(short, short_duplicate, duplicate)
     p_duplicate, p_genuine = probabilities(genuine, duplicate)
-    scored["p_duplicate"] = p_duplicate.round(4)
-    scored["p_genuine"] = p_genuine.round(4)
-    scored["score"] = scored["p_genuine"]
-    scored["short_text"] = short
-    declared = scored["declared"].to_numpy() != "" if "declared" in scored else np.zeros(len(scored), bool)
-    scored["kind"] = np.select(
+    declared = (candidates["declared"].to_numpy() != "" if "declared" in candidates
+                else np.zeros(len(candidates), bool))
+    kind = np.select(
         [declared, (p_duplicate >= config.duplicate_threshold) & ~short],
         ["funding-chain", "duplicate"],
         "overlap",
     )
     keep = (p_genuine >= config.report_threshold) | declared
     positions = np.flatnonzero(keep)
-    reported = scored.loc[keep].copy()
+    # only the reported rows get the candidates' and features' columns side by side: a
+    # copy of every candidate's would cost GBs at 200k activities (millions of candidates)
+    reported = pd.concat([candidates.iloc[positions].reset_index(drop=True),
+                          features.iloc[positions].reset_index(drop=True)], axis=1)
+    reported["p_duplicate"] = p_duplicate[positions].round(4)
+    reported["p_genuine"] = p_genuine[positions].round(4)
+    reported["score"] = reported["p_genuine"]
+    reported["short_text"] = short[positions]
+    reported["kind"] = kind[positions]
     reasons = np.full(len(reported), None, dtype=object)
     if known_reasons is not None:
         stored = known_reasons.iloc[positions]
