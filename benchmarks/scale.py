@@ -355,9 +355,11 @@ def measure_size(table: pd.DataFrame, n: int, args: argparse.Namespace) -> dict[
         frame, planted = generate(table, n, seed=args.seed)
         frame.to_csv(work / "input" / "activities.csv", index=False)
         planted.to_csv(work / "planted.csv", index=False)
-        figures = {"n": n, "planted": len(planted), "cold": run_child(work, "cold", args)}
-        print(_row(n, figures["cold"], "cold"), flush=True)
-        if args.rerun:
+        figures: dict[str, object] = {"n": n, "planted": len(planted)}
+        if args.runs:
+            figures["cold"] = run_child(work, "cold", args)
+            print(_row(n, figures["cold"], "cold"), flush=True)
+        if args.runs and args.rerun:
             figures["rerun"] = run_child(work, "rerun", args)
             print(_row(n, figures["rerun"], "rerun 1%"), flush=True)
         if args.sample and n == max(args.sizes):
@@ -441,6 +443,8 @@ def main() -> None:
     parser.add_argument("--sample-embedder", default="use", help="[%(default)s]")
     parser.add_argument("--no-rerun", dest="rerun", action="store_false",
                         help="skip the 1%% rerun after each cold run")
+    parser.add_argument("--sample-only", dest="runs", action="store_false",
+                        help="only the sample's embedding throughput (with --sample)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--plot", type=Path, help="write the curve (PNG) here")
     parser.add_argument("--json", type=Path, help="write the figures (JSON) here")
@@ -456,8 +460,9 @@ def main() -> None:
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
     table = pd.read_csv(args.data, dtype=str, keep_default_na=False)
     print(f"{'N':>9} {'run':9} {'wall':>8}    peak RSS    [stage seconds]  reported pairs")
-    results = [measure_size(table, n, args) for n in args.sizes]
-    for result in results:
+    measured = [measure_size(table, n, args) for n in args.sizes]
+    results = [result for result in measured if "cold" in result]
+    for result in measured:
         if "rerun" in result:
             ratio = result["rerun"]["wall_seconds"] / result["cold"]["wall_seconds"]
             print(f"{result['n']:>9,} rerun 1% / cold: {ratio:.1%}")
@@ -475,11 +480,11 @@ def main() -> None:
             f"{stage} {value['cpu_seconds']:.0f} s (N^{value['cpu_seconds_slope']})"
             for stage, value in projected.items() if stage in STAGES))
         print(f"  peak {projected['peak_gb']['gb']} GB (N^{projected['peak_gb']['slope']})")
-    if args.plot:
+    if args.plot and results:
         plot(results, args.plot)
         print(f"wrote {args.plot}")
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "projected": projected}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"results": measured, "projected": projected}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
