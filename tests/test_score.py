@@ -224,3 +224,23 @@ def test_the_evidence_of_some_pairs_is_their_evidence_among_all():
     some = pairwise_evidence(activities, pairs.iloc[[1, 3]], index)
     pd.testing.assert_frame_equal(some, whole.iloc[[1, 3]])
     assert pairwise_evidence(activities, pairs.iloc[[]], index).empty
+
+
+def test_shared_word_specificity_in_blocks_equals_all_at_once(monkeypatch):
+    import scipy.sparse as sp
+
+    from overlap import score
+    from overlap.lexical import LexicalModel
+
+    rng = np.random.default_rng(0)
+    counts = sp.random(300, 500, density=0.05, format="csr", random_state=1, dtype=np.float32)
+    model = LexicalModel(word_vocabulary=np.array([""] * 500), word_idf=rng.random(500) + 0.5,
+                         title_vocabulary=np.array([""]), title_idf=np.ones(1), fitted_rows=300)
+    index = TextIndex(words=counts, titles=counts, vocabulary=model.word_vocabulary,
+                      counts=counts, title_counts=counts, model=model)
+    a, b = rng.integers(0, 300, 5000), rng.integers(0, 300, 5000)
+    whole = score.shared_word_specificity(index, a, b)
+    monkeypatch.setattr(score, "SPECIFICITY_BLOCK", 777)
+    blocked = score.shared_word_specificity(index, a, b)
+    np.testing.assert_array_equal(blocked[0], whole[0])
+    np.testing.assert_array_equal(blocked[1], whole[1])

@@ -93,6 +93,10 @@ RARE_IDF_SHARE = 0.6
 RARE_STANDIN = float(np.log1p(8))
 
 
+#: pairs whose shared words are looked up at once (memory ~ pairs x words per text x 16 bytes)
+SPECIFICITY_BLOCK = 50_000
+
+
 def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """How specific the words two texts share are: ("covid", "response") say nothing,
     a district's or a programme's name says much. Per pair: the mean IDF of the three
@@ -102,6 +106,17 @@ def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> t
     if len(idf) == 0 or len(a) == 0:
         return specificity, rare
     present = index.counts.astype(bool).astype(np.float32)
+    # a block of pairs at a time: both sides' rows of 1.5M pairs at once held 5 GB (50k activities)
+    for start in range(0, len(a), SPECIFICITY_BLOCK):
+        block = slice(start, start + SPECIFICITY_BLOCK)
+        specificity[block], rare[block] = _shared_word_specificity(present, idf, a[block], b[block])
+    return specificity, rare
+
+
+def _shared_word_specificity(present, idf: np.ndarray, a: np.ndarray,
+                             b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """shared_word_specificity of one block of pairs, from the texts' word-presence rows."""
+    specificity = np.zeros(len(a))
     shared = present[a].multiply(present[b]).tocsr()
     rows = np.repeat(np.arange(len(a)), np.diff(shared.indptr))
     values = idf[shared.indices] / idf.max()
