@@ -11,9 +11,10 @@ so that their length, language, actor and country mix are the real ones:
   description in the same language (real prose of real length, sharing no more with its
   template than with any text: a first version that kept a fifth of the template's
   sentences and half its title reported 1.8 pairs per activity at 50k, twenty times the
-  real rows' rate). Each organisation keeps its name in a pass with probability 1/2
-  (large publishers grow, as in the whole of IATI), otherwise it becomes "NAME (c)" (the
-  number of actors grows too);
+  real rows' rate). Each organisation keeps its name and identifiers in a pass with
+  probability 1/2 (large publishers grow, as in the whole of IATI), otherwise it becomes
+  a new one, "NAME c" with ids under "ZZ-Cc-" (the number of actors grows too; a bracket
+  or the same id prefix would give it the original's organisation keys);
 - a share of planted near-copies (DUPLICATE_SHARE of N): a row of another organisation
   with the same title and countries, one sentence dropped and two swapped, dates moved
   a month. The planted pairs are the recall figure: the share of them in pairs.csv.
@@ -110,9 +111,10 @@ def generate(table: pd.DataFrame, n: int, seed: int = 0) -> tuple[pd.DataFrame, 
                 pool[rng.integers(len(pool))] if pool else s for s in split[position]))
         batch["title"] = new_titles
         batch["description"] = new_descriptions
-        batch["id"] = batch["id"] + f"-s{number}"
-        batch["organisation"] = [f"{o} ({number})" if o in renamed else o
-                                 for o in batch["organisation"]]
+        moved = batch["organisation"].isin(renamed).to_numpy()
+        batch["id"] = np.where(moved, f"ZZ-C{number}-" + batch["id"], batch["id"] + f"-s{number}")
+        batch["organisation"] = np.where(moved, batch["organisation"] + f" {number}",
+                                         batch["organisation"])
         rows.append(batch)
         made += len(batch)
     frame = pd.concat(rows, ignore_index=True)
