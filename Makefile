@@ -45,10 +45,13 @@ fuzz: setup
 lint: setup
 	$(BIN)/ruff check src tests scripts benchmarks
 
+# the scale curve at 3k and 8k activities (a minute or two); the README's sizes, an hour
+# or more on 2 cores: OVERLAP_BENCH_SIZES=14643,50000,200000 make bench
 bench: setup
 	$(BIN)/python benchmarks/embedding.py
 	$(BIN)/python benchmarks/neighbours.py
 	$(BIN)/python benchmarks/nightly.py
+	$(BIN)/python benchmarks/scale.py
 
 eval: setup
 	$(BIN)/python benchmarks/eval.py

@@ -1,6 +1,6 @@
 """Nightly rerun benchmark: a cold run, then a rerun after 1% of the texts changed and 1% new rows.
 
-The rerun should take at most 10% of the cold run: its embeddings come from the
+The rerun should take at most 8% of the cold run: its embeddings come from the
 state's cache and the rest from the state's memo, so only changed and new
 activities are embedded and compared. Both runs are the real command
 (`overlap run ... --state DIR --quiet`) in a subprocess, timed wall-clock. The
@@ -30,7 +30,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "iati" / "activities.csv"
-GOAL = 0.10
+#: issue 17: a rerun after 1% changed takes at most 8% of the cold run
+GOAL = 0.08
 
 
 def overlap_command() -> list[str]:

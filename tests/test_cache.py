@@ -174,3 +174,31 @@ def test_a_vector_without_direction_is_not_cached(tmp_path):
     again, inner, _ = cached(tmp_path, 2, inner=ZeroForEmpty(), notes=notes)
     again.embed(["nothing", "wells"])
     assert inner.encoded == ["nothing"] and notes == []
+
+
+def test_a_rerun_with_nothing_new_encodes_nothing(tmp_path, counting_embedders):
+    """Neither the activities nor the conflict axes' phrases (conflicts on) reach the model."""
+    project = Project(tmp_path)
+    assert project.run().exit_code == 0
+    assert counting_embedders[-1].encoded
+    assert project.run().exit_code == 0
+    assert counting_embedders[-1].encoded == []
+    cache = project.summary()["state"]["cache"]
+    assert cache["misses"] == 0 and cache["hits"] > 0
+
+
+def test_a_neural_embedder_whose_texts_are_all_cached_never_loads_its_model(tmp_path):
+    from overlap.embed import UniversalSentenceEncoder
+
+    class ModelFreeUse(UniversalSentenceEncoder):
+        """USE's cache key, vectors without the model (which the first run may load)."""
+
+        def _encode_batch(self, texts):
+            return CountingEmbedder._encode_batch(CountingEmbedder(), texts)
+
+    config = EmbedConfig(progress=False)
+    first, _, _ = cached(tmp_path, 1, ModelFreeUse(config))
+    cold = first.embed(TEXTS)
+    again, inner, _ = cached(tmp_path, 2, UniversalSentenceEncoder(config))
+    np.testing.assert_array_equal(again.embed(TEXTS), cold)
+    assert inner._model is None

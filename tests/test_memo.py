@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from overlap import pipeline
+from overlap import candidates, pipeline
 from overlap.candidates import named_actor_pairs
 from overlap.config import Config, NeighboursConfig, ScoreConfig, StateConfig
 from overlap.conflicts import all_hits, load_axes
@@ -140,9 +140,11 @@ def test_other_settings_ignore_the_memo(inputs, tmp_path):
     pd.testing.assert_frame_equal(_findings(again), _findings(scratch))
 
 
-def test_named_organisation_pairs_are_searched_again_where_an_activity_changed(inputs, tmp_path):
+def test_named_organisation_pairs_are_searched_again_where_an_activity_changed(
+        inputs, tmp_path, monkeypatch):
     """An NGO activity naming IOM is rewritten to read like another IOM project: its
-    closest IOM activity changes, while the other organisations' pairs are kept."""
+    closest IOM activity changes, while the other organisations' pairs are kept, and of
+    the activities naming IOM only the rewritten one is compared again."""
     # only the closest: a changed text changes it
     config = Config(neighbours=NeighboursConfig(per_named_actor=1))
     first = _run(inputs, tmp_path / "state", 1, config)
@@ -157,8 +159,20 @@ def test_named_organisation_pairs_are_searched_again_where_an_activity_changed(i
     other = iom.index[~iom["Project ID"].isin(partners)][0]
     table.loc[naming, ["Title", "Summary"]] = iom.loc[other, ["Project title", "Description"]].to_numpy()
     table.to_csv(path, sep=";", index=False)
+    compared = []
+
+    def spy(sources, *args):
+        compared.extend(sources.tolist())
+        return closest_targets(sources, *args)
+
+    closest_targets = candidates._closest_targets
+    monkeypatch.setattr(candidates, "_closest_targets", spy)
     rerun = _run(inputs, tmp_path / "state", 2, config)
     assert rerun.reused["vocabularies"] == "reused" and rerun.reused["activities_compared"] == 1
+    # the rewritten activity, and those naming its organisation (it is among their targets)
+    own = rerun.activities["actor_keys"].iat[row]
+    naming_it = {i for i, named in enumerate(rerun.activities["named_keys"]) if named & own}
+    assert sorted(compared) == sorted({row} | naming_it)
     index = TextIndex.build(rerun.activities, model=rerun.memo.model)
     searched = named_actor_pairs(rerun.activities, rerun.vectors, index, 1).frame()
     pd.testing.assert_frame_equal(rerun.memo.lists.named.frame(), searched)

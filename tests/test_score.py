@@ -6,7 +6,7 @@ from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.normalise import add_org_keys
 from overlap.schema import FEATURES
-from overlap.score import TextIndex, evidence, score_pairs
+from overlap.score import TextIndex, evidence, pairwise_evidence, score_pairs
 from overlap.scorer import BUILT_IN, LinearHead, PairScorer
 
 
@@ -201,3 +201,46 @@ def test_pairs_whose_scores_round_alike_are_ranked_by_their_evidence():
     reported = score_pairs(activities, pairs, ScoreConfig(), scorer)
     assert list(reported["score"]) == [1.0, 1.0]
     assert list(reported["b"]) == [1, 2]
+
+
+def test_the_evidence_of_some_pairs_is_their_evidence_among_all():
+    """A rerun compares only the pairs of changed activities: the facts of just their rows
+    must give what the whole run gives those pairs."""
+    activities = _frame(
+        {"title": "Water for Tahoua", "countries": ("NE",), "sectors": ("14030",),
+         "start_date": "2020-01-01", "language": "en", "funders": ("Swedish Sida",)},
+        {"actor": "Swedish Sida", "actor_key": "swedish sida", "title": "Water grant Tahoua",
+         "countries": ("NE",), "sectors": ("14031",), "start_date": "2020-03-01", "language": "en"},
+        {"actor": "C", "actor_key": "c", "title": "Eau pour Tahoua", "countries": ("ML",),
+         "sectors": ("11220",), "end_date": "2019-01-01", "language": "fr",
+         "description": "Forages et comités de gestion de l'eau"},
+        {"actor": "D", "actor_key": "d", "title": "School meals", "countries": ("NE", "ML"),
+         "language": "en", "description": "Daily meals for pupils"},
+    )
+    pairs = pd.DataFrame({"a": [0, 0, 1, 2], "b": [1, 2, 3, 3],
+                          "similarity": [0.9, 0.7, 0.2, 0.1]})
+    index = TextIndex.build(activities, frozenset({"en", "fr"}))
+    whole = pairwise_evidence(activities, pairs, index)
+    some = pairwise_evidence(activities, pairs.iloc[[1, 3]], index)
+    pd.testing.assert_frame_equal(some, whole.iloc[[1, 3]])
+    assert pairwise_evidence(activities, pairs.iloc[[]], index).empty
+
+
+def test_shared_word_specificity_in_blocks_equals_all_at_once(monkeypatch):
+    import scipy.sparse as sp
+
+    from overlap import score
+    from overlap.lexical import LexicalModel
+
+    rng = np.random.default_rng(0)
+    counts = sp.random(300, 500, density=0.05, format="csr", random_state=1, dtype=np.float32)
+    model = LexicalModel(word_vocabulary=np.array([""] * 500), word_idf=rng.random(500) + 0.5,
+                         title_vocabulary=np.array([""]), title_idf=np.ones(1), fitted_rows=300)
+    index = TextIndex(words=counts, titles=counts, vocabulary=model.word_vocabulary,
+                      counts=counts, title_counts=counts, model=model)
+    a, b = rng.integers(0, 300, 5000), rng.integers(0, 300, 5000)
+    whole = score.shared_word_specificity(index, a, b)
+    monkeypatch.setattr(score, "SPECIFICITY_BLOCK", 777)
+    blocked = score.shared_word_specificity(index, a, b)
+    np.testing.assert_array_equal(blocked[0], whole[0])
+    np.testing.assert_array_equal(blocked[1], whole[1])

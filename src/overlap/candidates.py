@@ -186,6 +186,40 @@ def _named_groups(naming: dict[str, list[int]], holders: dict[str, list[int]],
             yield key, sources, targets
 
 
+#: similarities held at once when comparing a named organisation's activities: a key
+#: named by 20k activities and held by 10k would otherwise need 200M at once (GBs)
+NAMED_BLOCK = 1 << 22
+
+
+def _closest_targets(sources: np.ndarray, targets: np.ndarray, vectors, index,
+                     places: sp.csr_matrix, has_country: np.ndarray, actors: np.ndarray,
+                     per_actor: int) -> np.ndarray:
+    """Per source, its ``per_actor`` best targets of other actors, as pairs (smaller row
+    first); sources are compared a block at a time, so memory stays bounded."""
+    title_targets = index.titles[targets].T.tocsr()
+    vector_targets = vectors[targets].T
+    if sp.issparse(vector_targets):
+        vector_targets = vector_targets.tocsr()
+    place_targets = places[targets].T.tocsr()
+    take = min(per_actor, len(targets))
+    step = max(1, NAMED_BLOCK // len(targets))
+    found = []
+    for start in range(0, len(sources), step):
+        rows = sources[start:start + step]
+        similarity = dense(index.titles[rows] @ title_targets)
+        similarity += dense(vectors[rows] @ vector_targets)
+        shared = dense(places[rows] @ place_targets) > 0
+        differ = has_country[rows][:, None] & has_country[targets][None, :] & ~shared
+        similarity += NAMED_COUNTRY_BONUS * (shared.astype(np.float32) - differ)
+        similarity[actors[rows][:, None] == actors[targets][None, :]] = -np.inf
+        best = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
+        keep = np.isfinite(np.take_along_axis(similarity, best, axis=1))
+        x = np.broadcast_to(rows[:, None], best.shape)[keep]
+        y = targets[best[keep]]
+        found.append(np.column_stack([np.minimum(x, y), np.maximum(x, y)]))
+    return np.concatenate(found)
+
+
 def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
                       previous: NamedPairs | None = None,
                       carried: np.ndarray | None = None) -> NamedPairs:
@@ -222,22 +256,17 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
         keys.append(key)
         counts.append((len(sources), len(targets)))
         i = known.get(key)
+        kept = np.zeros((0, 2), dtype=np.int64)
         if (i is not None and tuple(previous.counts[i]) == counts[-1]
-                and not changed[sources].any() and not changed[targets].any()):
-            found.append(now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]])
-            continue
-        similarity = dense(index.titles[sources] @ index.titles[targets].T)
-        similarity += dense(vectors[sources] @ vectors[targets].T)
-        shared = dense(places[sources] @ places[targets].T) > 0
-        differ = has_country[sources][:, None] & has_country[targets][None, :] & ~shared
-        similarity += NAMED_COUNTRY_BONUS * (shared.astype(np.float32) - differ)
-        similarity[actors[sources][:, None] == actors[targets][None, :]] = -np.inf
-        take = min(per_actor, len(targets))
-        best = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
-        keep = np.isfinite(np.take_along_axis(similarity, best, axis=1))
-        x = np.broadcast_to(sources[:, None], best.shape)[keep]
-        y = targets[best[keep]]
-        found.append(np.column_stack([np.minimum(x, y), np.maximum(x, y)]))
+                and not changed[targets].any()):
+            # the same targets: an unchanged source keeps its closest ones, and only the
+            # changed sources are compared (of thousands naming a key, a rerun changes few)
+            kept = now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]]
+            kept = kept[(kept >= 0).all(axis=1)]
+            sources = sources[changed[sources]]
+        fresh = _closest_targets(sources, targets, vectors, index, places, has_country,
+                                 actors, per_actor) if len(sources) else kept[:0]
+        found.append(np.concatenate([kept, fresh]))
     if not keys:
         return NamedPairs.empty()
     sizes = np.array([len(f) for f in found], dtype=np.int64)

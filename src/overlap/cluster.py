@@ -24,6 +24,15 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
+def _members(components: np.ndarray) -> list[np.ndarray]:
+    """Each component's rows (ascending), for components of two rows or more: one sort,
+    not a scan of every row per component (quadratic at 200k activities)."""
+    order = np.argsort(components, kind="stable")
+    starts = np.flatnonzero(np.diff(components[order], prepend=-1))
+    groups = np.split(order, starts[1:])
+    return [group for group in groups if len(group) > 1]
+
+
 def _split(members: np.ndarray, pairs: pd.DataFrame, max_size: int) -> list[np.ndarray]:
     """Members of one component, split by dropping its weakest links until small enough.
 
@@ -70,10 +79,8 @@ def assign_clusters(
     if pairs.empty:
         return labels
     components = _components(n, pairs["a"].to_numpy(), pairs["b"].to_numpy())
-    sizes = np.bincount(components)
     keys = activity_keys(activities)
-    for component in np.flatnonzero(sizes > 1):
-        members = np.flatnonzero(components == component)
+    for members in _members(components):
         groups = [members] if len(members) <= config.max_size else _split(
             members, pairs, config.max_size
         )

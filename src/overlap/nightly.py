@@ -20,6 +20,7 @@ from pathlib import Path
 
 from overlap.changes import save_history
 from overlap.config import Config
+from overlap.embed import Embedder
 from overlap.errors import ConfigError, OverlapError
 from overlap.memo import save_memo
 from overlap.outputs import write_csv_atomic
@@ -179,13 +180,15 @@ def write_all(result: RunResult, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def run_nightly(inputs: list[Path], config: Config, command: list[str]) -> Outcome:
-    """Lock the state, run, publish, remember; raises LockedError (exit 3) when busy."""
+def run_nightly(inputs: list[Path], config: Config, command: list[str], *,
+                embedder: Embedder | None = None) -> Outcome:
+    """Lock the state, run, publish, remember; raises LockedError (exit 3) when busy.
+    ``embedder`` replaces the configured one (benchmarks/scale.py runs a fixed cheap one)."""
     out = Path(config.report.out).absolute()
     state_dir = state_dir_for(config)
     check_folders(out, state_dir, inputs)
     with open_locked(state_dir) as state:
-        result = run_pipeline(inputs, config, command=command, state=state)
+        result = run_pipeline(inputs, config, command=command, state=state, embedder=embedder)
         paths = publish(out, lambda folder: write_all(result, folder))
         try:
             save_history(state, result.activities, result.pairs, result.stored_decisions)

@@ -93,6 +93,10 @@ RARE_IDF_SHARE = 0.6
 RARE_STANDIN = float(np.log1p(8))
 
 
+#: pairs whose shared words are looked up at once (memory ~ pairs x words per text x 16 bytes)
+SPECIFICITY_BLOCK = 50_000
+
+
 def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """How specific the words two texts share are: ("covid", "response") say nothing,
     a district's or a programme's name says much. Per pair: the mean IDF of the three
@@ -102,6 +106,17 @@ def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> t
     if len(idf) == 0 or len(a) == 0:
         return specificity, rare
     present = index.counts.astype(bool).astype(np.float32)
+    # a block of pairs at a time: both sides' rows of 1.5M pairs at once held 5 GB (50k activities)
+    for start in range(0, len(a), SPECIFICITY_BLOCK):
+        block = slice(start, start + SPECIFICITY_BLOCK)
+        specificity[block], rare[block] = _shared_word_specificity(present, idf, a[block], b[block])
+    return specificity, rare
+
+
+def _shared_word_specificity(present, idf: np.ndarray, a: np.ndarray,
+                             b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """shared_word_specificity of one block of pairs, from the texts' word-presence rows."""
+    specificity = np.zeros(len(a))
     shared = present[a].multiply(present[b]).tocsr()
     rows = np.repeat(np.arange(len(a)), np.diff(shared.indptr))
     values = idf[shared.indices] / idf.max()
@@ -128,6 +143,15 @@ def _agreement(sets: list[frozenset], a: np.ndarray, b: np.ndarray) -> np.ndarra
     return values
 
 
+def _pair_rows(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray,
+               ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The activities that pairs (a, b) name, and the pairs as positions among them: the
+    per-activity facts are prepared for these only (a rerun, or the reported pairs of
+    200k activities, name a small share of them)."""
+    used = np.unique(np.concatenate([a, b]))
+    return activities.iloc[used], np.searchsorted(used, a), np.searchsorted(used, b)
+
+
 def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex) -> pd.DataFrame:
     """The PAIRWISE feature columns for each pair (a, b are row positions)."""
     a = pairs["a"].to_numpy()
@@ -136,45 +160,48 @@ def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: Text
     out["text"] = pairs["similarity"].to_numpy(dtype=float)
     out["title"] = pair_similarity(index.titles, a, b).astype(float)
     out["lexical"] = pair_similarity(index.words, a, b).astype(float)
+    activities, x_side, y_side = _pair_rows(activities, a, b)
     # words cannot match across languages: there, a multilingual embedding's
     # similarity stands in for the lexical evidence, for the languages it aligns
     # (outside them, e.g. Finnish against Swedish, its similarity is noise)
     languages = activities["language"].to_numpy()
     aligned = np.isin(languages, list(index.aligned_languages))
-    across = (languages[a] != languages[b]) & aligned[a] & aligned[b]
+    across = (languages[x_side] != languages[y_side]) & aligned[x_side] & aligned[y_side]
     standin = crosslingual_standin(out.loc[across, "text"].to_numpy())
     out.loc[across, "title"] = np.maximum(out.loc[across, "title"], standin)
     out.loc[across, "lexical"] = np.maximum(out.loc[across, "lexical"], standin)
     countries = [frozenset(c) for c in activities["countries"]]
     sectors = [_sector_keys(s) for s in activities["sectors"]]
-    country = _agreement(countries, a, b)
+    country = _agreement(countries, x_side, y_side)
     out["country"] = (country > 0).astype(float)
     out["country_differs"] = (country < 0).astype(float)
     locations = activities["locations"].tolist()
-    out["location"] = np.fromiter((place_agreement(locations[x], locations[y]) for x, y in zip(a, b)),
-                                  dtype=float, count=len(a))
-    out["sector"] = _agreement(sectors, a, b)
+    out["location"] = np.fromiter((place_agreement(locations[x], locations[y])
+                                   for x, y in zip(x_side, y_side)), dtype=float, count=len(a))
+    out["sector"] = _agreement(sectors, x_side, y_side)
     # free-text sector labels differ between actors ("Labour mobility", "Migration de
     # travail"): only coded sectors can disagree
-    coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors])
-    out.loc[(out["sector"] < 0) & ~(coded[a] & coded[b]), "sector"] = 0.0
+    coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors], dtype=bool)
+    out.loc[(out["sector"] < 0) & ~(coded[x_side] & coded[y_side]), "sector"] = 0.0
     first, last = periods(activities)
-    dates, _, _ = date_agreement(first, last, a, b)
+    dates, _, _ = date_agreement(first, last, x_side, y_side)
     out["dates"] = dates.clip(min=0)
     out["dates_disjoint"] = (dates < 0).astype(float)
     named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
-    out["shared_org"] = _agreement(named, a, b).clip(min=0)
+    out["shared_org"] = _agreement(named, x_side, y_side).clip(min=0)
     out["role_link"] = [
-        1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(a, b)
+        1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(x_side, y_side)
     ]
-    out["start_near"] = _start_near(first, a, b)
-    how_many = np.array([len(c) for c in countries])
-    out["countries_max"] = np.log1p(np.maximum(how_many[a], how_many[b]))
-    out["country_missing"] = ((how_many[a] == 0) != (how_many[b] == 0)).astype(float)
+    out["start_near"] = _start_near(first, x_side, y_side)
+    how_many = np.array([len(c) for c in countries], dtype=np.int64)
+    out["countries_max"] = np.log1p(np.maximum(how_many[x_side], how_many[y_side]))
+    out["country_missing"] = ((how_many[x_side] == 0) != (how_many[y_side] == 0)).astype(float)
     titles = [fold(t) for t in activities["title"]]
-    out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0 for x, y in zip(a, b)]
-    words = np.array([len(d.split()) for d in activities["description"]])
-    out["length_ratio"] = np.minimum(words[a], words[b]) / np.maximum(np.maximum(words[a], words[b]), 1)
+    out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0
+                         for x, y in zip(x_side, y_side)]
+    words = np.array([len(d.split()) for d in activities["description"]], dtype=np.int64)
+    longer = np.maximum(words[x_side], words[y_side])
+    out["length_ratio"] = np.minimum(words[x_side], words[y_side]) / np.maximum(longer, 1)
     out["shared_specificity"], out["shared_rare"] = shared_word_specificity(index, a, b)
     # a translation shares no word with its original: there too the embedding stands in,
     # at the specificity of the words a same-language copy shares
@@ -213,6 +240,7 @@ def evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex,
 
 def shared_details(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, object]:
     """What each pair shares (countries, places, organisations, the common period): the reasons' facts."""
+    activities, a, b = _pair_rows(activities, a, b)
     countries = [frozenset(c) for c in activities["countries"]]
     named = activities["named_keys"].tolist()
     locations = activities["locations"].tolist()
@@ -234,7 +262,7 @@ def _month(day_number: float) -> str:
     return (pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(day_number))).strftime("%Y-%m")
 
 
-def _reasons(records: list[dict], row, features, shared, position, terms: list[str]) -> str:
+def _reasons(records: dict[int, dict], row, features, shared, position, terms: list[str]) -> str:
     a, b = int(row.a), int(row.b)
     left, right = records[a], records[b]
     parts: list[str] = []
@@ -320,8 +348,7 @@ def score_pairs(
     index = index or TextIndex.build(activities)
     if features is None:
         features = evidence(activities, candidates, index)
-    scored = pd.concat([candidates.reset_index(drop=True), features.reset_index(drop=True)], axis=1)
-    short = _is_short(activities, scored["a"].to_numpy(), scored["b"].to_numpy())
+    short = _is_short(activities, candidates["a"].to_numpy(), candidates["b"].to_numpy())
     # ranked by the unrounded logits: many probabilities round to 1.0000, and among
     # those the stronger evidence must come first, not the higher text similarity
     genuine, duplicate = scorer.logits(features)
@@ -329,19 +356,24 @@ def score_pairs(
         short_genuine, short_duplicate = SHORT_TEXT.logits(features)
         genuine, duplicate = np.where(short, short_genuine, genuine), np.where(short, short_duplicate, duplicate)
     p_duplicate, p_genuine = probabilities(genuine, duplicate)
-    scored["p_duplicate"] = p_duplicate.round(4)
-    scored["p_genuine"] = p_genuine.round(4)
-    scored["score"] = scored["p_genuine"]
-    scored["short_text"] = short
-    declared = scored["declared"].to_numpy() != "" if "declared" in scored else np.zeros(len(scored), bool)
-    scored["kind"] = np.select(
+    declared = (candidates["declared"].to_numpy() != "" if "declared" in candidates
+                else np.zeros(len(candidates), bool))
+    kind = np.select(
         [declared, (p_duplicate >= config.duplicate_threshold) & ~short],
         ["funding-chain", "duplicate"],
         "overlap",
     )
     keep = (p_genuine >= config.report_threshold) | declared
     positions = np.flatnonzero(keep)
-    reported = scored.loc[keep].copy()
+    # only the reported rows get the candidates' and features' columns side by side: a
+    # copy of every candidate's would cost GBs at 200k activities (millions of candidates)
+    reported = pd.concat([candidates.iloc[positions].reset_index(drop=True),
+                          features.iloc[positions].reset_index(drop=True)], axis=1)
+    reported["p_duplicate"] = p_duplicate[positions].round(4)
+    reported["p_genuine"] = p_genuine[positions].round(4)
+    reported["score"] = reported["p_genuine"]
+    reported["short_text"] = short[positions]
+    reported["kind"] = kind[positions]
     reasons = np.full(len(reported), None, dtype=object)
     if known_reasons is not None:
         stored = known_reasons.iloc[positions]
@@ -352,8 +384,9 @@ def score_pairs(
     if len(todo):
         rows = reported.iloc[todo]
         feature_rows = features.iloc[positions[todo]].to_dict("records")
-        records = activities.to_dict("records")
         a, b = rows["a"].to_numpy(), rows["b"].to_numpy()
+        used = np.unique(np.concatenate([a, b]))
+        records = dict(zip(used.tolist(), activities.iloc[used].to_dict("records")))
         terms = index.shared_terms(a, b)
         shared = shared_details(activities, a, b)
         reasons[todo] = [
