@@ -15,8 +15,6 @@ from overlap.config import EmbedConfig, load_config
 from overlap.conflicts import (
     COLUMNS,
     MAX_GROUP,
-    MAX_PLAN_PARTS,
-    Family,
     all_positions,
     default_axes_path,
     find_conflicts,
@@ -435,14 +433,3 @@ def test_regional_umbrellas_oppose_no_one():
     many = ("LY", "NE", "ML", "TD", "SD", "ET")
     activities = _opposites({}).assign(countries=[many, ("TN",)])
     assert find_conflicts(activities, np.ones((2, 4)) / 2.0, None, load_axes()).empty
-
-
-@pytest.mark.parametrize("children, siblings", [(3, True), (MAX_PLAN_PARTS + 1, False)])
-def test_children_of_a_portfolio_are_not_one_plan(children, siblings):
-    """A fund's results framework above all its programmes does not make them one plan."""
-    ids = ["Results Framework"] + [f"P-{i}" for i in range(children)]
-    links = pd.DataFrame([{"from_id": f"P-{i}", "to_id": "Results Framework",
-                           "type": "related-activity:parent"} for i in range(children)])
-    family = Family.of(pd.DataFrame({"id": ids}), links)
-    assert family.linked(0, 1) and family.linked(0, children)
-    assert family.linked(1, 2) == siblings

@@ -5,6 +5,7 @@ import pytest
 from overlap.config import ScoreConfig
 from overlap.errors import ConfigError
 from overlap.normalise import add_org_keys
+from overlap.plans import Family
 from overlap.schema import FEATURES
 from overlap.score import TextIndex, evidence, pairwise_evidence, score_pairs
 from overlap.scorer import BUILT_IN, LinearHead, PairScorer
@@ -117,6 +118,22 @@ def test_reported_pairs_have_kind_reasons_and_respect_thresholds():
     # P(duplicate) below the duplicate threshold: reported, as an overlap
     strict = score_pairs(activities, pairs, ScoreConfig(duplicate_threshold=1.0), BUILT_IN)
     assert list(strict["kind"]) == ["overlap"]
+
+
+def test_two_contracts_of_one_programme_are_never_called_duplicates():
+    """Alike wording in two lots of one programme decision is one programme described
+    twice: reported as related work, saying why, not as a duplicated effort."""
+    text = {"title": "Protection, health and livelihood for refugees in Burundi",
+            "description": "Protection, health and livelihood for refugees in Burundi", "countries": ("BI",)}
+    activities = _frame({**text, "id": "T05-REG-79-03"},
+                        {**text, "id": "T05-REG-79-04", "actor": "B", "actor_key": "b"},
+                        {"id": "T05-REG-79", "actor": "C", "actor_key": "c", "title": "Regional programme"})
+    pairs = pd.DataFrame({"a": [0], "b": [1], "similarity": [1.0]})
+    config = ScoreConfig(report_threshold=0.5, duplicate_threshold=0.05)
+    assert list(score_pairs(activities, pairs, config, BUILT_IN)["kind"]) == ["duplicate"]
+    reported = score_pairs(activities, pairs, config, BUILT_IN, family=Family.of(activities))
+    assert list(reported["kind"]) == ["overlap"]
+    assert reported["reasons"][0].startswith("parts of one programme: both under T05-REG-79; same country: BI")
 
 
 def test_contributions_sum_to_the_genuine_logit():

@@ -54,6 +54,7 @@ from overlap.memo import (
 from overlap.memo import fingerprint as memo_fingerprint
 from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.places import smallest_areas_in_common
+from overlap.plans import Family
 from overlap.projection import project_2d
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.schema import complete_pairs
@@ -332,14 +333,15 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
     candidates = front.candidates
     with timer.stage("read"):
         history = load_history(state)
+    family = Family.of(activities, front.read.links)
     with timer.stage("conflicts"):
         conflicts, hits, axes = _conflicts(activities, front.vectors, front.embedder, config, reuse,
-                                           front.read.links)
+                                           family)
     with timer.stage("score"):
         features = evidence(activities, candidates, index, reuse.known_features(candidates))
         scorer = _scorer_for(config, features, candidates, keys, activities, history, decided)
         pairs = score_pairs(activities, candidates, config.score, scorer, index, features,
-                            reuse.known_reasons(candidates))
+                            reuse.known_reasons(candidates), family)
         reported_reasons = pairs[["a", "b", "pair_reasons", "short_text"]]
         pairs = add_conflicts(activities, pairs, conflicts, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])
@@ -431,16 +433,16 @@ def _memo_fingerprint(config: Config, embedder: Embedder) -> str:
 
 
 def _conflicts(activities: pd.DataFrame, vectors, embedder: Embedder, config: Config,
-               reuse: Reuse, links: pd.DataFrame) -> tuple[pd.DataFrame, dict | None, list[Axis]]:
+               reuse: Reuse, family: Family) -> tuple[pd.DataFrame, dict | None, list[Axis]]:
     """Opposite strategies for the same target (see overlap.conflicts), with the term
-    searches (kept for the next run) and the axes searched; declared ``links`` tell
-    the parts of one plan, which never conflict."""
+    searches (kept for the next run) and the axes searched; parts of one plan
+    (``family``) never conflict."""
     if not config.conflicts.enabled:
         return pd.DataFrame(), None, []
     axes = load_axes(Path(config.conflicts.axes) if config.conflicts.axes else None)
     hits = _conflict_hits(activities, axes, reuse)
     found = find_conflicts(activities, vectors, embedder, axes,
-                           min_confidence=config.conflicts.min_confidence, hits=hits, links=links)
+                           min_confidence=config.conflicts.min_confidence, hits=hits, family=family)
     return found, hits, axes
 
 

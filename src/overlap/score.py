@@ -17,6 +17,7 @@ from overlap.lexical import TextIndex
 from overlap.neighbours import pair_similarity
 from overlap.normalise import fold, named_organisations, org_keys
 from overlap.places import areas_in_common, date_agreement, periods, place_agreement
+from overlap.plans import Family
 from overlap.schema import FEATURES
 from overlap.scorer import SHORT_TEXT, PairScorer, probabilities
 from overlap.text import label_like
@@ -326,6 +327,14 @@ def _is_short(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> np.ndar
     return label[a] & label[b]
 
 
+def _parts_of_one_plan(candidates: pd.DataFrame, rows: np.ndarray, family: Family | None) -> np.ndarray:
+    """Which of the candidate ``rows`` join two parts of one plan."""
+    if family is None or not len(rows):
+        return rows[:0]
+    a, b = candidates["a"].to_numpy()[rows], candidates["b"].to_numpy()[rows]
+    return rows[[family.linked(int(x), int(y)) for x, y in zip(a, b)]]
+
+
 def score_pairs(
     activities: pd.DataFrame,
     candidates: pd.DataFrame,
@@ -334,6 +343,7 @@ def score_pairs(
     index: TextIndex | None = None,
     features: pd.DataFrame | None = None,
     known_reasons: pd.DataFrame | None = None,
+    family: Family | None = None,
 ) -> pd.DataFrame:
     """Score every candidate; keep those at or above the reporting threshold.
 
@@ -344,6 +354,8 @@ def score_pairs(
     declares it), and called a duplicate where P(duplicate) reaches ``duplicate_threshold``. ``features`` are the candidates' evidence when already
     computed, ``known_reasons`` their ``pair_reasons`` and ``short_text`` when
     already written (rows aligned with the candidates; None where unknown).
+    Two parts of one plan (``family``: a programme's contracts) are never called
+    duplicates: alike wording there is one programme described twice.
     """
     index = index or TextIndex.build(activities)
     if features is None:
@@ -363,6 +375,8 @@ def score_pairs(
         ["funding-chain", "duplicate"],
         "overlap",
     )
+    one_plan = _parts_of_one_plan(candidates, np.flatnonzero(kind == "duplicate"), family)
+    kind[one_plan] = "overlap"
     keep = (p_genuine >= config.report_threshold) | declared
     positions = np.flatnonzero(keep)
     # only the reported rows get the candidates' and features' columns side by side: a
@@ -395,6 +409,12 @@ def score_pairs(
         ]
     reported["pair_reasons"] = reasons
     reported["reasons"] = reasons
+    if len(one_plan):
+        ids = activities["id"].tolist()
+        rows = np.flatnonzero(np.isin(positions, one_plan))
+        a, b = reported["a"].to_numpy(), reported["b"].to_numpy()
+        reported.loc[rows, "reasons"] = [family.in_words(int(a[r]), int(b[r]), ids) + "; " + reasons[r]
+                                         for r in rows]
     if "declared" in reported:
         has = reported["declared"] != ""
         reported.loc[has, "reasons"] = reported.loc[has, "declared"] + "; " + reported.loc[has, "reasons"]
