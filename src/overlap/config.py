@@ -60,6 +60,9 @@ class EmbedConfig:
     model: str = setting(
         "", "A sentence-transformers model folder to load instead of the embedder's bundled "
         'model (e.g. one under models/; "" = the bundled model).')
+    device: str = setting(
+        "auto", "auto (a CUDA GPU when torch sees one, else the CPU), cpu, cuda: where the "
+        "neural embedders and the exact neighbour search run.")
     precision: str = setting(
         "auto", "auto (USE multiplies in bfloat16 where the processor does so natively: "
         "about three times as fast, cosine >= 0.9999 to float32), float32 (exact, slower).")
@@ -74,6 +77,11 @@ class EmbedConfig:
         200, "Only when there are at least this many texts to embed.")
 
 
+#: the size from which the approximate index is faster than the exact search (measured
+#: with benchmarks/neighbours.py on the IATI embeddings)
+APPROXIMATE_FROM = 50000
+
+
 @dataclass(frozen=True)
 class NeighboursConfig:
     k: int = setting(10, "Candidates per activity: its k most similar activities of other actors.")
@@ -85,6 +93,11 @@ class NeighboursConfig:
     include_same_actor: bool = setting(False, "Also pair activities of the same actor.")
     chunk_rows: int = setting(
         1024, "Rows compared at once: memory is about chunk_rows x activities x 4 bytes.")
+    approximate_from: int = setting(
+        APPROXIMATE_FROM, "From this many activities, text neighbours come from an approximate "
+        "index (faiss), which finds at least 99% of the exact search's (measured on IATI) in "
+        "near-linear time; below it, or at 0, the exact search, whose time grows with the "
+        "square of the activities. Not used on a GPU, where the search stays exact.")
 
 
 @dataclass(frozen=True)
@@ -208,7 +221,8 @@ class Config:
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
         for name, value in (("neighbours.k_title", self.neighbours.k_title),
-                            ("neighbours.per_named_actor", self.neighbours.per_named_actor)):
+                            ("neighbours.per_named_actor", self.neighbours.per_named_actor),
+                            ("neighbours.approximate_from", self.neighbours.approximate_from)):
             if value < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more, got {value}")
 

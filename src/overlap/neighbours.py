@@ -4,6 +4,11 @@ similarity of given pairs.
 Rows are compared a chunk at a time (chunk x N similarities), so memory grows with
 N, never with N x N, and the result equals a brute-force search.
 
+Past a size (``approximate_from`` rows) the dense text vectors are searched with an
+approximate index instead (faiss, ``approximate_lists``): sub-quadratic, recall of the
+exact top k >= 0.99 on the IATI embeddings (benchmarks/neighbours.py). On a GPU the
+exact search runs in torch (``torch_lists``), whose chunks are as exact as numpy's.
+
 A nightly rerun need not search again: each row's list is kept deeper than k
 (``NeighbourLists``), with a floor under which every unlisted row lies, so
 ``update_lists`` only compares the new and changed rows with everyone and still
@@ -17,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+from overlap.errors import ConfigError
 
 
 @dataclass
@@ -115,13 +122,24 @@ def nearest_lists(
     include_same_group: bool = False,
     chunk_rows: int = 1024,
     rows: np.ndarray | None = None,
+    approximate_from: int = 0,
+    device: str = "cpu",
 ) -> NeighbourLists:
-    """The neighbour lists of ``rows`` (default: every row), by brute force in chunks."""
+    """The neighbour lists of ``rows`` (default: every row): by brute force in chunks (in
+    torch on ``device`` when that is not the CPU), or from an approximate index when there
+    are at least ``approximate_from`` dense vectors (0: never) and enough rows to search
+    to repay building it."""
     n = vectors.shape[0]
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
     lists = NeighbourLists.empty(len(rows), width)
     if n < 2 or width < 1 or len(rows) == 0:
         return lists
+    options = {"include_same_group": include_same_group, "chunk_rows": chunk_rows, "rows": rows}
+    if device != "cpu" and not sp.issparse(vectors):
+        return torch_lists(vectors, groups, width, device=device, **options)
+    if (not sp.issparse(vectors) and 0 < approximate_from <= n
+            and len(rows) >= INDEX_ROWS_SHARE * n):
+        return approximate_lists(vectors, groups, width, **options)
     codes = pd.factorize(np.asarray(groups))[0]
     # a sparse matrix's transpose is converted to CSR once, not once per chunk
     transposed = vectors.T.tocsr() if sp.issparse(vectors) else vectors.T
@@ -135,6 +153,173 @@ def nearest_lists(
         part = slice(start, start + len(chunk))
         lists.neighbours[part], lists.similarity[part], lists.floor[part] = found
     return lists
+
+
+def torch_lists(
+    vectors: np.ndarray,
+    groups: np.ndarray,
+    width: int,
+    *,
+    device: str,
+    include_same_group: bool = False,
+    chunk_rows: int = 1024,
+    rows: np.ndarray | None = None,
+) -> NeighbourLists:
+    """``nearest_lists`` by brute force in torch on ``device`` (a GPU's "cuda"; "cpu" runs
+    the same code, which the tests compare with the numpy search)."""
+    import torch
+
+    n = vectors.shape[0]
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    lists = NeighbourLists.empty(len(rows), width)
+    if n < 2 or width < 1 or len(rows) == 0:
+        return lists
+    codes = torch.as_tensor(pd.factorize(np.asarray(groups))[0], device=device)
+    table = torch.as_tensor(np.ascontiguousarray(vectors, dtype=np.float32), device=device)
+    take = min(width + 1, n)
+    for start in range(0, len(rows), chunk_rows):
+        chunk = torch.as_tensor(rows[start:start + chunk_rows], device=device)
+        block = table[chunk] @ table.T
+        block[torch.arange(len(chunk), device=device), chunk] = -torch.inf
+        if not include_same_group:
+            block[codes[chunk, None] == codes[None, :]] = -torch.inf
+        values, chosen = torch.topk(block, take, dim=1)
+        values, chosen = values.cpu().numpy(), chosen.cpu().numpy()
+        left_out = values[:, width] if take > width else np.full(len(chunk), -np.inf)
+        values, chosen = _padded(values[:, :width], chosen[:, :width], width)
+        part = slice(start, start + len(chunk))
+        lists.neighbours[part], lists.similarity[part], lists.floor[part] = chosen, values, left_out
+    return lists
+
+
+def _padded(values: np.ndarray, chosen: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lists ``width`` wide, -1 (and -inf) where a row has no more neighbours."""
+    pad = width - values.shape[1]
+    values = np.pad(values, ((0, 0), (0, pad)), constant_values=-np.inf)
+    chosen = np.pad(chosen, ((0, 0), (0, pad)), constant_values=-1)
+    return values.astype(np.float32), np.where(np.isfinite(values), chosen, -1)
+
+
+#: the approximate path is taken only when at least this share of the rows is searched:
+#: a rerun's few changed rows are compared with every row faster than an index is built
+INDEX_ROWS_SHARE = 0.05
+#: each row asks the index for this many more neighbours than its list holds, to make up
+#: for the ones of its own actor that are dropped
+SEARCH_MARGIN = 20
+#: rows asked of the index at once (bounds the memory of the answers)
+QUERY_ROWS = 16384
+
+
+def _faiss():
+    try:
+        import faiss
+    except ImportError:
+        raise ConfigError(
+            "searching this many activities approximately needs the Python package "
+            "'faiss-cpu': install it with `pip install faiss-cpu` (or `make setup`), or set "
+            "neighbours.approximate_from = 0 for an exact search (slower, quadratic)"
+        ) from None
+    return faiss
+
+
+def approximate_lists(
+    vectors: np.ndarray,
+    groups: np.ndarray,
+    width: int,
+    *,
+    include_same_group: bool = False,
+    chunk_rows: int = 1024,
+    rows: np.ndarray | None = None,
+) -> NeighbourLists:
+    """``nearest_lists`` from an approximate index (faiss): near-linear in the rows.
+
+    Each row asks for ``SEARCH_MARGIN`` more neighbours than it keeps; a row whose
+    answers were mostly its own actor's asks again with that actor's rows excluded,
+    and a row still short is searched exactly. The floor is the best similarity the
+    index answered but the list left out, or the index's last answer: the index
+    guesses that the rest lie below it.
+    """
+    n = vectors.shape[0]
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    lists = NeighbourLists.empty(len(rows), width)
+    codes = pd.factorize(np.asarray(groups))[0]
+    index, parameters = _build_index(_faiss(), np.ascontiguousarray(vectors, dtype=np.float32))
+    depth = min(n, width + SEARCH_MARGIN)
+    for start in range(0, len(rows), QUERY_ROWS):
+        chunk = rows[start:start + QUERY_ROWS]
+        similarity, found = index.search(vectors[chunk], depth, params=parameters(None))
+        part = slice(start, start + len(chunk))
+        lists.neighbours[part], lists.similarity[part], lists.floor[part] = _answers(
+            similarity, found, chunk, codes, width, include_same_group)
+    sizes = np.bincount(codes)
+    available = np.minimum(width, n - 1 if include_same_group else n - sizes[codes[rows]])
+    short = np.flatnonzero((lists.neighbours >= 0).sum(axis=1) < available)
+    if not include_same_group:
+        short = _ask_again(index, parameters, vectors, codes, rows, short, lists, depth)
+    if len(short):
+        exact = nearest_lists(vectors, groups, width, include_same_group=include_same_group,
+                              chunk_rows=chunk_rows, rows=rows[short])
+        lists.neighbours[short], lists.similarity[short], lists.floor[short] = (
+            exact.neighbours, exact.similarity, exact.floor)
+    return lists
+
+
+def _answers(similarity: np.ndarray, found: np.ndarray, chunk: np.ndarray, codes: np.ndarray,
+             width: int, include_same_group: bool):
+    """An index's answers for ``chunk`` as lists: self and (unless asked) the same actor
+    dropped, the best ``width`` kept."""
+    valid = (found >= 0) & (found != chunk[:, None])
+    if not include_same_group:
+        valid &= codes[np.maximum(found, 0)] != codes[chunk, None]
+    chosen, values, left_out = _best(np.where(valid, similarity, -np.inf), width)
+    neighbours = np.where(chosen >= 0, np.take_along_axis(found, np.maximum(chosen, 0), axis=1), -1)
+    floor = np.maximum(left_out, np.where(found[:, -1] >= 0, similarity[:, -1], -np.inf))
+    return neighbours, values, floor.astype(np.float32)
+
+
+def _ask_again(index, parameters, vectors, codes, rows, short, lists, depth) -> np.ndarray:
+    """Search the short rows again, their own actor's rows excluded; the rows still short."""
+    faiss = _faiss()
+    width = lists.width
+    still = []
+    for code in np.unique(codes[rows[short]]):
+        mine = short[codes[rows[short]] == code]
+        members = faiss.IDSelectorBatch(np.flatnonzero(codes == code).astype(np.int64))
+        others = faiss.IDSelectorNot(members)
+        similarity, found = index.search(vectors[rows[mine]], depth, params=parameters(others))
+        answers = _answers(similarity, found, rows[mine], codes, width, False)
+        lists.neighbours[mine], lists.similarity[mine], lists.floor[mine] = answers
+        available = min(width, len(codes) - len(np.flatnonzero(codes == code)))
+        still.append(mine[(answers[0] >= 0).sum(axis=1) < available])
+    return np.concatenate(still) if still else short
+
+
+#: the index (chosen by measurement, benchmarks/neighbours.py): "hnsw" or "ivf"
+INDEX_KIND = "hnsw"
+HNSW_LINKS = 32
+HNSW_BUILD_DEPTH = 100
+HNSW_SEARCH_DEPTH = 128
+#: IVF: lists per square root of the rows, and lists searched per query
+IVF_LISTS_PER_ROOT = 4
+IVF_PROBES = 32
+
+
+def _build_index(faiss, vectors: np.ndarray):
+    """The index over every vector, and the search parameters for a row selector."""
+    dim = vectors.shape[1]
+    if INDEX_KIND == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_BUILD_DEPTH
+        index.add(vectors)
+        return index, lambda selector: faiss.SearchParametersHNSW(
+            sel=selector, efSearch=HNSW_SEARCH_DEPTH)
+    lists = max(1, int(IVF_LISTS_PER_ROOT * np.sqrt(len(vectors))))
+    quantiser = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIVFFlat(quantiser, dim, lists, faiss.METRIC_INNER_PRODUCT)
+    index.cp.min_points_per_centroid = 1
+    index.train(vectors)
+    index.add(vectors)
+    return index, lambda selector: faiss.SearchParametersIVF(sel=selector, nprobe=IVF_PROBES)
 
 
 def top_k_pairs(
@@ -175,6 +360,8 @@ def update_lists(
     *,
     include_same_group: bool = False,
     chunk_rows: int = 1024,
+    approximate_from: int = 0,
+    device: str = "cpu",
 ) -> NeighbourLists:
     """This run's lists from the last run's, comparing only what changed.
 
@@ -192,7 +379,8 @@ def update_lists(
     kept = np.flatnonzero(carried >= 0)
     dirty = np.flatnonzero(carried < 0)
     lists = NeighbourLists.empty(n, width)
-    options = {"include_same_group": include_same_group, "chunk_rows": chunk_rows}
+    options = {"include_same_group": include_same_group, "chunk_rows": chunk_rows,
+               "approximate_from": approximate_from, "device": device}
     fresh = nearest_lists(vectors, groups, width, rows=dirty, **options)
     lists.neighbours[dirty], lists.similarity[dirty], lists.floor[dirty] = (
         fresh.neighbours, fresh.similarity, fresh.floor)
