@@ -186,16 +186,35 @@ def _named_groups(naming: dict[str, list[int]], holders: dict[str, list[int]],
             yield key, sources, targets
 
 
+def _closest_named(sources: np.ndarray, targets: np.ndarray, vectors, index,
+                   places: sp.csr_matrix, has_country: np.ndarray, actors: np.ndarray,
+                   per_actor: int) -> np.ndarray:
+    """Pairs of each source and its ``per_actor`` closest targets of other actors."""
+    similarity = dense(index.titles[sources] @ index.titles[targets].T)
+    similarity += dense(vectors[sources] @ vectors[targets].T)
+    shared = dense(places[sources] @ places[targets].T) > 0
+    differ = has_country[sources][:, None] & has_country[targets][None, :] & ~shared
+    similarity += NAMED_COUNTRY_BONUS * (shared.astype(np.float32) - differ)
+    similarity[actors[sources][:, None] == actors[targets][None, :]] = -np.inf
+    take = min(per_actor, len(targets))
+    best = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
+    keep = np.isfinite(np.take_along_axis(similarity, best, axis=1))
+    x = np.broadcast_to(sources[:, None], best.shape)[keep]
+    y = targets[best[keep]]
+    return np.column_stack([np.minimum(x, y), np.maximum(x, y)])
+
+
 def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
                       previous: NamedPairs | None = None,
-                      carried: np.ndarray | None = None) -> NamedPairs:
+                      carried: np.ndarray | None = None, chunk_rows: int = 1024) -> NamedPairs:
     """For each activity, the activities most like it of each organisation it names.
 
     A funder's grant and the implementer's project often share few words, but
     one names the other: among the named organisation's activities, the ones
     closest in title and text, and in the same country, are the likely counterpart.
     With ``previous`` (the last run's, whose rows ``carried`` maps), a key whose
-    activities are all unchanged keeps its pairs.
+    activities are all unchanged keeps its pairs. Sources are compared ``chunk_rows`` at
+    a time, so memory stays chunk_rows x the key's activities however many name it.
     """
     if per_actor < 1:
         return NamedPairs.empty()
@@ -226,18 +245,10 @@ def named_actor_pairs(activities: pd.DataFrame, vectors, index, per_actor: int,
                 and not changed[sources].any() and not changed[targets].any()):
             found.append(now[previous.pairs[previous.offsets[i]:previous.offsets[i + 1]]])
             continue
-        similarity = dense(index.titles[sources] @ index.titles[targets].T)
-        similarity += dense(vectors[sources] @ vectors[targets].T)
-        shared = dense(places[sources] @ places[targets].T) > 0
-        differ = has_country[sources][:, None] & has_country[targets][None, :] & ~shared
-        similarity += NAMED_COUNTRY_BONUS * (shared.astype(np.float32) - differ)
-        similarity[actors[sources][:, None] == actors[targets][None, :]] = -np.inf
-        take = min(per_actor, len(targets))
-        best = np.argpartition(-similarity, take - 1, axis=1)[:, :take]
-        keep = np.isfinite(np.take_along_axis(similarity, best, axis=1))
-        x = np.broadcast_to(sources[:, None], best.shape)[keep]
-        y = targets[best[keep]]
-        found.append(np.column_stack([np.minimum(x, y), np.maximum(x, y)]))
+        found.append(np.concatenate([
+            _closest_named(sources[start:start + chunk_rows], targets, vectors, index, places,
+                           has_country, actors, per_actor)
+            for start in range(0, len(sources), chunk_rows)]))
     if not keys:
         return NamedPairs.empty()
     sizes = np.array([len(f) for f in found], dtype=np.int64)
@@ -338,7 +349,7 @@ def generate_candidates(
         title=_search(index.titles, groups, config.k_title, config, previous.carried,
                       previous.title, device),
         named=named_actor_pairs(activities, vectors, index, config.per_named_actor,
-                                previous.named, previous.carried),
+                                previous.named, previous.carried, config.chunk_rows),
     )
     declared, link_stats = declared_pairs(activities, links)
     candidates = merge_candidates(
