@@ -268,7 +268,7 @@ class UniversalSentenceEncoder(WindowedEmbedder):
                 model._sp = sentencepiece.SentencePieceProcessor(model_file=str(resources))
             except ImportError:
                 pass
-            if self.precision == "bfloat16" or self.device != "cpu":
+            if self.precision == "bfloat16":  # always on a GPU unless float32 is asked for
                 model = BfloatUseForward(model, self.device)
             self._model = model
         return self._model

@@ -4,10 +4,10 @@ similarity of given pairs.
 Rows are compared a chunk at a time (chunk x N similarities), so memory grows with
 N, never with N x N, and the result equals a brute-force search.
 
-Past a size (``approximate_from`` rows) the rows are compared within cells of a k-means
-partition instead (``approximate_lists``): sub-quadratic, recall of the exact top k >= 0.99
-on the IATI embeddings (benchmarks/neighbours.py). On a GPU the
-exact search runs in torch (``torch_lists``), whose chunks are as exact as numpy's.
+Past a size (``approximate_from`` rows) dense rows are compared within cells of a
+k-means partition instead (``approximate_lists``): sub-quadratic, recall of the exact top
+k >= 0.99 on the IATI embeddings (benchmarks/neighbours.py). On a GPU the exact search
+runs in torch (``torch_lists``), whose chunks are as exact as numpy's.
 
 A nightly rerun need not search again: each row's list is kept deeper than k
 (``NeighbourLists``), with a floor under which every unlisted row lies, so
