@@ -266,7 +266,8 @@ def approximate_lists(
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     cells = max(1, min(n // 2, int(CELLS_PER_ROOT * np.sqrt(n))))
     kmeans = faiss.Kmeans(vectors.shape[1], cells, niter=10, seed=1, spherical=True,
-                          max_points_per_centroid=TRAINING_ROWS_PER_CELL, verbose=False)
+                          max_points_per_centroid=TRAINING_ROWS_PER_CELL,
+                          min_points_per_centroid=1, verbose=False)
     kmeans.train(vectors)
     home = kmeans.index.search(vectors, 1)[1][:, 0]
     probed = kmeans.index.search(vectors[rows], min(PROBES, cells))[1]
