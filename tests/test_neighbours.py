@@ -178,7 +178,7 @@ def test_approximate_lists_find_the_exact_neighbours_above_the_threshold(monkeyp
     # a few large actors, as in IATI: many rows find mostly their own actor's rows first
     groups = rng.choice(12, size=3000, p=np.r_[0.4, np.full(11, 0.6 / 11)])
     calls = _spy(monkeypatch, "approximate_lists")
-    # 4 of about 54 cells probed: most rows are never compared
+    # 4 of 27 cells probed: most rows are never compared
     monkeypatch.setattr(neighbours, "PROBES", 4)
     exact = nearest_lists(vectors, groups, 20)
     assert not calls

@@ -204,9 +204,9 @@ def _padded(values: np.ndarray, chosen: np.ndarray, width: int) -> tuple[np.ndar
 #: a rerun's few changed rows are compared with every row faster than cells are learnt
 INDEX_ROWS_SHARE = 0.05
 #: k-means parts the rows into about this many cells per square root of the rows
-CELLS_PER_ROOT = 1.0
+CELLS_PER_ROOT = 0.5
 #: each row is compared with the rows of its this many nearest cells
-PROBES = 48
+PROBES = 28
 #: k-means learns its cells from at most this many rows per cell
 TRAINING_ROWS_PER_CELL = 64
 
