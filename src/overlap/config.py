@@ -78,7 +78,7 @@ class EmbedConfig:
 
 
 #: the size from which the search within cells is clearly faster than the exact one
-#: (1.3x or more; even at 16k, measured with benchmarks/neighbours.py on IATI embeddings)
+#: (benchmarks/neighbours.py on IATI embeddings: 1.00x at 14,460, 1.87x at 30,000)
 APPROXIMATE_FROM = 30000
 
 

@@ -247,7 +247,7 @@ def approximate_lists(
 ) -> NeighbourLists:
     """``nearest_lists`` within cells: about n^1.5 comparisons instead of n^2.
 
-    k-means (faiss) parts the rows into about sqrt(n) cells; each row is compared with
+    k-means (faiss) parts the rows into about sqrt(n)/2 cells; each row is compared with
     the rows of its ``PROBES`` nearest cells, a cell at a time with all the rows that
     probe it, by the same matrix products as the brute-force search: an inverted-file
     index whose lists are scanned by BLAS. Similarities are exact; a neighbour in a
@@ -256,7 +256,7 @@ def approximate_lists(
     that the list left out: the rows of other cells are taken to lie below it.
 
     Dense vectors only: title n-grams (sparse), parted by their projection on 128 main
-    directions, kept 0.88 of the exact neighbours at 48 probes on IATI.
+    directions into sqrt(n) cells, kept 0.88 of the exact neighbours at 48 probes on IATI.
     """
     faiss = _faiss()
     n = vectors.shape[0]
