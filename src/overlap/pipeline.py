@@ -37,7 +37,7 @@ from overlap.cluster import assign_clusters, summarise_clusters
 from overlap.config import Config
 from overlap.conflicts import Axis, all_hits, find_conflicts, load_axes
 from overlap.decisions import load_decisions
-from overlap.embed import Embedder, get_embedder
+from overlap.embed import Embedder, get_embedder, resolve_device
 from overlap.errors import InputError
 from overlap.language import language_counts
 from overlap.learn import Reviewed, refine, reviewed_candidates
@@ -301,7 +301,9 @@ def prepare(inputs: list[Path], config: Config, state: State | None = None, *,
         index = TextIndex.build(activities, embedder.aligned_languages,
                                 model=reuse.model, previous=reuse.rows)
         candidates, links, lists = generate_candidates(
-            activities, vectors, read.links, config.neighbours, index, reuse.lists
+            activities, vectors, read.links, config.neighbours, index, reuse.lists,
+            # torch is imported only where a dense search could use a GPU
+            device=resolve_device(config.embed.device) if isinstance(vectors, np.ndarray) else "cpu",
         )
         candidates = _orient(candidates, keys)
     return Prepared(
