@@ -125,7 +125,7 @@ function clusterCard(c) {
         pairs.length ? foldedList("pair-list", pairs.map(pairListItem), "pair", "pairs") :
           el("p", {cls: "muted", text: "Its pairs are not on this page."}),
         pairs.length ? el("p", {cls: "cluster-links"}, [
-          viewLink("groups/cluster/" + c, "Decide these pairs as a group →"), " · ",
+          viewLink("groups/cluster/" + encodeURIComponent(CLUSTERS.id[c]), "Decide these pairs as a group →"), " · ",
           viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review them one by one in the table →")]) : null])
     ])
   ]);
