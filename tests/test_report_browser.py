@@ -1014,3 +1014,18 @@ def test_a_cluster_group_link_names_the_cluster_by_its_id(watched):
         assert page.get_attribute("#group-list tr.group-row.open", "data-g") == cluster
         assert page.locator("#group-list .group-members tr[data-p]").count() == in_page
     assert watched.errors == []
+
+
+def test_cluster_facts_name_sectors_and_count_the_ones_known_only_by_a_code(review_page):
+    review_page.open("#clusters")
+    page = review_page.page
+    data = page_data(review_page)
+    acts = data["activities"]
+    cluster = acts["cluster"][acts["id"].index("XM-TEST-1")]  # a member has sector v99:01
+    review_page.go(f"#cluster/{data['clusters']['id'][cluster]}")
+    facts = page.locator("#cluster-list dl.facts")
+    terms = facts.locator("dt").all_inner_texts()
+    sectors = facts.locator("dd").nth(terms.index("Sectors")).inner_text()
+    assert sectors.endswith("; 1 sector known only by a code") and "Basic drinking water supply" in sectors
+    assert "Publisher's own" not in sectors and not re.search(r"\b\d{3,5}\b|v\d+:", sectors)
+    assert review_page.errors == []

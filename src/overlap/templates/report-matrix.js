@@ -85,8 +85,8 @@ function renderMatrix() {
   for (var key in data.counts) max = Math.max(max, data.counts[key]);
   var rest = shown.all.length - shown.columns.length;
   byId("matrix-status").textContent = shown.all.length ?
-    (rest ? "The " + shown.columns.length + " actors with the most " + spec.many + ", of " + shown.all.length +
-      "; the other " + plural(rest, "actor") + " are counted together as “the rest”. " : "") +
+    (rest ? "The " + shown.columns.length + " actors with the most " + spec.many + ", of the " + shown.all.length +
+      " with " + spec.many + " on this page; the other " + plural(rest, "actor") + " are counted together as “the rest”. " : "") +
     (shown.query ? plural(shown.rows.length, "actor") + " match the search. " : "") +
     "Darker cells: more " + spec.many + ". Rows and columns are in order of " + spec.many + " per actor." :
     (layer === "conflicts" ? "No conflicts to count: this run found none on this page (see Conflicts)." :
