@@ -99,19 +99,25 @@ def show(page, view: str) -> None:
 
 
 def screenshots(browser, report: Path, out: Path) -> list[Path]:
-    """One PNG per main view, plus a group of pairs opened and a pair opened with a
-    decision made."""
+    """One PNG per main view (the map with its busiest actor found), plus the first group
+    of pairs opened with two exceptions unticked and a pair opened with a decision made."""
     out.mkdir(parents=True, exist_ok=True)
     page, errors = open_report(browser, report)
     written = []
     for name, view in VIEWS.items():
         show(page, view)
+        if name == "map":
+            find_busiest_actor(page)
         written.append(out / f"{name}.png")
         page.screenshot(path=str(written[-1]), full_page=name in FULL_PAGE)
     show(page, "groups")
     if page.locator("#group-list tr[data-g]").count():
         page.keyboard.press("Enter")  # the first group (in focus), opened with its pairs ticked
         page.wait_for_selector("#group-list .group-panel")
+        boxes = page.locator("#group-list .group-members input[type=checkbox]")
+        if boxes.count() >= 5:  # two exceptions unticked: one key from deciding the others
+            boxes.nth(1).uncheck()
+            boxes.nth(3).uncheck()
         written.append(out / "group.png")
         page.screenshot(path=str(written[-1]))
     show(page, "pairs")
@@ -125,6 +131,21 @@ def screenshots(browser, report: Path, out: Path) -> list[Path]:
     if errors:
         sys.exit("the page reported errors: " + "; ".join(errors))
     return written
+
+
+def find_busiest_actor(page) -> None:
+    """The map with the actor of the most activities in pairs typed into its filter."""
+    name = page.evaluate("""() => {
+      const d = JSON.parse(document.getElementById('overlap-data').textContent), count = {};
+      const seen = new Set([...d.pairs.a, ...d.pairs.b]);
+      seen.forEach(i => { const a = d.activities.actor[i]; count[a] = (count[a] || 0) + 1; });
+      const top = Object.keys(count).sort((x, y) => count[y] - count[x])[0];
+      return top === undefined ? '' : d.vocab.actor[top];
+    }""")
+    if name:
+        page.fill("#map-actor", name)
+        page.wait_for_function("() => document.getElementById('map-status').textContent.length > 0")
+        page.wait_for_timeout(150)
 
 
 def measure(browser, report: Path) -> dict[str, object]:
