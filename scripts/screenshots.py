@@ -158,7 +158,7 @@ def measure(browser, report: Path) -> dict[str, object]:
       dom_content_loaded_ms: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
     })""")
     timings["filters_ms"] = page.evaluate(FILTER_TIMINGS_JS)
-    timings["decide_100_pairs_by_key_ms"] = decide_by_key(page, 100)
+    timings["decide_100_pairs_by_key_ms"], timings["decide_100_pairs_key_presses"] = decide_by_key(page, 100)
     page.close()
     timings["size_mb"] = round(report.stat().st_size / 1e6, 2)
     timings["errors"] = errors
@@ -166,10 +166,10 @@ def measure(browser, report: Path) -> dict[str, object]:
     return timings
 
 
-def decide_by_key(page, count: int) -> int | None:
+def decide_by_key(page, count: int) -> tuple[int | None, int]:
     """Milliseconds a reviewer's keyboard takes to decide ``count`` pairs on the table's
-    rows (Tab and Enter to the first row, then one key a pair, each moving on to the next
-    unreviewed pair; the decisions land in this fresh page's own storage)."""
+    rows, and the keys pressed (J to the first row, then one key a pair, each moving on
+    to the next unreviewed pair; the decisions land in this fresh page's own storage)."""
     import time
 
     page.evaluate("() => { location.hash = '#pairs'; }")
@@ -177,7 +177,7 @@ def decide_by_key(page, count: int) -> int | None:
     page.click("#f-clear")
     page.wait_for_function("() => document.getElementById('pair-status').innerText.startsWith('All')")
     if page.locator("#pair-rows tr[data-p]").count() == 0:
-        return None
+        return None, 0
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     started = time.perf_counter()
     page.keyboard.press("j")
@@ -186,7 +186,7 @@ def decide_by_key(page, count: int) -> int | None:
     page.wait_for_function("n => document.getElementById('progress').innerText.startsWith(n + ' of')",
                            arg=min(count, page.evaluate("JSON.parse(document.getElementById('overlap-data')"
                                                         ".textContent).pairs.id.length")))
-    return round((time.perf_counter() - started) * 1000)
+    return round((time.perf_counter() - started) * 1000), count + 1
 
 
 def main() -> None:
