@@ -191,6 +191,7 @@ def test_loads_from_file_offline_without_errors(watched):
         assert watched.page.locator("main > .view:not([hidden])").count() == 1, view
     for odd in ("#pair/constructor", "#pair/__proto__", "#cluster/%E0%A4%A", "#activity/99999",
                 "#pairs/kind=%", "#pairs/actors=1", "#pairs/actors=0,1&layer=constructor", "#conflicts/x",
+                "#pairs/actors=rest,rest", "#pairs/actors=0,rest&shown=x,__proto__", "#groups/cluster/99999",
                 "#nonsense"):
         watched.go(odd, settle=True)
     assert watched.errors == []
