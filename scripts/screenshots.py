@@ -99,19 +99,25 @@ def show(page, view: str) -> None:
 
 
 def screenshots(browser, report: Path, out: Path) -> list[Path]:
-    """One PNG per main view, plus a group of pairs opened and a pair opened with a
-    decision made."""
+    """One PNG per main view (the map with its busiest actor found), plus the first group
+    of pairs opened with two exceptions unticked and a pair opened with a decision made."""
     out.mkdir(parents=True, exist_ok=True)
     page, errors = open_report(browser, report)
     written = []
     for name, view in VIEWS.items():
         show(page, view)
+        if name == "map":
+            find_busiest_actor(page)
         written.append(out / f"{name}.png")
         page.screenshot(path=str(written[-1]), full_page=name in FULL_PAGE)
     show(page, "groups")
     if page.locator("#group-list tr[data-g]").count():
         page.keyboard.press("Enter")  # the first group (in focus), opened with its pairs ticked
         page.wait_for_selector("#group-list .group-panel")
+        boxes = page.locator("#group-list .group-members input[type=checkbox]")
+        if boxes.count() >= 5:  # two exceptions unticked: one key from deciding the others
+            boxes.nth(1).uncheck()
+            boxes.nth(3).uncheck()
         written.append(out / "group.png")
         page.screenshot(path=str(written[-1]))
     show(page, "pairs")
@@ -127,6 +133,21 @@ def screenshots(browser, report: Path, out: Path) -> list[Path]:
     return written
 
 
+def find_busiest_actor(page) -> None:
+    """The map with the actor of the most activities in pairs typed into its filter."""
+    name = page.evaluate("""() => {
+      const d = JSON.parse(document.getElementById('overlap-data').textContent), count = {};
+      const seen = new Set([...d.pairs.a, ...d.pairs.b]);
+      seen.forEach(i => { const a = d.activities.actor[i]; count[a] = (count[a] || 0) + 1; });
+      const top = Object.keys(count).sort((x, y) => count[y] - count[x])[0];
+      return top === undefined ? '' : d.vocab.actor[top];
+    }""")
+    if name:
+        page.fill("#map-actor", name)
+        page.wait_for_function("() => document.getElementById('map-status').textContent.length > 0")
+        page.wait_for_timeout(150)
+
+
 def measure(browser, report: Path) -> dict[str, object]:
     """Size, first paint, time until drawn, filter timings, errors and requests, in a fresh page."""
     requests: list[str] = []
@@ -137,7 +158,7 @@ def measure(browser, report: Path) -> dict[str, object]:
       dom_content_loaded_ms: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
     })""")
     timings["filters_ms"] = page.evaluate(FILTER_TIMINGS_JS)
-    timings["decide_100_pairs_by_key_ms"] = decide_by_key(page, 100)
+    timings["decide_100_pairs_by_key_ms"], timings["decide_100_pairs_key_presses"] = decide_by_key(page, 100)
     page.close()
     timings["size_mb"] = round(report.stat().st_size / 1e6, 2)
     timings["errors"] = errors
@@ -145,10 +166,10 @@ def measure(browser, report: Path) -> dict[str, object]:
     return timings
 
 
-def decide_by_key(page, count: int) -> int | None:
+def decide_by_key(page, count: int) -> tuple[int | None, int]:
     """Milliseconds a reviewer's keyboard takes to decide ``count`` pairs on the table's
-    rows (Tab and Enter to the first row, then one key a pair, each moving on to the next
-    unreviewed pair; the decisions land in this fresh page's own storage)."""
+    rows, and the keys pressed (J to the first row, then one key a pair, each moving on
+    to the next unreviewed pair; the decisions land in this fresh page's own storage)."""
     import time
 
     page.evaluate("() => { location.hash = '#pairs'; }")
@@ -156,7 +177,7 @@ def decide_by_key(page, count: int) -> int | None:
     page.click("#f-clear")
     page.wait_for_function("() => document.getElementById('pair-status').innerText.startsWith('All')")
     if page.locator("#pair-rows tr[data-p]").count() == 0:
-        return None
+        return None, 0
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     started = time.perf_counter()
     page.keyboard.press("j")
@@ -165,7 +186,7 @@ def decide_by_key(page, count: int) -> int | None:
     page.wait_for_function("n => document.getElementById('progress').innerText.startsWith(n + ' of')",
                            arg=min(count, page.evaluate("JSON.parse(document.getElementById('overlap-data')"
                                                         ".textContent).pairs.id.length")))
-    return round((time.perf_counter() - started) * 1000)
+    return round((time.perf_counter() - started) * 1000), count + 1
 
 
 def main() -> None:

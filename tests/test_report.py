@@ -179,7 +179,7 @@ def test_truncated_pages_say_so(result):
     html = render_html(truncated)
     total = len(truncated.pairs)
     assert total > 2
-    assert f"This page holds the top 2 of {total} reported pairs" in html
+    assert f"This page holds the top 2 of {total:,} reported pairs; pairs.csv holds all of them" in html
     assert len(embedded_data(html)["pairs"]["id"]) == 2
     assert "truncation-notice" not in render_html(result)
 

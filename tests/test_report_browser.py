@@ -191,6 +191,7 @@ def test_loads_from_file_offline_without_errors(watched):
         assert watched.page.locator("main > .view:not([hidden])").count() == 1, view
     for odd in ("#pair/constructor", "#pair/__proto__", "#cluster/%E0%A4%A", "#activity/99999",
                 "#pairs/kind=%", "#pairs/actors=1", "#pairs/actors=0,1&layer=constructor", "#conflicts/x",
+                "#pairs/actors=rest,rest", "#pairs/actors=0,rest&shown=x,__proto__", "#groups/cluster/99999",
                 "#nonsense"):
         watched.go(odd, settle=True)
     assert watched.errors == []
@@ -942,3 +943,90 @@ def test_the_map_filters_by_actor_and_country_and_draws_no_lines_at_first(watche
     assert page.inner_text("#map-status").startswith(f"{in_nigeria} activit")
     page.check("#map-links")
     assert watched.errors == []
+
+
+def test_a_rest_cell_of_the_matrix_lists_the_pairs_with_the_actors_not_shown(conflicts_page):
+    conflicts_page.open("#matrix")
+    page = conflicts_page.page
+    page.check("#m-layers input[value='all']")
+    page.fill("#m-top", "3")
+    page.dispatch_event("#m-top", "change")
+    data = page_data(conflicts_page)
+    shown = [data["vocab"]["actor"].index(t) for t in
+             page.locator("#matrix-body th.col-head[title]").evaluate_all("ts => ts.map(t => t.title)")]
+    acts, pairs = data["activities"]["actor"], data["pairs"]
+
+    def sides(p):
+        return acts[pairs["a"][p]], acts[pairs["b"][p]]
+
+    first = shown[0]
+    cases = [  # (a rest cell, which pairs it stands for)
+        ("#matrix-body tbody tr:first-child td.cell.rest button",
+         lambda x, y: (x == first and y not in shown) or (y == first and x not in shown)),
+        ("#matrix-body tr.rest td.cell.rest button >> nth=-1", lambda x, y: x not in shown and y not in shown),
+    ]
+    for cell, expected in cases:
+        count = int(page.inner_text(cell).replace(",", ""))
+        page.click(cell)
+        page.wait_for_selector("#view-pairs:not([hidden])")
+        listed = page.locator("#pair-rows tr[data-p]").evaluate_all("rs => rs.map(r => Number(r.dataset.p))")
+        assert count == sum(1 for p in range(len(pairs["id"])) if expected(*sides(p))), cell
+        assert page.inner_text("#pair-status").startswith(f"{count} pair"), cell
+        assert listed and all(expected(*sides(p)) for p in listed), cell
+        assert "the rest (actors not in the matrix)" in page.inner_text("#filter-chips"), cell
+        page.go_back()
+        page.wait_for_selector("#view-matrix:not([hidden]) td.cell.rest button")
+    assert conflicts_page.errors == []
+
+
+def test_the_groups_header_stays_below_the_top_bar(context, group_report):
+    context.close()
+    small = context.browser.new_context(viewport={"width": 1280, "height": 800})
+    watched = Watched(small, group_report.resolve().as_uri())
+    watched.open("#groups")
+    page = watched.page
+    page.keyboard.press("Enter")  # the group opened: its 60 pairs make the page scroll
+    page.wait_for_selector("#group-list .group-panel")
+    page.mouse.wheel(0, 1200)
+    page.wait_for_function("() => scrollY > 600")
+    page.wait_for_timeout(100)
+    head, bar = page.evaluate("""() => [document.querySelector('table.groups thead th').getBoundingClientRect().toJSON(),
+                                        document.querySelector('header.top').getBoundingClientRect().toJSON()]""")
+    assert head["top"] >= bar["bottom"] - 1 and head["bottom"] <= bar["bottom"] + 60
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('table.groups thead') !== null",
+                         [head["left"] + 20, (head["top"] + head["bottom"]) / 2])
+    assert watched.errors == []
+    small.close()
+
+
+def test_a_cluster_group_link_names_the_cluster_by_its_id(watched):
+    watched.open("#groups/cluster")
+    page = watched.page
+    data = page_data(watched)
+    keys = page.locator("#group-list tr[data-g]").evaluate_all("rs => rs.map(r => r.dataset.g)")
+    assert keys and set(keys) <= set(data["clusters"]["id"])
+    cluster = keys[-1]
+    index = data["clusters"]["id"].index(cluster)
+    in_page = sum(1 for c in data["pairs"]["cluster"] if c == index)
+    for link in (f"#groups/cluster/{cluster}", f"#groups/cluster/{index}"):  # its id, or (earlier pages) its place
+        watched.go("#overview")
+        watched.go(link)
+        page.wait_for_selector("#group-list .group-panel")
+        assert page.get_attribute("#group-list tr.group-row.open", "data-g") == cluster
+        assert page.locator("#group-list .group-members tr[data-p]").count() == in_page
+    assert watched.errors == []
+
+
+def test_cluster_facts_name_sectors_and_count_the_ones_known_only_by_a_code(review_page):
+    review_page.open("#clusters")
+    page = review_page.page
+    data = page_data(review_page)
+    acts = data["activities"]
+    cluster = acts["cluster"][acts["id"].index("XM-TEST-1")]  # a member has sector v99:01
+    review_page.go(f"#cluster/{data['clusters']['id'][cluster]}")
+    facts = page.locator("#cluster-list dl.facts")
+    terms = facts.locator("dt").all_inner_texts()
+    sectors = facts.locator("dd").nth(terms.index("Sectors")).inner_text()
+    assert sectors.endswith("; 1 sector known only by a code") and "Basic drinking water supply" in sectors
+    assert "Publisher's own" not in sectors and not re.search(r"\b\d{3,5}\b|v\d+:", sectors)
+    assert review_page.errors == []

@@ -2,7 +2,7 @@
 
 var CLUSTER_PAGE = 20;
 var CLUSTER_LIST_SHOWN = 6;
-var clusterView = {q: "", only: null, page: 0, rows: [], haystack: null, pairsOf: null};
+var clusterView = {q: "", only: null, page: 0, rows: [], haystack: null, pairsOf: null, codedSector: null};
 
 function setupClusters() {
   byId("c-search").addEventListener("input", function (e) {
@@ -115,8 +115,7 @@ function clusterCard(c) {
         plural(members.length, "activity", "activities") + " · " + plural(actors.length, "actor") +
         " · " + plural(pairs.length, "pair")])
     ]),
-    facts([["Actors", actors], ["Countries", clusterValues(c, "countries")],
-           ["Sectors", clusterValues(c, "sectors")]]),
+    facts([["Actors", actors], ["Countries", clusterValues(c, "countries")], sectorFacts(c)]),
     el("div", {cls: "two-col"}, [
       el("div", null, [el("h4", {text: "Activities"}), foldedList("member-list", members.map(function (i) {
         return el("li", null, [dataText("span", actorOf(i), "actor"), " ", activityLink(i, titleOf(i))]);
@@ -125,7 +124,7 @@ function clusterCard(c) {
         pairs.length ? foldedList("pair-list", pairs.map(pairListItem), "pair", "pairs") :
           el("p", {cls: "muted", text: "Its pairs are not on this page."}),
         pairs.length ? el("p", {cls: "cluster-links"}, [
-          viewLink("groups/cluster/" + c, "Decide these pairs as a group →"), " · ",
+          viewLink("groups/cluster/" + encodeURIComponent(CLUSTERS.id[c]), "Decide these pairs as a group →"), " · ",
           viewLink("pairs/cluster=" + CLUSTERS.id[c], "Review them one by one in the table →")]) : null])
     ])
   ]);
@@ -142,12 +141,33 @@ function foldedList(cls, items, one, many) {
     el("ul", {cls: cls}, items.slice(CLUSTER_LIST_SHOWN))])]);
 }
 
-/* A compact definition list of name lists; long lists are cut with a count. */
+/* Sectors a reviewer can read: those known only by a code of a publisher's own (or an
+   unnamed) vocabulary ("Publisher's own sector EP") name nothing, so they are counted
+   after the named ones, not listed among them. */
+var CODED_SECTOR_GROUPS = ["Publishers' own sectors", "Other vocabularies"];
+
+function sectorFacts(c) {
+  if (!clusterView.codedSector) {
+    clusterView.codedSector = dict();
+    VOCAB.sector.forEach(function (name, code) {
+      var group = META.sector_groups[VOCAB.sector_group[code]];
+      if (CODED_SECTOR_GROUPS.indexOf(group) >= 0) clusterView.codedSector[name] = true;
+    });
+  }
+  var all = clusterValues(c, "sectors");
+  var named = all.filter(function (name) { return !clusterView.codedSector[name]; });
+  var coded = all.length - named.length;
+  return ["Sectors", named, coded ? plural(coded, "sector") + " known only by a code" : ""];
+}
+
+/* A compact definition list of name lists ([term, names, a closing note]); long lists
+   are cut with a count. */
 function facts(rows) {
   var dl = el("dl", {cls: "facts"});
   rows.forEach(function (r) {
-    if (!r[1].length) return;
+    if (!r[1].length && !r[2]) return;
     var shown = r[1].slice(0, 12).join("; ") + (r[1].length > 12 ? "; and " + (r[1].length - 12) + " more" : "");
+    if (r[2]) shown += (shown ? "; " : "") + r[2];
     dl.appendChild(el("dt", {text: r[0]}));
     dl.appendChild(dataText("dd", shown));
   });

@@ -11,7 +11,7 @@ var GROUP_MODE_LABELS = {actors: "Actor pair", cluster: "Cluster", reasons: "Rea
                          area: "Area × activity"};
 var AREAS = DATA.areas;
 var groupView = {by: "actors", q: "", undecidedOnly: false, page: 0, open: null, ticked: null,
-                 cache: dict(), rows: [], message: "", arg: null};
+                 cache: dict(), rows: [], message: "", arg: null, clusterAt: null};
 
 /* A reason's kind, without its values: "same country: SL" -> "same country"; text
    similarity in three bands (near copies, alike, loosely alike). Parts that continue a
@@ -47,7 +47,8 @@ var GROUP_KEYS = {
     var x = ACT.actor[PAIRS.a[p]], y = ACT.actor[PAIRS.b[p]];
     return Math.min(x, y) + "," + Math.max(x, y);
   },
-  cluster: function (p) { return PAIRS.cluster[p] >= 0 ? String(PAIRS.cluster[p]) : null; },
+  /* by the cluster's id, not its place in the page, so a link to it survives a new run */
+  cluster: function (p) { return PAIRS.cluster[p] >= 0 ? CLUSTERS.id[PAIRS.cluster[p]] : null; },
   reasons: reasonPattern
 };
 
@@ -57,7 +58,7 @@ function groupName(by, key) {
     return codes[0] === codes[1] ? VOCAB.actor[codes[0]] + " (within)" :
       VOCAB.actor[codes[0]] + " — " + VOCAB.actor[codes[1]];
   }
-  if (by === "cluster") return CLUSTERS.label[Number(key)] || CLUSTERS.id[Number(key)];
+  if (by === "cluster") return CLUSTERS.label[clusterIndex(key)] || key;
   if (by === "area") {
     var g = Number(key), groups = AREAS.groups, sector = AREAS.names[groups.sector[g]];
     var activity = AREAS.names[groups.activity[g]];
@@ -104,9 +105,18 @@ function groupFacts(by, key, limit) {
   var names = [];
   if (by === "area") {
     names = AREAS.groups.orgs[Number(key)].map(function (pair) { return AREAS.names[pair[0]] + " (" + pair[1] + ")"; });
-  } else if (by === "cluster") names = clusterValues(Number(key), "actor");
+  } else if (by === "cluster") names = clusterValues(clusterIndex(key), "actor");
   if (limit && names.length > limit) return names.slice(0, limit).join(" · ") + " · and " + (names.length - limit) + " more";
   return names.join(" · ");
+}
+
+/* A cluster's place in the page data, from its id. */
+function clusterIndex(id) {
+  if (!groupView.clusterAt) {
+    groupView.clusterAt = dict();
+    CLUSTERS.id.forEach(function (c, i) { groupView.clusterAt[c] = i; });
+  }
+  return groupView.clusterAt[id];
 }
 
 function undecidedIn(group) {
@@ -154,6 +164,9 @@ function drawGroups(arg) {
   groupView.message = "";
   if (parts.length > 1) {
     var key = decoded(parts.slice(1).join("/"));
+    /* links of earlier pages named a cluster by its place in the page */
+    if (by === "cluster" && clusterIndex(key) === undefined && /^[0-9]+$/.test(key) &&
+        Number(key) < CLUSTERS.id.length) key = CLUSTERS.id[Number(key)];
     var index = groupsOf(groupView.by).map(function (g) { return g.key; }).indexOf(key);
     if (index >= 0) {
       byId("g-search").value = "";

@@ -71,15 +71,22 @@ function matrixActors(data) {
   return {all: actors, columns: columns, rows: rows, query: q};
 }
 
+/* The controls the matrix was last drawn for: a field's change event on leaving it (as a
+   click on a cell begins) must not redraw the cells under the click. */
+var matrixDrawnFor = null;
+
 function renderMatrix() {
   var layer = matrixLayer(), spec = MATRIX_LAYERS[layer];
+  var controls = [layer, byId("m-top").value, byId("m-search").value].join("\n");
+  if (controls === matrixDrawnFor) return;
+  matrixDrawnFor = controls;
   var data = matrixCounts(layer), shown = matrixActors(data);
   var max = 1;
   for (var key in data.counts) max = Math.max(max, data.counts[key]);
   var rest = shown.all.length - shown.columns.length;
   byId("matrix-status").textContent = shown.all.length ?
-    (rest ? "The " + shown.columns.length + " actors with the most " + spec.many + ", of " + shown.all.length +
-      "; the other " + plural(rest, "actor") + " are counted together as “the rest”. " : "") +
+    (rest ? "The " + shown.columns.length + " actors with the most " + spec.many + ", of the " + shown.all.length +
+      " with " + spec.many + " on this page; the other " + plural(rest, "actor") + " are counted together as “the rest”. " : "") +
     (shown.query ? plural(shown.rows.length, "actor") + " match the search. " : "") +
     "Darker cells: more " + spec.many + ". Rows and columns are in order of " + spec.many + " per actor." :
     (layer === "conflicts" ? "No conflicts to count: this run found none on this page (see Conflicts)." :
@@ -120,36 +127,46 @@ function matrixTable(shown, data, max, layer) {
       .concat(actors.map(function (y) {
         return matrixCell(x, y, data.counts[Math.min(x, y) + "," + Math.max(x, y)] || 0, max, layer);
       }))
-      .concat(hasRest ? [restCell(rest.of[x] || 0, VOCAB.actor[x] + " and " + restName, spec)] : [])
+      .concat(hasRest ? [restCell(rest.of[x] || 0, VOCAB.actor[x] + " and " + restName, [x, "rest"], shown, layer)] : [])
       .concat([el("td", {cls: "num total", text: fmtInt(data.totals[x])})]));
   });
-  if (hasRest && !shown.query) rows.push(restRow(shown, data, rest, restName, spec));
+  if (hasRest && !shown.query) rows.push(restRow(shown, rest, restName, layer));
   return el("table", {cls: "matrix layer-" + layer, attrs: {"aria-label": spec.many.charAt(0).toUpperCase() +
     spec.many.slice(1) + " per two actors"}}, [el("thead", null, [head]), el("tbody", null, rows)]);
 }
 
 /* The rest as one row: its pairs with each column's actor, and among themselves. */
-function restRow(shown, data, rest, restName, spec) {
+function restRow(shown, rest, restName, layer) {
   var total = rest.restOfRest;
   shown.columns.forEach(function (y) { total += rest.of[y] || 0; });
   return el("tr", {cls: "rest"}, [el("th", {cls: "row-head rest", attrs: {scope: "row"}}, [el("span", {text: restName})])]
     .concat(shown.columns.map(function (y) {
-      return restCell(rest.of[y] || 0, restName + " and " + VOCAB.actor[y], spec);
+      return restCell(rest.of[y] || 0, restName + " and " + VOCAB.actor[y], ["rest", y], shown, layer);
     }))
-    .concat([restCell(rest.restOfRest, "among " + restName, spec),
+    .concat([restCell(rest.restOfRest, "among " + restName, ["rest", "rest"], shown, layer),
              el("td", {cls: "num total", text: fmtInt(total)})]));
 }
 
-function restCell(n, between, spec) {
-  return el("td", {cls: "cell rest num", text: n ? fmtInt(n) : "",
-    attrs: n ? {title: plural(n, spec.one, spec.many) + " between " + between} : null});
+/* A cell of the rest: a button listing the pairs between ``sides`` (an actor code or
+   "rest", the actors not in the columns, which the link names). */
+function restCell(n, between, sides, shown, layer) {
+  if (!n) return el("td", {cls: "cell rest num"});
+  var spec = MATRIX_LAYERS[layer], label = plural(n, spec.one, spec.many) + " between " + between;
+  return el("td", {cls: "cell rest num"}, [el("button", {text: fmtInt(n), attrs: {type: "button", title: label,
+    "aria-label": label, "data-actors": sides.join(",")},
+    on: {click: function () { location.hash = matrixLink(sides, layer) + "&shown=" + shown.columns.join(","); }}})]);
+}
+
+/* The pairs list of two sides of the matrix, in its layer. */
+function matrixLink(sides, layer) {
+  return "#pairs/actors=" + sides.join(",") + (layer === "all" ? "" : "&layer=" + layer);
 }
 
 function matrixCell(x, y, n, max, layer) {
   if (!n) return el("td", {cls: "cell empty"});
   var spec = MATRIX_LAYERS[layer], level = Math.sqrt(n / max);
   var label = plural(n, spec.one, spec.many) + " between " + VOCAB.actor[x] + " and " + VOCAB.actor[y];
-  var link = "#pairs/actors=" + x + "," + y + (layer === "all" ? "" : "&layer=" + layer);
+  var link = matrixLink([x, y], layer);
   return el("td", {cls: "cell"}, [el("button", {text: n, attrs: {type: "button", title: label,
     "aria-label": label, "data-actors": x + "," + y},
     style: {"background-color": heat(level, layer), color: level > 0.45 ? "#fff" : "#1b2430"},

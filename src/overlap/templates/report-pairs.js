@@ -15,7 +15,7 @@ var pairView = {
 
 function emptyFilters() {
   return {q: "", kind: "", actor: "", country: "", sector: "", min: null, max: null,
-          decision: "", status: "", cluster: null, actors: null, layer: ""};
+          decision: "", status: "", cluster: null, actors: null, shown: null, layer: ""};
 }
 
 /* ------------------------------------------------------------ filter controls */
@@ -74,14 +74,17 @@ function fillSelect(select, options) {
 
 /* The rows in reach of the keyboard: the skip links take the first Tab presses (one to
    the table's first row), and on the list J from nowhere focuses it.
-   The column headers stay under the page's sticky header while the table scrolls. */
+   The column headers (here and in the groups table) stay under the page's sticky header
+   while the table scrolls: its height is measured whenever it changes (its text wraps on
+   a narrow window, the review progress line grows). */
 function setupTableReach() {
   var header = document.querySelector("header.top");
   var measure = function () {
     document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
   };
   measure();
-  window.addEventListener("resize", throttled(measure));
+  if (window.ResizeObserver) new ResizeObserver(throttled(measure)).observe(header);
+  else window.addEventListener("resize", throttled(measure));
   byId("skip-to-rows").addEventListener("click", function (e) {
     e.preventDefault();
     if (app.view === "pairs") return focusFirstRow();
@@ -164,11 +167,12 @@ function showPairFilters() {
 var PAIR_LAYERS = {similar: "duplicates and overlaps", conflicts: "conflicts"};
 
 /* A link like #pairs/actors=3,5, #pairs/kind=duplicate or #pairs/actors=3,5&layer=conflicts:
-   start from no filters. */
+   start from no filters. One side may be "rest": the actors not in the matrix's columns,
+   which the link lists (#pairs/actors=3,rest&shown=3,5,8, the matrix's "rest" cells). */
 function setPairFilterFromLink(param) {
   var f = emptyFilters(), any = false;
   param.split("&").forEach(function (part) {
-    var match = /^(kind|actors|cluster|decision|status|layer)=(.*)$/.exec(part);
+    var match = /^(kind|actors|shown|cluster|decision|status|layer)=(.*)$/.exec(part);
     if (!match) return;
     any = true;
     var value = decoded(match[2]);
@@ -177,18 +181,28 @@ function setPairFilterFromLink(param) {
     if (match[1] === "status") f.status = value;
     if (match[1] === "cluster") f.cluster = CLUSTERS.id.indexOf(value);
     if (match[1] === "layer") f.layer = own(PAIR_LAYERS, value) ? value : "";
+    if (match[1] === "shown") f.shown = actorCodes(value);
     if (match[1] === "actors") {
-      f.actors = value.split(",").map(Number).filter(function (n) {
-        return n >= 0 && n < VOCAB.actor.length;
-      }).slice(0, 2);
+      f.actors = value.split(",").map(function (side) { return side === "rest" ? side : actorCodes(side)[0]; })
+        .filter(function (side) { return side !== undefined; }).slice(0, 2);
       if (f.actors.length !== 2) f.actors = null;
     }
   });
   if (!any) return;
+  if (f.actors && f.actors.indexOf("rest") >= 0) {
+    if (!f.shown) f.actors = null;  // "the rest" of nothing named
+    else f.shown = f.shown.reduce(function (set, a) { set[a] = true; return set; }, dict());
+  } else f.shown = null;
   pairView.filters = f;
   pairView.page = 0;
   showPairFilters();
   pairView.stale = true;
+}
+
+/* The actor codes in "3,5,8" that the page has. */
+function actorCodes(text) {
+  return text.split(",").filter(function (part) { return /^[0-9]+$/.test(part); }).map(Number)
+    .filter(function (n) { return n < VOCAB.actor.length; });
 }
 
 /* ------------------------------------------------------------ filtering and sorting */
@@ -220,8 +234,10 @@ function pairMatches(p, f, haystack) {
   if (f.max !== null && PAIRS.score[p] > f.max) return false;
   if (f.actor !== "" && ACT.actor[a] !== Number(f.actor) && ACT.actor[b] !== Number(f.actor)) return false;
   if (f.actors) {
-    var x = ACT.actor[a], y = ACT.actor[b];
-    if (!((x === f.actors[0] && y === f.actors[1]) || (x === f.actors[1] && y === f.actors[0]))) return false;
+    var x = ACT.actor[a], y = ACT.actor[b], side = function (actor, wanted) {
+      return wanted === "rest" ? !f.shown[actor] : actor === wanted;
+    };
+    if (!((side(x, f.actors[0]) && side(y, f.actors[1])) || (side(x, f.actors[1]) && side(y, f.actors[0])))) return false;
   }
   if (f.country !== "" && !hasCode(ACT.countries, a, b, Number(f.country))) return false;
   if (f.sector !== "" && !hasCode(ACT.sectors, a, b, Number(f.sector))) return false;
@@ -296,8 +312,9 @@ function pairCountries(p) {
 function renderPairChips() {
   var f = pairView.filters, chips = clear(byId("filter-chips"));
   if (f.actors) {
-    chips.appendChild(chip("Actors: " + VOCAB.actor[f.actors[0]] + " × " + VOCAB.actor[f.actors[1]],
-      function () { f.actors = null; }));
+    var named = function (side) { return side === "rest" ? "the rest (actors not in the matrix)" : VOCAB.actor[side]; };
+    chips.appendChild(chip("Actors: " + named(f.actors[0]) + " × " + named(f.actors[1]),
+      function () { f.actors = null; f.shown = null; }));
   }
   if (f.cluster !== null && f.cluster >= 0) {
     chips.appendChild(chip("Cluster: " + (CLUSTERS.label[f.cluster] || CLUSTERS.id[f.cluster]),
