@@ -7,8 +7,8 @@ N, never with N x N, and the result equals a brute-force search.
 Past a size (``approximate_from`` rows) dense rows are compared within cells of a
 k-means partition instead (``approximate_lists``): sub-quadratic, recall of the exact top
 k >= 0.99 on the IATI embeddings (benchmarks/neighbours.py); sparse rows (title n-grams)
-are compared exactly, common terms densely and the rest sparsely (``split_lists``, about
-7x faster than one sparse product). On a GPU the exact search runs in torch
+are compared exactly, common terms densely and the rest sparsely (``split_lists``, 2.4x
+faster than one sparse product at 14,460 IATI titles, 3.1x at 50,000). On a GPU the exact search runs in torch
 (``torch_lists``), whose chunks are as exact as numpy's.
 
 A nightly rerun need not search again: each row's list is kept deeper than k
@@ -209,15 +209,15 @@ def split_lists(
     chunk_rows: int = 1024,
     rows: np.ndarray | None = None,
 ) -> NeighbourLists:
-    """``nearest_lists`` of sparse rows, as exact, about 7x faster (benchmarks/neighbours.py).
+    """``nearest_lists`` of sparse rows, as exact, 2.4-3.1x faster (benchmarks/neighbours.py).
 
     A sparse product costs the square of each term's row count: title n-grams as common
     as "tion" make it 9 n^2 scattered multiply-adds on IATI. The terms in more than
     ``COMMON_TERM_SHARE`` of the rows (about 370 columns) are multiplied as a dense matrix
     (BLAS), the rest sparsely (0.6 n^2), into one block; torch picks each row's best.
     Still quadratic: title neighbours are weak (the 10th at cosine 0.30 on IATI), shared
-    through common n-grams, so rows sharing a rare term kept only 0.74 of them and a
-    256-dimension projection 0.94 (benchmarks/neighbours.py).
+    through common n-grams, so rows sharing an n-gram of at most 200 titles held only
+    0.74 of them, and 400 candidates from a 256-dimension SVD 0.94 (README, Performance).
     """
     import torch
 
