@@ -13,8 +13,15 @@ recombining real vectors: each added row is ``v_i + 0.3 v_j + noise`` (i, j draw
 random, noise of norm about 0.15), normalised, with the actor of a random real row, so
 that actor sizes, similarity levels and near-duplicates scale with it.
 
+The title search (sparse character n-grams; ``--title-sizes``) is measured on the IATI
+titles, indexed as a run indexes them (TextIndex), against the exact search: past the real
+rows each added row copies a random real row (actor, description) and takes as its title
+the first half of one real title's words and the second half of another's. Above
+``--title-exact-rows`` rows the exact search runs on that many random rows (its time is
+scaled to all rows) and recall is counted on them.
+
     python benchmarks/neighbours.py [--n 20000] [--dim 384] [--k 10]
-        [--sizes 14600,50000] [--iati-state DIR]
+        [--sizes 14600,50000] [--iati-state DIR] [--title-sizes 14460,50000]
 """
 
 from __future__ import annotations
@@ -157,6 +164,72 @@ def approximate_against_exact(vectors: np.ndarray, groups: np.ndarray, sizes: li
                   f" approximate {found_peak:.0f} MiB")
 
 
+def clocked(function, *args, **options):
+    """The result, wall seconds and CPU seconds (every thread's: both cores count)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function(*args, **options)
+    return result, time.perf_counter() - started, time.process_time() - cpu
+
+
+def iati_activities() -> pd.DataFrame:
+    from overlap.config import load_config
+    from overlap.pipeline import load_activities
+
+    source = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "iati" / "activities.csv"
+    return load_activities([source], load_config(), None)[1].activities
+
+
+def half_titles(activities: pd.DataFrame, n: int) -> pd.DataFrame:
+    """``n`` activities: the real ones, then copies of random real ones whose title joins
+    the first half of one real title's words to the second half of another's."""
+    if n <= len(activities):
+        return activities.iloc[:n]
+    rng = np.random.default_rng(0)
+    extra = n - len(activities)
+    words = [title.split() for title in activities["title"] if title.split()]
+    first, second = rng.integers(0, len(words), extra), rng.integers(0, len(words), extra)
+    titles = [" ".join(words[i][:(len(words[i]) + 1) // 2] + words[j][(len(words[j]) + 1) // 2:])
+              for i, j in zip(first, second)]
+    added = activities.iloc[rng.integers(0, len(activities), extra)].assign(title=titles)
+    return pd.concat([activities, added], ignore_index=True)
+
+
+def titles_against_exact(sizes: list[int], k: int, exact_rows: int) -> None:
+    import torch  # noqa: F401 (imported before timing: a run has it loaded by then)
+
+    from overlap.candidates import LIST_DEPTH
+    from overlap.lexical import TextIndex
+    from overlap.neighbours import NeighbourLists, nearest_lists
+
+    real = iati_activities()
+    width = LIST_DEPTH * k
+    print(f"title neighbours: split (common n-grams dense) against exact top-{k}, IATI titles "
+          f"({len(real)} real rows), lists {width} deep")
+    for n in sizes:
+        activities = half_titles(real, n)
+        titles = TextIndex.build(activities).titles
+        codes = pd.factorize(activities["actor_key"])[0]
+        rows = np.arange(n)
+        if n > exact_rows:
+            rows = np.sort(np.random.default_rng(1).choice(n, exact_rows, replace=False))
+        exact, exact_seconds, exact_cpu = clocked(nearest_lists, titles, codes, width, rows=rows)
+        exact_seconds, exact_cpu = exact_seconds * n / len(rows), exact_cpu * n / len(rows)
+        found, found_seconds, found_cpu = clocked(nearest_lists, titles, codes, width,
+                                                  approximate_from=1)
+        chosen = NeighbourLists(found.neighbours[rows], found.similarity[rows], found.floor[rows])
+        listed = np.isfinite(exact.similarity)
+        error = np.abs(chosen.similarity - exact.similarity)[listed].max(initial=0)
+        sampled = "" if len(rows) == n else f" (timed on {len(rows)} rows, scaled)"
+        print(f"  {n:>7} rows, {titles.shape[1]} n-grams: exact {exact_seconds:7.1f} s"
+              f" ({exact_cpu:.1f} s CPU){sampled}; split {found_seconds:6.1f} s ({found_cpu:.1f} s"
+              f" CPU); ratio {exact_seconds / found_seconds:5.2f}x ({exact_cpu / found_cpu:.2f}x CPU);"
+              f" recall@{k} {recall(chosen, exact, k):.4f}; largest similarity difference"
+              f" {error:.1e}")
+        if n == sizes[0]:
+            found_peak = measure(nearest_lists, titles, codes, width, approximate_from=1)[2]
+            print(f"  {'':>7}   peak memory of the split search: {found_peak:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20000)
@@ -166,7 +239,18 @@ def main() -> None:
                         help="comma-separated sizes for the approximate search ('' = skip)")
     parser.add_argument("--iati-state", type=Path,
                         help="a state folder whose cache holds the IATI embeddings")
+    parser.add_argument("--title-sizes", default="",
+                        help="comma-separated sizes for the title search on IATI ('' = skip)")
+    parser.add_argument("--title-exact-rows", type=int, default=15000,
+                        help="above this many rows the exact title search runs on this many")
+    parser.add_argument("--skip-dense", action="store_true",
+                        help="only the title search")
     args = parser.parse_args()
+    if args.title_sizes:
+        titles_against_exact([int(size) for size in args.title_sizes.split(",")], args.k,
+                             args.title_exact_rows)
+    if args.skip_dense:
+        return
     against_sklearn(args.n, args.dim, args.k)
     sizes = [int(size) for size in args.sizes.split(",") if size]
     if not sizes:

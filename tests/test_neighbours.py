@@ -204,7 +204,7 @@ def test_the_threshold_and_the_rows_searched_choose_the_approximate_path(monkeyp
     calls = _spy(monkeypatch, "approximate_lists")
     nearest_lists(vectors, groups, 4, approximate_from=1201)
     nearest_lists(vectors, groups, 4, approximate_from=0)
-    nearest_lists(sp.csr_matrix(vectors), groups, 4, approximate_from=100)  # sparse: exact
+    nearest_lists(sp.csr_matrix(vectors), groups, 4, approximate_from=100)  # sparse: split
     assert not calls
     nearest_lists(vectors, groups, 4, approximate_from=1200)
     assert calls == [1200]
@@ -258,3 +258,55 @@ def test_a_gpu_device_sends_the_dense_search_to_torch(monkeypatch):
     nearest_lists(sp.csr_matrix(vectors), groups, 3, device="cuda")  # sparse: numpy
     nearest_lists(vectors, groups, 3)
     assert devices == ["cuda"]
+
+
+def _titles(rng, n, terms=80, common=6):
+    """Sparse unit rows like title n-grams: a few terms in most rows, the rest rare."""
+    share = np.r_[np.full(common, 0.8), np.full(terms - common, 0.06)]
+    weights = rng.random((n, terms)).astype(np.float32) * (rng.random((n, terms)) < share)
+    weights[:, common] += 0.01  # no empty row
+    return sp.csr_matrix(weights / np.linalg.norm(weights, axis=1, keepdims=True))
+
+
+def test_split_lists_equal_the_exact_sparse_search(monkeypatch):
+    """Common terms multiplied densely, rare ones sparsely: the same lists as one sparse
+    product, on every path a run takes (all rows, a rerun's rows, own actor allowed)."""
+    import overlap.neighbours as neighbours
+    from overlap.neighbours import split_lists
+
+    rng = np.random.default_rng(10)
+    vectors, groups = _titles(rng, 600), rng.integers(0, 9, size=600)
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    common = frequency > neighbours.COMMON_TERM_SHARE * 600
+    assert 0 < common.sum() < len(common)  # both halves of the product are used
+    for options in ({}, {"include_same_group": True}, {"rows": rng.permutation(600)[:70]}):
+        exact = nearest_lists(vectors, groups, 12, chunk_rows=64, **options)
+        split = split_lists(vectors, groups, 12, chunk_rows=50, **options)
+        assert np.allclose(split.similarity, exact.similarity, atol=1e-5)
+        assert np.allclose(split.floor, exact.floor, atol=1e-5)
+        assert _recall(split, exact, 12) == 1.0
+    small = split_lists(vectors[:6], groups[:6], 12)
+    exact = nearest_lists(vectors[:6], groups[:6], 12)
+    assert (small.neighbours == exact.neighbours).all()
+    assert np.array_equal(small.floor, exact.floor)
+    calls = _spy(monkeypatch, "split_lists")
+    nearest_lists(vectors, groups, 4, approximate_from=601)
+    nearest_lists(vectors, groups, 4)
+    assert not calls
+    nearest_lists(vectors, groups, 4, approximate_from=600)
+    assert calls == [600]
+
+
+def test_split_lists_update_to_a_full_search():
+    """A rerun past the size threshold updates title lists to the exact top k."""
+    rng = np.random.default_rng(11)
+    vectors, groups = _titles(rng, 400), rng.integers(0, 7, size=400)
+    previous = nearest_lists(vectors, groups, 10, approximate_from=100)
+    carried = np.arange(400)
+    carried[rng.choice(400, 30, replace=False)] = -1
+    changed = _titles(rng, 400)
+    now = sp.vstack([changed[i] if carried[i] < 0 else vectors[i] for i in range(400)]).tocsr()
+    updated = update_lists(previous, carried, now, groups, 5, approximate_from=100)
+    full = nearest_lists(now, groups, 10)
+    assert _recall(updated, full, 5) == 1.0
+    assert np.allclose(updated.similarity[:, :5], full.similarity[:, :5], atol=1e-5)
