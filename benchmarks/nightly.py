@@ -99,7 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA, help="activities CSV [%(default)s]")
-    parser.add_argument("--embedder", default="minilm", help="[%(default)s]")
+    parser.add_argument("--embedder", default="auto",
+                        help="[%(default)s: the tool's default, USE on the IATI file]")
     parser.add_argument("--limit", type=int, help="use the first N rows only")
     parser.add_argument("--changed", type=float, default=0.01, help="share of descriptions changed")
     parser.add_argument("--new", type=float, default=0.01, help="share of rows added")
