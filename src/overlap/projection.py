@@ -92,22 +92,23 @@ def place_new(vectors, previous: MapLayout, carried: np.ndarray) -> MapLayout:
     kept, fresh = np.flatnonzero(carried >= 0), np.flatnonzero(carried < 0)
     points[kept] = previous.points[carried[kept]]
     if len(fresh):
-        nearest = kept[_most_similar(vectors, fresh, kept)]
+        nearest = _most_similar(vectors, fresh, excluded=fresh)
         jitter = np.random.default_rng(SEED).normal(size=(len(fresh), 2)) * JITTER * previous.gap
         points[fresh] = points[nearest] + jitter
     return MapLayout(points, previous.method, previous.sample, laid_out=previous.laid_out,
                      placed=previous.placed + len(fresh), gap=previous.gap)
 
 
-def _most_similar(vectors, rows: np.ndarray, among: np.ndarray) -> np.ndarray:
-    """For each of ``rows``, the position in ``among`` of its most similar vector (cosine:
-    the vectors are unit rows), by chunks of PLACE_CHUNK rows."""
-    candidates = vectors[among]
+def _most_similar(vectors, rows: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """For each of ``rows``, the row of its most similar vector (cosine: the vectors are
+    unit rows) but the ``excluded`` ones, PLACE_CHUNK rows at a time (no copy of the
+    vectors: at a million rows they are gigabytes)."""
     found = np.empty(len(rows), dtype=np.int64)
     for start in range(0, len(rows), PLACE_CHUNK):
         chunk = rows[start:start + PLACE_CHUNK]
-        similarity = vectors[chunk] @ candidates.T
+        similarity = vectors[chunk] @ vectors.T
         similarity = similarity.toarray() if hasattr(similarity, "toarray") else np.asarray(similarity)
+        similarity[:, excluded] = -np.inf
         found[start:start + len(chunk)] = similarity.argmax(axis=1)
     return found
 
