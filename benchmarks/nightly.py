@@ -8,8 +8,13 @@ rerun is repeated from a copy of the cold run's state (``--repeat``) and its
 median taken, as a shared machine makes single short timings noisy. Modified
 copies of the data go to a temporary folder, never the repo.
 
+With ``--baseline SRC`` (another checkout's ``src`` folder, e.g. the code before a
+change) each rerun is also made with that code, alternating with this one's from the
+same cold state, so that both see the same machine load; both medians are printed.
+
     .venv/bin/python benchmarks/nightly.py --limit 2000          # a few minutes
-    .venv/bin/python benchmarks/nightly.py                       # 14,643 rows: ~20-30 min
+    .venv/bin/python benchmarks/nightly.py                       # 14,643 rows: ~5-10 min
+    .venv/bin/python benchmarks/nightly.py --baseline /tmp/base/src   # before vs after
 
 Skips (exit 0) with a message when the data file is absent.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -61,16 +67,23 @@ def modified(rows: pd.DataFrame, pool: pd.DataFrame, share_changed: float, share
     return pd.concat([rows, new], ignore_index=True), len(changed), len(new)
 
 
-def timed_run(data: Path, work: Path, embedder: str) -> tuple[float, dict]:
+def timed_run(data: Path, work: Path, embedder: str, source: Path = ROOT / "src") -> tuple[float, dict]:
+    """One ``overlap run`` with the package in ``source`` first on the path."""
     command = [*overlap_command(), "run", str(data), "--out", str(work / "report"),
                "--state", str(work / "state"), "--embedder", embedder, "--quiet",
                "--log-file", str(work / "overlap.log")]
+    path = os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH", "")]))
     started = time.perf_counter()
-    finished = subprocess.run(command, capture_output=True, text=True)
+    finished = subprocess.run(command, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": path})
     seconds = time.perf_counter() - started
     if finished.returncode not in (0, 10):
         sys.exit(f"overlap run failed ({finished.returncode}):\n{finished.stderr}")
     return seconds, json.loads((work / "report" / "run.json").read_text())
+
+
+def median_run(runs: list[tuple[float, dict]]) -> tuple[float, dict]:
+    return sorted(runs, key=lambda run: run[0])[len(runs) // 2]
 
 
 def stage_table(cold: dict, rerun: dict) -> list[str]:
@@ -86,13 +99,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA, help="activities CSV [%(default)s]")
-    parser.add_argument("--embedder", default="minilm", help="[%(default)s]")
+    parser.add_argument("--embedder", default="auto",
+                        help="[%(default)s: the tool's default, USE on the IATI file]")
     parser.add_argument("--limit", type=int, help="use the first N rows only")
     parser.add_argument("--changed", type=float, default=0.01, help="share of descriptions changed")
     parser.add_argument("--new", type=float, default=0.01, help="share of rows added")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--repeat", type=int, default=3,
                         help="reruns from the cold run's state; the median counts [%(default)s]")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout's src folder: its reruns alternate with this one's")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if not args.data.exists():
@@ -111,23 +127,26 @@ def main() -> None:
             shutil.copytree(work / name, work / f"{name}-cold")
         second, changed, added = modified(rows, pool, args.changed, args.new)
         second.to_csv(data, index=False)
-        reruns = []
+        sources = [ROOT / "src", *([args.baseline] if args.baseline else [])]
+        reruns: dict[Path, list[tuple[float, dict]]] = {source: [] for source in sources}
         for _ in range(max(1, args.repeat)):
-            for name in ("state", "report"):
-                shutil.rmtree(work / name)
-                shutil.copytree(work / f"{name}-cold", work / name)
-            reruns.append(timed_run(data, work, args.embedder))
-        rerun_seconds, rerun = sorted(reruns, key=lambda run: run[0])[len(reruns) // 2]
+            for source in sources:
+                for name in ("state", "report"):
+                    shutil.rmtree(work / name)
+                    shutil.copytree(work / f"{name}-cold", work / name)
+                reruns[source].append(timed_run(data, work, args.embedder, source))
+        rerun_seconds, rerun = median_run(reruns[ROOT / "src"])
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     ratio = rerun_seconds / cold_seconds
+    mine = reruns[ROOT / "src"]
     figures = {
         "rows": len(rows), "changed": changed, "added": added, "embedder": args.embedder,
         "cold_seconds": round(cold_seconds, 1), "rerun_seconds": round(rerun_seconds, 1),
-        "reruns": [round(seconds, 1) for seconds, _ in reruns], "reused": rerun.get("reused"),
+        "reruns": [round(seconds, 1) for seconds, _ in mine], "reused": rerun.get("reused"),
         "ratio": round(ratio, 3), "goal": GOAL,
         "cache": rerun["state"]["cache"], "changes": rerun["changes"]["pairs"],
         "stages": {"cold": cold["seconds"], "rerun": rerun["seconds"]},
@@ -135,9 +154,20 @@ def main() -> None:
     print(f"{len(rows)} rows, embedder {args.embedder}; rerun after {changed} changed "
           f"descriptions and {added} new rows")
     print(f"cold run  {cold_seconds:8.1f} s")
-    print(f"rerun     {rerun_seconds:8.1f} s  (median of {', '.join(f'{s:.1f}' for s, _ in reruns)})")
+    print(f"rerun     {rerun_seconds:8.1f} s  (median of {', '.join(f'{s:.1f}' for s, _ in mine)})")
     print(f"ratio     {ratio:8.1%} of the cold run "
           f"(goal <= {GOAL:.0%}: {'met' if ratio <= GOAL else 'NOT met'})")
+    if args.baseline:
+        base_seconds, base = median_run(reruns[args.baseline])
+        figures["baseline"] = {
+            "source": str(args.baseline), "rerun_seconds": round(base_seconds, 1),
+            "reruns": [round(seconds, 1) for seconds, _ in reruns[args.baseline]],
+            "ratio": round(base_seconds / cold_seconds, 3), "stages": base["seconds"],
+        }
+        print(f"baseline  {base_seconds:8.1f} s  (median of "
+              f"{', '.join(f'{s:.1f}' for s, _ in reruns[args.baseline])}) = "
+              f"{base_seconds / cold_seconds:.1%} of the cold run; this code "
+              f"{base_seconds / rerun_seconds:.2f}x faster")
     cache = figures["cache"] or {}
     print(f"rerun cache: {cache.get('hits')} hits, {cache.get('misses')} embedded; "
           f"pairs: {figures['changes']}")
@@ -146,6 +176,9 @@ def main() -> None:
               "embedder's identity or window settings change between the two runs?")
     print(f"rerun reused: {rerun.get('reused')}")
     print("\n".join(stage_table(cold, rerun)))
+    if args.baseline:
+        print("baseline rerun stages:")
+        print("\n".join(stage_table(cold, base)))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -1,5 +1,6 @@
 import dataclasses
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -79,11 +80,14 @@ def test_precision_is_float32_unless_the_processor_multiplies_bfloat16(monkeypat
     assert embed.matmul_precision(EmbedConfig(precision="float32"), device="cuda") == "float32"
 
 
-def test_the_device_is_a_gpu_only_when_torch_sees_one(monkeypatch):
+def test_the_device_is_a_gpu_only_when_torch_sees_one(monkeypatch, tmp_path):
     import torch
 
+    import overlap.embed as embed
     from overlap.embed import resolve_device
 
+    (tmp_path / "nvidiactl").touch()  # a GPU's device file, as on a machine with one
+    monkeypatch.setattr(embed, "GPU_DEVICE_FILES", (str(tmp_path / "kfd"), str(tmp_path / "nvidiactl")))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_device("auto") == "cpu"
     with pytest.raises(ConfigError, match="torch sees no CUDA GPU"):
@@ -93,6 +97,25 @@ def test_the_device_is_a_gpu_only_when_torch_sees_one(monkeypatch):
     assert resolve_device("cpu") == "cpu"
     with pytest.raises(ConfigError, match="unknown embed device 'tpu'"):
         resolve_device("tpu")
+
+
+def test_without_a_gpu_device_file_auto_is_the_cpu_without_asking_torch(monkeypatch, tmp_path):
+    """torch's import costs a rerun 1-2 s; without a GPU's device file torch sees none."""
+    import overlap.embed as embed
+
+    class NoTorch:
+        def __getattr__(self, name):
+            raise AssertionError("torch was asked")
+
+    monkeypatch.setitem(sys.modules, "torch", NoTorch())
+    monkeypatch.setattr(embed.sys, "platform", "linux")
+    monkeypatch.setattr(embed, "GPU_DEVICE_FILES", (str(tmp_path / "nvidiactl"), str(tmp_path / "kfd")))
+    assert embed.resolve_device("auto") == "cpu"
+    (tmp_path / "kfd").touch()
+    with pytest.raises(AssertionError, match="torch was asked"):
+        embed.resolve_device("auto")
+    with pytest.raises(AssertionError, match="torch was asked"):
+        embed.resolve_device("cuda")  # asked for, it is checked (and said when missing)
 
 
 @pytest.mark.slow

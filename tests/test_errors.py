@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from overlap.cli import main
 from overlap.config import load_config
 from overlap.errors import MAX_SHOWN_LINE, InputError, printable
-from overlap.pipeline import load_activities, project_2d
+from overlap.pipeline import load_activities
+from overlap.projection import project_2d
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202e"
 

@@ -20,7 +20,7 @@ STAGES = {
     "review": (overlap.pipeline, "apply_review"),
     "cluster": (overlap.pipeline, "assign_clusters"),
     "changes": (overlap.pipeline, "changes_table"),
-    "project": (overlap.pipeline, "project_2d"),
+    "project": (overlap.pipeline, "lay_out"),
     "report": (overlap.report, "write_outputs"),
     "changes.csv": (overlap.nightly, "write_csv_atomic"),
     "permissions": (overlap.nightly, "_readable_as_umask_allows"),

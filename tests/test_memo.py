@@ -1,5 +1,6 @@
 """What a rerun reuses from the last run, and that reusing it changes no finding."""
 
+import json
 import shutil
 
 import numpy as np
@@ -200,3 +201,58 @@ def test_term_searches_kept_by_another_version_are_searched_again(inputs, tmp_pa
     again = _run(inputs, tmp_path / "state", 2)
     assert again.reused["activities_compared"] == 0
     pd.testing.assert_frame_equal(_findings(again), _findings(first))
+
+
+@pytest.fixture
+def small_maps(monkeypatch):
+    """The samples' 85 activities get a t-SNE map, as a run of hundreds would."""
+    monkeypatch.setattr("overlap.projection.MIN_FOR_TSNE", 20)
+
+
+def test_a_rerun_keeps_the_map_and_places_the_new_and_changed_activities(inputs, tmp_path, small_maps):
+    first = _run(inputs, tmp_path / "state", 1)
+    assert first.memo.layout.method == "tsne" and "map_placed" not in first.reused
+    _edit(inputs)
+    rerun = _run(inputs, tmp_path / "state", 2)
+    assert rerun.reused["map_placed"] == rerun.reused["activities_compared"] == 2
+    position = {key: row for row, key in enumerate(first.memo.keys)}
+    carried = np.array([position.get(key, -1) for key in rerun.memo.keys])
+    carried[rerun.activities["id"].to_numpy() == "NEW-1"] = -1
+    rewritten = rerun.activities["description"].str.contains("solar boreholes").to_numpy()
+    carried[rewritten] = -1
+    unchanged = carried >= 0
+    assert unchanged.sum() == len(rerun.activities) - 2
+    assert np.array_equal(rerun.projection[unchanged], first.projection[carried[unchanged]])
+    assert np.isfinite(rerun.projection).all() and rerun.memo.layout.placed == 2
+    # the new copy of an IOM project lands next to it (its most similar activity)
+    ids = rerun.activities["id"].to_numpy()
+    new = int(np.flatnonzero(ids == "NEW-1")[0])
+    copied = pd.read_csv(inputs / "iom_projects.csv", dtype=str).iloc[3]["Project ID"]
+    original = int(np.flatnonzero(ids == copied)[0])
+    distance = np.linalg.norm(rerun.projection[new] - rerun.projection[original])
+    assert distance < 3 * first.memo.layout.gap
+
+
+def test_a_memo_without_a_map_still_serves_and_the_map_is_laid_out(inputs, tmp_path, small_maps):
+    """A state saved by a version before maps were kept: the rest is reused, the map made
+    afresh (the same as a run from scratch) and kept for the next run."""
+    first = _run(inputs, tmp_path / "state", 1)
+    manifest = tmp_path / "state" / "memo" / "manifest.json"
+    kept = json.loads(manifest.read_text())
+    del kept["map"]
+    manifest.write_text(json.dumps(kept))
+    again = _run(inputs, tmp_path / "state", 2)
+    assert again.reused["activities_compared"] == 0 and "map_placed" not in again.reused
+    assert np.array_equal(again.projection, first.projection)
+    assert again.memo.layout is not None
+    assert "map_placed" in _run(inputs, tmp_path / "state", 3).reused
+
+
+def test_a_map_of_the_wrong_size_is_damage(inputs, tmp_path, small_maps):
+    first = _run(inputs, tmp_path / "state", 1)
+    first.memo.layout.points = first.memo.layout.points[:-1]
+    save_memo(State(directory=tmp_path / "state", run=1), first.memo)
+    state = State(directory=tmp_path / "state", run=2)
+    again = pipeline.run([inputs], Config(), state=state, embedder=CountingEmbedder())
+    assert again.reused["activities_carried"] == 0
+    assert any("map layout does not match" in note for note in state.notes)

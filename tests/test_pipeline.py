@@ -129,7 +129,7 @@ def test_iati_declared_links_are_funding_chains_whatever_the_text():
 def test_project_2d_of_a_one_or_two_word_vocabulary(width):
     from scipy.sparse import csr_matrix
 
-    from overlap.pipeline import project_2d
+    from overlap.projection import project_2d
 
     vectors = np.arange(9 * width, dtype=np.float32).reshape(9, width)
     for given in (vectors, csr_matrix(vectors)):

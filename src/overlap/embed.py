@@ -107,13 +107,23 @@ def matmul_precision(config: EmbedConfig, fast: str = "bfloat16", device: str = 
 
 
 DEVICES = ("auto", "cpu", "cuda")
+#: the device files through which torch reaches a GPU on Linux: NVIDIA's, AMD's (ROCm)
+#: and WSL 2's
+GPU_DEVICE_FILES = ("/dev/nvidiactl", "/dev/kfd", "/dev/dxg")
+
+
+def _no_gpu_device_file() -> bool:
+    """Whether a Linux machine has none of GPU_DEVICE_FILES, so that torch can see no GPU:
+    "auto" then needs no torch import (1-2 s, on every run; a rerun with nothing to
+    embed needs torch for nothing else)."""
+    return sys.platform.startswith("linux") and not any(map(os.path.exists, GPU_DEVICE_FILES))
 
 
 def resolve_device(name: str) -> str:
     """'auto' is "cuda" when torch sees a GPU, else "cpu"; "cuda" without one is an error."""
     if name not in DEVICES:
         raise ConfigError(f"unknown embed device {name!r} (choose one of: {', '.join(DEVICES)})")
-    if name == "cpu":
+    if name == "cpu" or (name == "auto" and _no_gpu_device_file()):
         return "cpu"
     try:
         import torch

@@ -8,7 +8,9 @@ a digest of every field the comparison reads:
   activity's word and character counts (overlap.lexical);
 - each activity's text and title neighbour lists, kept deeper than k with a
   floor (overlap.neighbours), so a rerun compares only new and changed rows;
-- every candidate pair's evidence that depends on the two activities alone.
+- every candidate pair's evidence that depends on the two activities alone;
+- the report's map layout (overlap.projection), where new and changed activities
+  are placed while few changed.
 
 An activity whose digest is unchanged is *carried*: its counts, lists and pairs
 are reused; the others are computed afresh. The vocabularies are refitted once
@@ -37,6 +39,7 @@ from overlap.lexical import LexicalModel, PreviousRows
 from overlap.neighbours import NeighbourLists, positions_now
 from overlap.normalise import activity_keys
 from overlap.outputs import atomic_file, write_json_atomic
+from overlap.projection import MapLayout
 from overlap.score import PAIRWISE
 from overlap.state import State, StateDamaged
 
@@ -98,6 +101,8 @@ class Memo:
     axes_digest: str = ""
     #: languages detected for texts that declare none (text digest -> language)
     languages: dict[str, str] = field(default_factory=dict)
+    #: the report's map, row for row (None: not kept, as by versions before it was)
+    layout: MapLayout | None = None
 
     def carried(self, keys: np.ndarray, digests: np.ndarray) -> np.ndarray:
         """Per activity now: its row in this memo when its digest is unchanged, else -1.
@@ -134,6 +139,8 @@ class Reuse:
     hits: dict | None = None
     axes_digest: str = ""
     reasons: pd.DataFrame | None = None
+    #: the last run's map; None when not kept or its vectors may have changed
+    layout: MapLayout | None = None
 
     def _now(self) -> np.ndarray:
         """Per memo row: its position in this run, -1 when changed or gone."""
@@ -229,13 +236,14 @@ def plan_reuse(memo: Memo | None, activities: pd.DataFrame, digests: np.ndarray,
     unseen = memo.unseen + fresh
     notes = []
     text_lists = memo.lists.text if stable_vectors and memo.stable_vectors else None
+    layout = memo.layout if text_lists is not None else None
     if unseen > refit_share * memo.model.fitted_rows:
         notes.append(f"{unseen} texts since the vocabularies were fitted on "
                      f"{memo.model.fitted_rows}: fitted again")
         lists = PreviousLists(carried=carried, text=text_lists, title=None)
         return Reuse(carried=carried, model=None, rows=None, lists=lists, pairs=None,
                      unseen=0, notes=notes, remembered_rows=len(memo.keys), hits=memo.hits,
-                     axes_digest=memo.axes_digest)
+                     axes_digest=memo.axes_digest, layout=layout)
     rows = PreviousRows(carried=carried, word_counts=memo.word_counts,
                         title_counts=memo.title_counts)
     lists = PreviousLists(carried=carried, text=text_lists, title=memo.lists.title,
@@ -243,7 +251,7 @@ def plan_reuse(memo: Memo | None, activities: pd.DataFrame, digests: np.ndarray,
     return Reuse(carried=carried, model=memo.model, rows=rows, lists=lists,
                  pairs=memo.pairs if text_lists is not None else None, unseen=unseen, notes=notes,
                  remembered_rows=len(memo.keys), hits=memo.hits, axes_digest=memo.axes_digest,
-                 reasons=memo.reasons)
+                 reasons=memo.reasons, layout=layout)
 
 
 # ---------------------------------------------------------------- storage
@@ -326,6 +334,12 @@ def save_memo(state: State, memo: Memo) -> None:
         "reason_short": memo.reasons["short_text"].to_numpy(bool),
         "reason_text": _strings(memo.reasons["pair_reasons"]),
     }
+    layout = None
+    if memo.layout is not None:
+        arrays["map_points"] = memo.layout.points.astype(np.float32)
+        layout = {"method": memo.layout.method, "sample": memo.layout.sample,
+                  "laid_out": memo.layout.laid_out, "placed": memo.layout.placed,
+                  "gap": memo.layout.gap}
     write_json_atomic(folder / LANGUAGES_FILE, memo.languages)
     # the zip format's CRC-32 per array catches damage; the token ties the manifest to
     # this data file (a run killed between the two writes leaves them apart)
@@ -338,7 +352,7 @@ def save_memo(state: State, memo: Memo) -> None:
         "fitted_rows": memo.model.fitted_rows, "unseen": memo.unseen,
         "stable_vectors": memo.stable_vectors, "features": list(PAIRWISE),
         "axes_digest": memo.axes_digest, "reasons": len(memo.reasons),
-        "named_keys": len(memo.lists.named.keys), "token": token,
+        "named_keys": len(memo.lists.named.keys), "token": token, "map": layout,
     })
 
 
@@ -419,4 +433,17 @@ def _memo(data, manifest: dict, expected: str) -> Memo:
     if memo.word_counts.shape[0] != rows or memo.title_counts.shape[0] != rows \
             or len(memo.digests) != rows:
         raise StateDamaged("its arrays disagree on the number of rows")
+    memo.layout = _layout(data, manifest.get("map"), rows)
     return memo
+
+
+def _layout(data, kept: dict | None, rows: int) -> MapLayout | None:
+    """The stored map, None where the memo has none (a version before maps were kept)."""
+    if kept is None:
+        return None
+    points = data["map_points"]
+    if points.shape != (rows, 2) or not np.isfinite(points).all():
+        raise StateDamaged("the map layout does not match the rows")
+    return MapLayout(points=points.astype(np.float32), method=str(kept["method"]),
+                     sample=int(kept["sample"]), laid_out=int(kept["laid_out"]),
+                     placed=int(kept["placed"]), gap=float(kept["gap"]))

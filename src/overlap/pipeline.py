@@ -55,7 +55,7 @@ from overlap.memo import fingerprint as memo_fingerprint
 from overlap.normalise import Normalised, activity_keys, fold, normalise
 from overlap.places import smallest_areas_in_common
 from overlap.plans import Family
-from overlap.projection import project_2d
+from overlap.projection import keeps_layout, lay_out, place_new
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.schema import complete_pairs
 from overlap.score import PAIRWISE, TextIndex, add_conflicts, evidence, score_pairs
@@ -369,8 +369,13 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         resolved = resolved_pairs(history.previous, activities, set(pairs["pair_id"]), dismissed)
         changes = summarise_changes(pairs, resolved, cluster_status, history.previous)
         changed_pairs = changes_table(pairs, activities, resolved)
+    reused = reuse.summary()
     with timer.stage("project"):
-        projection = project_2d(front.vectors, config.report.map, config.report.map_sample)
+        if keeps_layout(reuse.layout, reuse.carried, config.report.map, config.report.map_sample):
+            layout = place_new(front.vectors, reuse.layout, reuse.carried)
+            reused["map_placed"] = int((reuse.carried < 0).sum())
+        else:
+            layout = lay_out(front.vectors, config.report.map, config.report.map_sample)
     memo = None if state is None else Memo(
         fingerprint=front.memo_fingerprint, keys=keys, digests=front.digests, model=index.model,
         unseen=reuse.unseen, word_counts=index.counts, title_counts=index.title_counts,
@@ -379,7 +384,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         reasons=reported_reasons, stable_vectors=front.embedder.cache_key is not None,
         hits=None if hits is None else sparse_hits(hits),
         axes_digest=axes_digest(axes) if hits is not None else "",
-        languages=front.normalised.detected_languages,
+        languages=front.normalised.detected_languages, layout=layout,
     )
     if state is not None:
         state.notes.extend(reuse.notes)
@@ -389,13 +394,13 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         clusters=clusters, scorer=scorer, model=front.embedder.identity,
         problems=normalised.problems + front.read.problems, skipped_rows=normalised.skipped_rows,
         candidates=int(len(candidates)), seconds=timer.seconds, command=command or [],
-        projection=projection, links=front.links, changes=changes, changed_pairs=changed_pairs,
+        projection=layout.points, links=front.links, changes=changes, changed_pairs=changed_pairs,
         decisions=decision_counts, stored_decisions=stored_decisions,
         state=None if state is None else {**state.to_dict(), "cache": front.embedder.cache_stats},
         vectors=front.vectors,
         conflicts_per_axis={str(k): int(v) for k, v in conflicts["axis"].value_counts().items()}
         if not conflicts.empty else {},
-        axes=axes, memo=memo, reused=reuse.summary(),
+        axes=axes, memo=memo, reused=reused,
     )
 
 
