@@ -155,3 +155,19 @@ def make_run_result(inputs: list[Path], pairs: list[dict], config: Config | None
         clusters=summarise_clusters(activities, labels, config.cluster, index), scorer=scorer,
         **{**defaults, **fields},
     )
+
+
+#: The smallest axes file: one axis of two poles, a phrase and a term each.
+AXIS = """
+[[axis]]
+key = "k"
+name = "one vs other"
+[axis.a]
+name = "one"
+phrases.en = ["first phrase"]
+terms.en = ["first term"]
+[axis.b]
+name = "other"
+phrases.en = ["second phrase"]
+terms.en = ["second term"]
+"""

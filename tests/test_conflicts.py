@@ -26,6 +26,7 @@ from overlap.pipeline import load_activities
 from overlap.terms import Corpus, fold_term, fold_terms, term_hits, term_pattern
 from overlap.text import activity_texts
 from tests.conftest import DATA, SAMPLES
+from tests.helpers import AXIS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -86,19 +87,6 @@ def test_default_axes_are_package_data():
     assert default_axes_path().parent.parent.name == "overlap"
 
 
-AXIS = """
-[[axis]]
-key = "k"
-name = "one vs other"
-[axis.a]
-name = "one"
-phrases.en = ["first phrase"]
-terms.en = ["first term"]
-[axis.b]
-name = "other"
-phrases.en = ["second phrase"]
-terms.en = ["second term"]
-"""
 
 
 def test_user_axes_file(write):

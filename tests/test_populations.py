@@ -9,6 +9,7 @@ from overlap.conflicts import load_axes, load_populations
 from overlap.errors import ConfigError
 from overlap.populations import Population, Targets, population_phrases
 from overlap.terms import fold_terms
+from tests.helpers import AXIS
 
 
 def _shipped() -> dict[str, Population]:
@@ -60,20 +61,7 @@ AXES = """
 key = "movers"
 name = "people on the move"
 terms.en = ["migrants"]
-
-[[axis]]
-key = "k"
-name = "one vs other"
-populations = ["movers"]
-[axis.a]
-name = "one"
-phrases.en = ["first phrase"]
-terms.en = ["first term"]
-[axis.b]
-name = "other"
-phrases.en = ["second phrase"]
-terms.en = ["second term"]
-"""
+""" + AXIS.replace('name = "one vs other"\n', 'name = "one vs other"\npopulations = ["movers"]\n')
 
 
 def test_axes_name_their_populations(write):

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from overlap.errors import ConfigError
+from overlap.errors import ConfigError, reject_unknown_keys
 from overlap.neighbours import pair_similarity
 from overlap.places import periods, place_agreement
 from overlap.plans import Family
@@ -134,10 +134,7 @@ def _population_keys(data: dict, where: str, file: str,
 def _pole(data: object, where: str, file: str) -> Pole:
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: {where} is missing (expected a table with name, phrases, terms)")
-    unknown = set(data) - {"name", "phrases", "terms", "support"}
-    if unknown:
-        raise ConfigError(f"{file}: {where}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected name, phrases, terms, support)")
+    reject_unknown_keys(data, ("name", "phrases", "terms", "support"), f"{file}: {where}")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{file}: {where}.name must be a non-empty string")
@@ -155,10 +152,7 @@ def _axis(data: object, number: int, file: str, populations: dict[str, Populatio
     where = f"axis[{number}]"
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: {where} must be a table")
-    unknown = set(data) - {"key", "name", "a", "b", "neutral", "populations"}
-    if unknown:
-        raise ConfigError(f"{file}: {where}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected key, name, a, b, neutral, populations)")
+    reject_unknown_keys(data, ("key", "name", "a", "b", "neutral", "populations"), f"{file}: {where}")
     key = data.get("key")
     if not isinstance(key, str) or not _KEY.match(key):
         raise ConfigError(f"{file}: {where}.key must be a short id of letters, digits, '-' or '_'")
@@ -182,10 +176,7 @@ def _read_axes_file(path: Path | None) -> tuple[dict, str]:
         raise ConfigError(f"{file}: axes file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    unknown = set(data) - {"axis", "population"}
-    if unknown:
-        raise ConfigError(f"{file}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected [[axis]] and [[population]] tables)")
+    reject_unknown_keys(data, ("axis", "population"), file, "[[axis]] and [[population]] tables")
     return data, file
 
 

@@ -82,3 +82,12 @@ class ConfigError(OverlapError):
     """The configuration file or an option has an invalid value."""
 
     exit_code = 2
+
+
+def reject_unknown_keys(table: dict, allowed: tuple[str, ...], where: str, expected: str = "") -> None:
+    """A TOML table with a key the reader does not know (a typo would be silently
+    ignored): stop, naming ``where`` and what was ``expected`` (default: ``allowed``)."""
+    unknown = set(table) - set(allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
+                          f"(expected {expected or ', '.join(allowed)})")

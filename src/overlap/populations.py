@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from overlap.errors import ConfigError
+from overlap.errors import ConfigError, reject_unknown_keys
 from overlap.terms import Corpus, fold_terms, phrase_at, term_spans
 
 
@@ -37,10 +37,7 @@ def parse_population(data: object, number: int, file: str, strings) -> Populatio
     where = f"population[{number}]"
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: {where} must be a table")
-    unknown = set(data) - {"key", "name", "terms", "unless"}
-    if unknown:
-        raise ConfigError(f"{file}: {where}: unknown key(s) {', '.join(sorted(unknown))} "
-                          "(expected key, name, terms, unless)")
+    reject_unknown_keys(data, ("key", "name", "terms", "unless"), f"{file}: {where}")
     key, name = data.get("key"), data.get("name")
     if not isinstance(key, str) or not key.strip():
         raise ConfigError(f"{file}: {where}.key must be a non-empty string")
