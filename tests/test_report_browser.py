@@ -453,6 +453,16 @@ def test_hostile_text_is_shown_as_text(watched):
     assert watched.errors == []
 
 
+def test_the_map_says_it_shows_only_the_activities_the_page_holds(review_page, review_report):
+    html = review_report.read_text(encoding="utf-8")
+    data = json.loads(html.split('<script type="application/json" id="overlap-data">', 1)[1].split("</script>", 1)[0])
+    held, read = len(data["activities"]["id"]), data["meta"]["activities"]
+    assert held < read
+    review_page.open("#map")
+    assert (f"It shows the {held:,} activities the page holds (those its pairs and clusters use), "
+            f"of {read:,} read") in review_page.page.inner_text("#map-method")
+
+
 def test_hostile_right_to_left_text_stays_text(review_page):
     review_page.open("#pairs")
     page = review_page.page

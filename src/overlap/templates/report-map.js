@@ -20,7 +20,10 @@ var MAP_METHODS = {
 
 function setupMap() {
   var canvas = byId("map-canvas");
-  byId("map-method").textContent = own(MAP_METHODS, DATA.map.method || "") || "";
+  var read = DATA.meta.activities || N_ACTS;
+  byId("map-method").textContent = (own(MAP_METHODS, DATA.map.method || "") || "") +
+    (N_ACTS < read ? ". It shows the " + fmtInt(N_ACTS) + " activities the page holds (those its pairs " +
+     "and clusters use), of " + fmtInt(read) + " read" : "");
   byId("map-colour").addEventListener("change", function () { mapView.groups = null; drawMap(); });
   byId("map-paired").addEventListener("change", drawMap);
   byId("map-links").addEventListener("change", drawMap);
