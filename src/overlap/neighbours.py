@@ -180,19 +180,14 @@ def torch_lists(
         return lists
     codes = torch.as_tensor(pd.factorize(np.asarray(groups))[0], device=device)
     table = torch.as_tensor(np.ascontiguousarray(vectors, dtype=np.float32), device=device)
-    take = min(width + 1, n)
     for start in range(0, len(rows), chunk_rows):
         chunk = torch.as_tensor(rows[start:start + chunk_rows], device=device)
         block = table[chunk] @ table.T
         block[torch.arange(len(chunk), device=device), chunk] = -torch.inf
         if not include_same_group:
             block[codes[chunk, None] == codes[None, :]] = -torch.inf
-        values, chosen = torch.topk(block, take, dim=1)
-        values, chosen = values.cpu().numpy(), chosen.cpu().numpy()
-        left_out = values[:, width] if take > width else np.full(len(chunk), -np.inf)
-        values, chosen = _padded(values[:, :width], chosen[:, :width], width)
         part = slice(start, start + len(chunk))
-        lists.neighbours[part], lists.similarity[part], lists.floor[part] = chosen, values, left_out
+        lists.neighbours[part], lists.similarity[part], lists.floor[part] = _top(block, width)
     return lists
 
 
@@ -230,7 +225,6 @@ def split_lists(
     rare = vectors[:, ~common].tocsr()
     rare_transposed = rare.T.tocsr()
     codes = pd.factorize(np.asarray(groups))[0]
-    take = min(width + 1, n)
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start:start + chunk_rows]
         block = dense(rare[chunk] @ rare_transposed)
@@ -239,21 +233,28 @@ def split_lists(
         block[np.arange(len(chunk)), chunk] = -np.inf
         if not include_same_group:
             block[codes[chunk, None] == codes[None, :]] = -np.inf
-        values, chosen = torch.topk(torch.from_numpy(block), take, dim=1)
-        values, chosen = values.numpy(), chosen.numpy()
-        left_out = values[:, width] if take > width else np.full(len(chunk), -np.inf)
-        values, chosen = _padded(values[:, :width], chosen[:, :width], width)
         part = slice(start, start + len(chunk))
-        lists.neighbours[part], lists.similarity[part], lists.floor[part] = chosen, values, left_out
+        lists.neighbours[part], lists.similarity[part], lists.floor[part] = _top(
+            torch.from_numpy(block), width)
     return lists
 
 
-def _padded(values: np.ndarray, chosen: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lists ``width`` wide, -1 (and -inf) where a row has no more neighbours."""
+def _top(block, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_best`` of a torch block (any device) by ``torch.topk``: each row's ``width``
+    best columns and similarities, -1 (and -inf) where a row has no more, and the
+    best similarity left out."""
+    import torch
+
+    take = min(width + 1, block.shape[1])
+    values, chosen = torch.topk(block, take, dim=1)
+    values, chosen = values.cpu().numpy(), chosen.cpu().numpy()
+    left_out = values[:, width] if take > width else np.full(len(values), -np.inf)
+    values, chosen = values[:, :width], chosen[:, :width]
     pad = width - values.shape[1]
     values = np.pad(values, ((0, 0), (0, pad)), constant_values=-np.inf)
     chosen = np.pad(chosen, ((0, 0), (0, pad)), constant_values=-1)
-    return values.astype(np.float32), np.where(np.isfinite(values), chosen, -1)
+    return (np.where(np.isfinite(values), chosen, -1), values.astype(np.float32),
+            left_out.astype(np.float32))
 
 
 #: the approximate path is taken only when at least this share of the rows is searched:
