@@ -33,6 +33,8 @@ class Family:
     related: set[tuple[int, int]]
     #: activity -> the activities directly under it
     children: dict[int, set[int]]
+    #: activity -> the activities directly above it (``children`` the other way)
+    parents: dict[int, list[int]]
 
     @classmethod
     def of(cls, activities: pd.DataFrame, links: pd.DataFrame | None = None) -> Family:
@@ -65,7 +67,11 @@ class Family:
             if len(kids) <= MAX_PLAN_PARTS:
                 family = sorted(kids)
                 related.update((x, y) for i, x in enumerate(family) for y in family[i + 1:])
-        return cls(related=related, children=children)
+        parents: dict[int, list[int]] = {}
+        for parent, kids in children.items():
+            for kid in kids:
+                parents.setdefault(kid, []).append(parent)
+        return cls(related=related, children=children, parents=parents)
 
     def linked(self, x: int, y: int) -> bool:
         return (min(x, y), max(x, y)) in self.related
@@ -74,19 +80,16 @@ class Family:
         """How ``x`` and ``y`` (linked) make one plan, for a reason."""
         if y in self.children.get(x, ()) or x in self.children.get(y, ()):
             return "parts of one programme: one is under the other"
-        parents = [p for p, kids in self.children.items() if x in kids and y in kids]
-        if parents:
-            return f"parts of one programme: both under {ids[min(parents)]}"
+        common = set(self.parents.get(x, ())) & set(self.parents.get(y, ()))
+        if common:
+            return f"parts of one programme: both under {ids[min(common)]}"
         return "parts of one programme: the files link them"
 
     def countries(self, activities: pd.DataFrame) -> list[tuple[str, ...]]:
         """Each activity's countries; one naming none takes those of the programme above it
         (a contract of a national programme decision works where the decision says)."""
         own = activities["countries"].tolist()
-        parents: dict[int, list[int]] = {}
-        for parent, kids in self.children.items():
-            for kid in kids:
-                parents.setdefault(kid, []).append(parent)
+        parents = self.parents
         found = list(own)
         for row, countries in enumerate(own):
             todo, seen = list(parents.get(row, ())), set()
