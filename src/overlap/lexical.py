@@ -8,16 +8,20 @@ arrived since the fit (``state.refit_share``), as new words are otherwise unknow
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
 
 from overlap.text import STOP_WORDS, activity_texts
 
+# scikit-learn (CountVectorizer) fits the vocabularies; counting with a fitted vocabulary
+# and weighting are done here, the same way to the bit (tests/test_lexical.py), so that a
+# rerun never imports scikit-learn: it brings scipy.stats, about 1 s of a 10 s rerun
 _WORDS = {
     "ngram_range": (1, 2), "strip_accents": "unicode", "stop_words": sorted(STOP_WORDS),
     "token_pattern": r"(?u)\b[^\W\d_][^\W_]{2,}\b", "dtype": np.float32,
@@ -28,6 +32,8 @@ _TITLES = {
 }
 #: a word in more than this share of the texts names no particular effort
 MAX_DOCUMENT_SHARE = 0.3
+#: what CountVectorizer's char_wb analyser folds into one space
+_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 @dataclass
@@ -60,6 +66,8 @@ def title_texts(activities: pd.DataFrame) -> list[str]:
 
 def _fit(options: dict, texts: list[str], max_df: float) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """Counts, vocabulary and IDF weights; an empty vocabulary when no text has a word."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
     vectorizer = CountVectorizer(**options, max_df=max_df)
     try:
         counts = vectorizer.fit_transform(texts).tocsr()
@@ -73,10 +81,88 @@ def _no_counts(n: int) -> sp.csr_matrix:
     return sp.csr_matrix((n, 1), dtype=np.float32)
 
 
+def _strip_accents(text: str) -> str:
+    """scikit-learn's strip_accents_unicode."""
+    if text.isascii():
+        return text
+    return "".join([c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)])
+
+
+def _words_of(pattern: str, stop_words: list[str]) -> Callable[[str], list[str]]:
+    """CountVectorizer's word analyser for ``_WORDS``: words and word pairs, stop words out."""
+    find, stop = re.compile(pattern).findall, frozenset(stop_words)
+
+    def terms(text: str) -> list[str]:
+        words = [w for w in find(_strip_accents(text.lower())) if w not in stop]
+        return words + [f"{first} {second}" for first, second in zip(words, words[1:])]
+    return terms
+
+
+def _word_edges_of(shortest: int, longest: int) -> Callable[[str], list[str]]:
+    """CountVectorizer's char_wb analyser: character n-grams inside space-padded words."""
+    def terms(text: str) -> list[str]:
+        grams = []
+        for word in _WHITE_SPACES.sub(" ", _strip_accents(text.lower())).split():
+            word = f" {word} "
+            for n in range(shortest, longest + 1):
+                if len(word) <= n:  # a short word counts once, whole
+                    grams.append(word)
+                    break
+                grams.extend(word[i:i + n] for i in range(len(word) - n + 1))
+        return grams
+    return terms
+
+
+def _analyser(options: dict) -> Callable[[str], list[str]]:
+    shortest, longest = options["ngram_range"]
+    if options.get("analyzer") == "char_wb":
+        return _word_edges_of(shortest, longest)
+    if (shortest, longest) != (1, 2):
+        raise ValueError("word terms are counted as words and word pairs only")
+    return _words_of(options["token_pattern"], options["stop_words"])
+
+
 def _count(options: dict, vocabulary: np.ndarray, texts: list[str]) -> sp.csr_matrix:
+    """CountVectorizer(vocabulary=...).transform(texts): terms outside it are ignored."""
     if len(vocabulary) == 0:
         return _no_counts(len(texts))
-    return CountVectorizer(**options, vocabulary=vocabulary.tolist()).transform(texts).tocsr()
+    column = dict(zip(vocabulary.tolist(), range(len(vocabulary))))
+    analyse = _analyser(options)
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for text in texts:
+        counted: dict[int, int] = {}
+        for term in analyse(text):
+            position = column.get(term)
+            if position is not None:
+                counted[position] = counted.get(position, 0) + 1
+        indices.extend(counted)
+        values.extend(counted.values())
+        indptr.append(len(indices))
+    counts = sp.csr_matrix((np.array(values, dtype=np.float32), np.array(indices, dtype=np.int32),
+                            np.array(indptr, dtype=np.int32)), shape=(len(texts), len(vocabulary)))
+    counts.sort_indices()
+    return counts
+
+
+def _normalised_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length in place, as scikit-learn's normalize does it: float32
+    squares summed one by one in float64, each value divided by the root in float64."""
+    lengths = np.diff(matrix.indptr)
+    order = np.argsort(-lengths, kind="stable")  # the rows still summing are a prefix
+    starts, lengths = matrix.indptr[:-1][order].astype(np.int64), lengths[order]
+    squares = matrix.data * matrix.data
+    sums = np.zeros(len(order), dtype=np.float64)
+    for k in range(int(lengths[0]) if len(lengths) else 0):
+        active = int(np.searchsorted(-lengths, -k, side="left"))
+        sums[:active] += squares[starts[:active] + k]
+    roots = np.zeros(matrix.shape[0], dtype=np.float64)
+    roots[order] = np.sqrt(sums)
+    per_value = np.repeat(roots, np.diff(matrix.indptr))
+    nonzero = per_value != 0.0
+    matrix.data[nonzero] = (matrix.data[nonzero] / per_value[nonzero]).astype(matrix.data.dtype)
+    return matrix
 
 
 def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -85,7 +171,7 @@ def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
         return counts.copy()
     weighted = counts.astype(np.float32, copy=True)
     weighted.data = ((1.0 + np.log(weighted.data)) * idf[weighted.indices]).astype(np.float32)
-    return normalize(weighted, norm="l2", copy=False)
+    return _normalised_rows(weighted)
 
 
 def _counts_with_previous(options: dict, vocabulary: np.ndarray, texts: list[str],

@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from importlib import resources
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 
 def _strip_accents(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, kept as a file: importing scikit-learn for
+    them cost a rerun about 1 s (it imports scipy.stats)."""
+    text = (resources.files("overlap") / "data" / "english-stop-words.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+ENGLISH_STOP_WORDS = _english_stop_words()
 
 #: English, French and Spanish function words, plus words every project uses,
 #: which say nothing about which effort two activities share.
