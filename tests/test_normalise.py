@@ -146,3 +146,19 @@ def test_an_activity_without_text_is_named_by_its_sectors_and_one_without_either
     messages = [p.message for p in result.problems]
     assert any(m.startswith("1 activities have no title or description: their sectors stand in") for m in messages)
     assert [p.row for p in result.skipped_rows] == [3]
+
+
+def test_folding_ascii_skips_the_accent_pass_and_gives_the_same_names():
+    import re
+    import unicodedata
+
+    from overlap.normalise import fold
+
+    def folded_the_long_way(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+        return re.sub(r"\s+", " ", re.sub(r"[^\w]+", " ", text)).strip()
+
+    names = ["".join(map(chr, range(128))), "UNHCR (Geneva)", "Médecins Sans Frontières",
+             "ＡＢＣ ﬁnance", "Straße e.V.", "  Save the  Children_UK "]
+    assert [fold(n) for n in names] == [folded_the_long_way(n) for n in names]

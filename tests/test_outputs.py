@@ -128,3 +128,15 @@ def test_run_json_lists_the_first_warnings_and_counts_them_all(tmp_path, monkeyp
     assert len(summary["warnings"]) == 5 and summary["warnings_total"] >= 30
     assert summary["warnings"][0]["row"] == 2
     assert summary["skipped_rows"] == [] and summary["skipped_rows_total"] == 0
+
+
+def test_every_text_column_is_guarded_cell_by_cell_where_any_cell_needs_it():
+    from overlap.outputs import guard_frame
+
+    frame = pd.DataFrame({"plain": ["a", "b", ""], "late": ["a", "b", "=1+1"],
+                          "quoted": ["'x", "y", "z"], "mixed": [1, "@x", 2.5]})
+    guarded = guard_frame(frame)
+    assert guarded["plain"].tolist() == ["a", "b", ""]
+    assert guarded["late"].tolist() == ["a", "b", "'=1+1"]
+    assert guarded["quoted"].tolist() == ["'x", "y", "z"]
+    assert guarded["mixed"].tolist() == [1, "'@x", 2.5]
