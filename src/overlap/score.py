@@ -99,28 +99,35 @@ RARE_STANDIN = float(np.log1p(8))
 SPECIFICITY_BLOCK = 50_000
 
 
-def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def word_presence(index: TextIndex) -> sp.csr_matrix:
+    """1 where a text uses a word: what shared_word_specificity multiplies (float32: 2.4x
+    faster to gather and multiply than the int64 counts)."""
+    return index.counts.astype(bool).astype(np.float32)
+
+
+def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray,
+                            present: sp.csr_matrix | None = None) -> tuple[np.ndarray, np.ndarray]:
     """How specific the words two texts share are: ("covid", "response") say nothing,
     a district's or a programme's name says much. Per pair: the mean IDF of the three
-    rarest shared words over the largest IDF, and log(1 + the number of rare ones)."""
+    rarest shared words over the largest IDF, and log(1 + the number of rare ones).
+    ``present`` is ``word_presence(index)`` when already made."""
     idf = index.model.word_idf
     specificity, rare = np.zeros(len(a)), np.zeros(len(a))
     if len(idf) == 0 or len(a) == 0:
         return specificity, rare
+    present = word_presence(index) if present is None else present
     # a block of pairs at a time: both sides' rows of 1.5M pairs at once held 5 GB (50k activities)
     for start in range(0, len(a), SPECIFICITY_BLOCK):
         block = slice(start, start + SPECIFICITY_BLOCK)
-        specificity[block], rare[block] = _shared_word_specificity(index.counts, idf, a[block], b[block])
+        specificity[block], rare[block] = _shared_word_specificity(present, idf, a[block], b[block])
     return specificity, rare
 
 
-def _shared_word_specificity(counts: sp.csr_matrix, idf: np.ndarray, a: np.ndarray,
+def _shared_word_specificity(present: sp.csr_matrix, idf: np.ndarray, a: np.ndarray,
                              b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """shared_word_specificity of one block of pairs, from the texts' word counts: the
-    product of two positive counts is stored exactly where both texts use the word (its
-    value is not read), so no presence copy of every text's counts is made."""
+    """shared_word_specificity of one block of pairs, from the texts' word-presence rows."""
     specificity = np.zeros(len(a))
-    shared = counts[a].multiply(counts[b]).tocsr()
+    shared = present[a].multiply(present[b]).tocsr()
     rows = np.repeat(np.arange(len(a)), np.diff(shared.indptr))
     values = idf[shared.indices] / idf.max()
     order = np.lexsort((-values, rows))
@@ -210,8 +217,8 @@ EVIDENCE_CHUNK = 100 * 2048
 PAIRWISE_COLUMNS = np.array([FEATURES.index(name) for name in PAIRWISE])
 
 
-def _pairwise_block(facts: _Facts, index: TextIndex, a: np.ndarray, b: np.ndarray,
-                    similarity: np.ndarray) -> list[np.ndarray]:
+def _pairwise_block(facts: _Facts, index: TextIndex, present: sp.csr_matrix, a: np.ndarray,
+                    b: np.ndarray, similarity: np.ndarray) -> list[np.ndarray]:
     """The PAIRWISE features (in that order) of one chunk of pairs (a, b are row positions)."""
     x, y = facts.sides(a, b)
     text = similarity.astype(float)
@@ -240,7 +247,7 @@ def _pairwise_block(facts: _Facts, index: TextIndex, a: np.ndarray, b: np.ndarra
     title_same = np.fromiter((1.0 if titles[i] and titles[i] == titles[j] else 0.0
                               for i, j in zip(x, y)), dtype=float, count=len(x))
     longer = np.maximum(words[x], words[y])
-    specificity, rare = shared_word_specificity(index, a, b)
+    specificity, rare = shared_word_specificity(index, a, b, present)
     # a translation shares no word with its original: there too the embedding stands in,
     # at the specificity of the words a same-language copy shares
     specificity[across] = np.maximum(specificity[across], standin)
@@ -265,11 +272,12 @@ def _fill_pairwise(values: np.ndarray, columns: np.ndarray, rows: np.ndarray,
     a, b = pairs["a"].to_numpy()[rows], pairs["b"].to_numpy()[rows]
     similarity = pairs["similarity"].to_numpy()[rows]
     facts = _Facts.of(activities, a, b, index.aligned_languages)
+    present = word_presence(index)
     for start in range(0, len(rows), EVIDENCE_CHUNK):
         block = slice(start, start + EVIDENCE_CHUNK)
         chunk = rows[block]
-        for column, feature in zip(columns, _pairwise_block(facts, index, a[block], b[block],
-                                                            similarity[block])):
+        for column, feature in zip(columns, _pairwise_block(facts, index, present, a[block],
+                                                            b[block], similarity[block])):
             values[column, chunk] = feature
 
 
