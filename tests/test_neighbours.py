@@ -310,3 +310,28 @@ def test_split_lists_update_to_a_full_search():
     full = nearest_lists(now, groups, 10)
     assert _recall(updated, full, 5) == 1.0
     assert np.allclose(updated.similarity[:, :5], full.similarity[:, :5], atol=1e-5)
+
+
+def test_a_large_search_takes_fewer_rows_a_block_and_finds_the_same_lists(monkeypatch):
+    """MAX_BLOCK bounds a block's similarities (rows x every row): past it, fewer rows are
+    compared at once, and the lists stay those of the configured chunks (BLAS may round
+    a float32 product of another shape in its last bit)."""
+    import overlap.neighbours as neighbours
+    from overlap.neighbours import split_lists, torch_lists
+
+    rng = np.random.default_rng(12)
+    dense, titles, groups = _unit(rng, 300), _titles(rng, 300), rng.integers(0, 9, size=300)
+    searches = {
+        "exact": lambda: nearest_lists(dense, groups, 8, chunk_rows=64),
+        "sparse": lambda: nearest_lists(titles, groups, 8, chunk_rows=64),
+        "split": lambda: split_lists(titles, groups, 8, chunk_rows=64),
+        "torch": lambda: torch_lists(dense, groups, 8, device="cpu", chunk_rows=64),
+    }
+    whole = {name: search() for name, search in searches.items()}
+    monkeypatch.setattr(neighbours, "MAX_BLOCK", 300 * 7)
+    assert neighbours._block_rows(64, 300) == 7 and neighbours._block_rows(64, 30) == 64
+    for name, search in searches.items():
+        bounded = search()
+        assert np.allclose(bounded.similarity, whole[name].similarity, atol=1e-6), name
+        assert np.allclose(bounded.floor, whole[name].floor, atol=1e-6), name
+        assert _recall(bounded, whole[name], 8) == 1.0, name

@@ -261,3 +261,48 @@ def test_shared_word_specificity_in_blocks_equals_all_at_once(monkeypatch):
     blocked = score.shared_word_specificity(index, a, b)
     np.testing.assert_array_equal(blocked[0], whole[0])
     np.testing.assert_array_equal(blocked[1], whole[1])
+
+
+def _varied_activities(n: int) -> pd.DataFrame:
+    """Activities of several actors, languages, countries, sectors, periods and partners."""
+    words = ["water", "school", "meals", "Tahoua", "forages", "health", "returnees", "grant",
+             "district", "nutrition", "eau", "pour", "santé"]
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(n):
+        actor = ["Swedish Sida", "B", "C", "D"][i % 4]
+        rows.append({
+            "id": f"x{i}", "actor": actor, "actor_key": actor.lower(),
+            "title": " ".join(rng.choice(words, 3)), "description": " ".join(rng.choice(words, 9)),
+            "countries": tuple(rng.choice(["NE", "ML", "NG"], i % 3, replace=False)),
+            "sectors": (["14030", "11220", "Labour mobility"][i % 3],),
+            "start_date": f"20{15 + i % 6}-0{1 + i % 9}-01", "language": ["en", "fr"][i % 2],
+            "funders": ("Swedish Sida",) if i % 5 == 0 else (),
+        })
+    return _frame(*rows)
+
+
+def test_evidence_and_scores_in_chunks_equal_one_chunk(monkeypatch):
+    """Candidates are compared EVIDENCE_CHUNK pairs at a time: the chunk boundaries must
+    not change a feature, a score or which pairs are reported."""
+    from overlap import score
+
+    activities = _varied_activities(24)
+    a, b = np.triu_indices(len(activities), k=1)
+    pairs = pd.DataFrame({"a": a, "b": b, "similarity": np.linspace(0.9, 0.1, len(a))})
+    index = TextIndex.build(activities, frozenset({"en", "fr"}))
+    whole = evidence(activities, pairs, index)
+    whole_scores = score_pairs(activities, pairs, ScoreConfig(report_threshold=0.0), BUILT_IN,
+                               index, whole)
+    monkeypatch.setattr(score, "EVIDENCE_CHUNK", 7)
+    chunked = evidence(activities, pairs, index)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert chunked["title"].nunique() > 3 and chunked["role_link"].sum() > 0
+    # known rows are kept, the unknown ones computed in chunks
+    known = whole[list(score.PAIRWISE)].copy()
+    known.iloc[::3] = np.nan
+    pd.testing.assert_frame_equal(evidence(activities, pairs, index, known), whole)
+    chunked_scores = score_pairs(activities, pairs, ScoreConfig(report_threshold=0.0), BUILT_IN,
+                                 index, evidence(activities, pairs, index))
+    pd.testing.assert_frame_equal(chunked_scores, whole_scores)
+    assert len(whole_scores) == len(pairs)

@@ -92,7 +92,8 @@ class NeighboursConfig:
         "organisation's per_named_actor activities most similar to it (0 = off).")
     include_same_actor: bool = setting(False, "Also pair activities of the same actor.")
     chunk_rows: int = setting(
-        1024, "Rows compared at once: memory is about chunk_rows x activities x 4 bytes.")
+        1024, "Rows compared at once: memory is about chunk_rows x activities x 17 bytes (fewer rows "
+        "when that passes 16M similarities: overlap.neighbours.MAX_BLOCK).")
     approximate_from: int = setting(
         APPROXIMATE_FROM, "From this many activities, each is compared only with those in the "
         "cells (a k-means partition, faiss) nearest to its text: at least 99% of the exact "

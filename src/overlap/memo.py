@@ -89,7 +89,7 @@ class Memo:
     word_counts: sp.csr_matrix
     title_counts: sp.csr_matrix
     lists: SearchLists
-    #: candidate pairs (``a``, ``b``: rows of this memo) with their PAIRWISE features
+    #: candidate pairs (``a``, ``b``: rows of this memo) with (at least) their PAIRWISE features
     pairs: pd.DataFrame
     #: reported pairs (``a``, ``b``) with their ``pair_reasons`` and ``short_text``
     reasons: pd.DataFrame

@@ -88,6 +88,17 @@ def pair_similarity(vectors, a: np.ndarray, b: np.ndarray, chunk: int = 2048) ->
     return out
 
 
+#: similarities one block of a search against every row holds at most: ``chunk_rows`` is
+#: lowered to keep a block (with its mask and sort indices, ~17 bytes a similarity) under
+#: ~0.3 GB, where 1,024 rows x 200k activities held 3.5 GB
+MAX_BLOCK = 1 << 24
+
+
+def _block_rows(chunk_rows: int, columns: int) -> int:
+    """Rows per block against ``columns`` rows: ``chunk_rows``, fewer for a large search."""
+    return max(1, min(chunk_rows, MAX_BLOCK // max(columns, 1)))
+
+
 def _similarities(vectors, transposed, rows) -> np.ndarray:
     return dense(vectors[rows] @ transposed)
 
@@ -147,6 +158,7 @@ def nearest_lists(
     codes = pd.factorize(np.asarray(groups))[0]
     # a sparse matrix's transpose is converted to CSR once, not once per chunk
     transposed = vectors.T.tocsr() if sp.issparse(vectors) else vectors.T
+    chunk_rows = _block_rows(chunk_rows, n)
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start:start + chunk_rows]
         block = _similarities(vectors, transposed, chunk)
@@ -180,6 +192,7 @@ def torch_lists(
         return lists
     codes = torch.as_tensor(pd.factorize(np.asarray(groups))[0], device=device)
     table = torch.as_tensor(np.ascontiguousarray(vectors, dtype=np.float32), device=device)
+    chunk_rows = _block_rows(chunk_rows, n)
     for start in range(0, len(rows), chunk_rows):
         chunk = torch.as_tensor(rows[start:start + chunk_rows], device=device)
         block = table[chunk] @ table.T
@@ -225,6 +238,7 @@ def split_lists(
     rare = vectors[:, ~common].tocsr()
     rare_transposed = rare.T.tocsr()
     codes = pd.factorize(np.asarray(groups))[0]
+    chunk_rows = _block_rows(chunk_rows, n)
     for start in range(0, len(rows), chunk_rows):
         chunk = rows[start:start + chunk_rows]
         block = dense(rare[chunk] @ rare_transposed)

@@ -58,7 +58,7 @@ from overlap.plans import Family
 from overlap.projection import keeps_layout, lay_out, place_new
 from overlap.read import Problem, ReadResult, read_inputs
 from overlap.schema import complete_pairs
-from overlap.score import PAIRWISE, TextIndex, add_conflicts, evidence, score_pairs
+from overlap.score import TextIndex, add_conflicts, evidence, score_pairs
 from overlap.scorer import PairScorer, load_scorer
 from overlap.state import State
 from overlap.text import activity_texts
@@ -380,7 +380,8 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         fingerprint=front.memo_fingerprint, keys=keys, digests=front.digests, model=index.model,
         unseen=reuse.unseen, word_counts=index.counts, title_counts=index.title_counts,
         lists=front.lists,
-        pairs=pd.concat([candidates[["a", "b"]], features[list(PAIRWISE)]], axis=1),
+        # the features with the pairs' rows beside them, uncopied (millions of candidates at 200k)
+        pairs=features.assign(a=candidates["a"].to_numpy(), b=candidates["b"].to_numpy()),
         reasons=reported_reasons, stable_vectors=front.embedder.cache_key is not None,
         hits=None if hits is None else sparse_hits(hits),
         axes_digest=axes_digest(axes) if hits is not None else "",

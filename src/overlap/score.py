@@ -8,9 +8,11 @@ follows them, and reasons in words.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from overlap.config import ScoreConfig
 from overlap.lexical import TextIndex
@@ -25,7 +27,7 @@ from overlap.text import label_like
 # ---------------------------------------------------------------- evidence features
 
 
-def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: pd.Series) -> np.ndarray:
+def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: np.ndarray) -> np.ndarray:
     """Among the candidates of A from B's actor, is B the closest (and the other way)?
 
     An actor reporting the same effort has one counterpart activity, not many:
@@ -35,7 +37,6 @@ def _best_match(activities: pd.DataFrame, pairs: pd.DataFrame, closeness: pd.Ser
         return np.zeros(0)
     actor_codes = pd.factorize(activities["actor_key"].to_numpy())[0]
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    closeness = closeness.to_numpy()
     return (_first_of_groups(a, actor_codes[b], closeness)
             + _first_of_groups(b, actor_codes[a], closeness)) / 2
 
@@ -98,15 +99,23 @@ RARE_STANDIN = float(np.log1p(8))
 SPECIFICITY_BLOCK = 50_000
 
 
-def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def word_presence(index: TextIndex) -> sp.csr_matrix:
+    """1 where a text uses a word: what shared_word_specificity multiplies (float32: 2.4x
+    faster to gather and multiply than the int64 counts)."""
+    return index.counts.astype(bool).astype(np.float32)
+
+
+def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray,
+                            present: sp.csr_matrix | None = None) -> tuple[np.ndarray, np.ndarray]:
     """How specific the words two texts share are: ("covid", "response") say nothing,
     a district's or a programme's name says much. Per pair: the mean IDF of the three
-    rarest shared words over the largest IDF, and log(1 + the number of rare ones)."""
+    rarest shared words over the largest IDF, and log(1 + the number of rare ones).
+    ``present`` is ``word_presence(index)`` when already made."""
     idf = index.model.word_idf
     specificity, rare = np.zeros(len(a)), np.zeros(len(a))
     if len(idf) == 0 or len(a) == 0:
         return specificity, rare
-    present = index.counts.astype(bool).astype(np.float32)
+    present = word_presence(index) if present is None else present
     # a block of pairs at a time: both sides' rows of 1.5M pairs at once held 5 GB (50k activities)
     for start in range(0, len(a), SPECIFICITY_BLOCK):
         block = slice(start, start + SPECIFICITY_BLOCK)
@@ -114,7 +123,7 @@ def shared_word_specificity(index: TextIndex, a: np.ndarray, b: np.ndarray) -> t
     return specificity, rare
 
 
-def _shared_word_specificity(present, idf: np.ndarray, a: np.ndarray,
+def _shared_word_specificity(present: sp.csr_matrix, idf: np.ndarray, a: np.ndarray,
                              b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """shared_word_specificity of one block of pairs, from the texts' word-presence rows."""
     specificity = np.zeros(len(a))
@@ -153,90 +162,162 @@ def _pair_rows(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray,
     return activities.iloc[used], np.searchsorted(used, a), np.searchsorted(used, b)
 
 
-def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex) -> pd.DataFrame:
-    """The PAIRWISE feature columns for each pair (a, b are row positions)."""
-    a = pairs["a"].to_numpy()
-    b = pairs["b"].to_numpy()
-    out = pd.DataFrame(index=pairs.index)
-    out["text"] = pairs["similarity"].to_numpy(dtype=float)
-    out["title"] = pair_similarity(index.titles, a, b).astype(float)
-    out["lexical"] = pair_similarity(index.words, a, b).astype(float)
-    activities, x_side, y_side = _pair_rows(activities, a, b)
+@dataclass
+class _Facts:
+    """What pairwise_evidence compares of each activity some pairs name (``used``, row
+    positions): prepared once, then compared a chunk of pairs at a time."""
+
+    used: np.ndarray
+    languages: np.ndarray
+    aligned: np.ndarray
+    countries: list[frozenset]
+    sectors: list[frozenset]
+    #: the activity has a DAC-coded sector
+    coded: np.ndarray
+    locations: list
+    first: np.ndarray
+    last: np.ndarray
+    named: list[frozenset]
+    own: list[frozenset]
+    #: how many countries
+    how_many: np.ndarray
+    titles: list[str]
+    #: the description's words
+    words: np.ndarray
+
+    @classmethod
+    def of(cls, activities: pd.DataFrame, a: np.ndarray, b: np.ndarray, aligned_languages) -> _Facts:
+        used = np.unique(np.concatenate([a, b]))
+        activities = activities.iloc[used]
+        languages = activities["language"].to_numpy()
+        countries = [frozenset(c) for c in activities["countries"]]
+        sectors = [_sector_keys(s) for s in activities["sectors"]]
+        first, last = periods(activities)
+        return cls(
+            used=used, languages=languages, aligned=np.isin(languages, list(aligned_languages)),
+            countries=countries, sectors=sectors,
+            coded=np.array([any(k.startswith("dac:") for k in keys) for keys in sectors], dtype=bool),
+            locations=activities["locations"].tolist(), first=first, last=last,
+            named=activities["named_keys"].tolist(), own=activities["actor_keys"].tolist(),
+            how_many=np.array([len(c) for c in countries], dtype=np.int64),
+            titles=[fold(t) for t in activities["title"]],
+            words=np.array([len(d.split()) for d in activities["description"]], dtype=np.int64),
+        )
+
+    def sides(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs of row positions as positions among ``used``."""
+        return np.searchsorted(self.used, a), np.searchsorted(self.used, b)
+
+
+#: candidate pairs compared at once (a multiple of pair_similarity's chunk): the per-pair
+#: intermediates of all 1.3M candidates of 50k activities at once held about 1 GB
+EVIDENCE_CHUNK = 100 * 2048
+
+#: where each PAIRWISE feature sits among FEATURES
+PAIRWISE_COLUMNS = np.array([FEATURES.index(name) for name in PAIRWISE])
+
+
+def _pairwise_block(facts: _Facts, index: TextIndex, present: sp.csr_matrix, a: np.ndarray,
+                    b: np.ndarray, similarity: np.ndarray) -> list[np.ndarray]:
+    """The PAIRWISE features (in that order) of one chunk of pairs (a, b are row positions)."""
+    x, y = facts.sides(a, b)
+    text = similarity.astype(float)
+    title = pair_similarity(index.titles, a, b).astype(float)
+    lexical = pair_similarity(index.words, a, b).astype(float)
     # words cannot match across languages: there, a multilingual embedding's
     # similarity stands in for the lexical evidence, for the languages it aligns
     # (outside them, e.g. Finnish against Swedish, its similarity is noise)
-    languages = activities["language"].to_numpy()
-    aligned = np.isin(languages, list(index.aligned_languages))
-    across = (languages[x_side] != languages[y_side]) & aligned[x_side] & aligned[y_side]
-    standin = crosslingual_standin(out.loc[across, "text"].to_numpy())
-    out.loc[across, "title"] = np.maximum(out.loc[across, "title"], standin)
-    out.loc[across, "lexical"] = np.maximum(out.loc[across, "lexical"], standin)
-    countries = [frozenset(c) for c in activities["countries"]]
-    sectors = [_sector_keys(s) for s in activities["sectors"]]
-    country = _agreement(countries, x_side, y_side)
-    out["country"] = (country > 0).astype(float)
-    out["country_differs"] = (country < 0).astype(float)
-    locations = activities["locations"].tolist()
-    out["location"] = np.fromiter((place_agreement(locations[x], locations[y])
-                                   for x, y in zip(x_side, y_side)), dtype=float, count=len(a))
-    out["sector"] = _agreement(sectors, x_side, y_side)
+    across = (facts.languages[x] != facts.languages[y]) & facts.aligned[x] & facts.aligned[y]
+    standin = crosslingual_standin(text[across])
+    title[across] = np.maximum(title[across], standin)
+    lexical[across] = np.maximum(lexical[across], standin)
+    country = _agreement(facts.countries, x, y)
+    locations = facts.locations
+    location = np.fromiter((place_agreement(locations[i], locations[j]) for i, j in zip(x, y)),
+                           dtype=float, count=len(x))
+    sector = _agreement(facts.sectors, x, y)
     # free-text sector labels differ between actors ("Labour mobility", "Migration de
     # travail"): only coded sectors can disagree
-    coded = np.array([any(k.startswith("dac:") for k in keys) for keys in sectors], dtype=bool)
-    out.loc[(out["sector"] < 0) & ~(coded[x_side] & coded[y_side]), "sector"] = 0.0
-    first, last = periods(activities)
-    dates, _, _ = date_agreement(first, last, x_side, y_side)
-    out["dates"] = dates.clip(min=0)
-    out["dates_disjoint"] = (dates < 0).astype(float)
-    named, own = activities["named_keys"].tolist(), activities["actor_keys"].tolist()
-    out["shared_org"] = _agreement(named, x_side, y_side).clip(min=0)
-    out["role_link"] = [
-        1.0 if (named[x] & own[y]) or (named[y] & own[x]) else 0.0 for x, y in zip(x_side, y_side)
-    ]
-    out["start_near"] = _start_near(first, x_side, y_side)
-    how_many = np.array([len(c) for c in countries], dtype=np.int64)
-    out["countries_max"] = np.log1p(np.maximum(how_many[x_side], how_many[y_side]))
-    out["country_missing"] = ((how_many[x_side] == 0) != (how_many[y_side] == 0)).astype(float)
-    titles = [fold(t) for t in activities["title"]]
-    out["title_same"] = [1.0 if titles[x] and titles[x] == titles[y] else 0.0
-                         for x, y in zip(x_side, y_side)]
-    words = np.array([len(d.split()) for d in activities["description"]], dtype=np.int64)
-    longer = np.maximum(words[x_side], words[y_side])
-    out["length_ratio"] = np.minimum(words[x_side], words[y_side]) / np.maximum(longer, 1)
-    out["shared_specificity"], out["shared_rare"] = shared_word_specificity(index, a, b)
+    sector[(sector < 0) & ~(facts.coded[x] & facts.coded[y])] = 0.0
+    dates, _, _ = date_agreement(facts.first, facts.last, x, y)
+    named, own = facts.named, facts.own
+    role_link = np.fromiter((1.0 if (named[i] & own[j]) or (named[j] & own[i]) else 0.0
+                             for i, j in zip(x, y)), dtype=float, count=len(x))
+    how_many, titles, words = facts.how_many, facts.titles, facts.words
+    title_same = np.fromiter((1.0 if titles[i] and titles[i] == titles[j] else 0.0
+                              for i, j in zip(x, y)), dtype=float, count=len(x))
+    longer = np.maximum(words[x], words[y])
+    specificity, rare = shared_word_specificity(index, a, b, present)
     # a translation shares no word with its original: there too the embedding stands in,
     # at the specificity of the words a same-language copy shares
-    out.loc[across, "shared_specificity"] = np.maximum(out.loc[across, "shared_specificity"], standin)
-    out.loc[across, "shared_rare"] = np.maximum(out.loc[across, "shared_rare"], standin * RARE_STANDIN)
-    return out
+    specificity[across] = np.maximum(specificity[across], standin)
+    rare[across] = np.maximum(rare[across], standin * RARE_STANDIN)
+    return [
+        text, title, lexical, (country > 0).astype(float), (country < 0).astype(float),
+        location, sector, dates.clip(min=0), (dates < 0).astype(float),
+        _agreement(named, x, y).clip(min=0), role_link, _start_near(facts.first, x, y),
+        np.log1p(np.maximum(how_many[x], how_many[y])),
+        ((how_many[x] == 0) != (how_many[y] == 0)).astype(float), title_same,
+        np.minimum(words[x], words[y]) / np.maximum(longer, 1), specificity, rare,
+    ]
+
+
+def _fill_pairwise(values: np.ndarray, columns: np.ndarray, rows: np.ndarray,
+                   activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex) -> None:
+    """values[columns[i], r] = PAIRWISE[i] of the pair at position r, for each r of
+    ``rows``: EVIDENCE_CHUNK pairs at a time, so that memory beyond ``values`` stays
+    bounded whatever the number of candidates."""
+    if not len(rows):
+        return
+    a, b = pairs["a"].to_numpy()[rows], pairs["b"].to_numpy()[rows]
+    similarity = pairs["similarity"].to_numpy()[rows]
+    facts = _Facts.of(activities, a, b, index.aligned_languages)
+    present = word_presence(index)
+    for start in range(0, len(rows), EVIDENCE_CHUNK):
+        block = slice(start, start + EVIDENCE_CHUNK)
+        chunk = rows[block]
+        for column, feature in zip(columns, _pairwise_block(facts, index, present, a[block],
+                                                            b[block], similarity[block])):
+            values[column, chunk] = feature
+
+
+def pairwise_evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex) -> pd.DataFrame:
+    """The PAIRWISE feature columns for each pair (a, b are row positions)."""
+    values = np.empty((len(PAIRWISE), len(pairs)))
+    _fill_pairwise(values, np.arange(len(PAIRWISE)), np.arange(len(pairs)), activities, pairs, index)
+    return pd.DataFrame(values.T, index=pairs.index, columns=list(PAIRWISE), copy=False)
 
 
 def evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex,
              known: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Feature columns for each candidate pair (a, b are row positions).
+    """Feature columns for each candidate pair (a, b are row positions), as one float block.
 
     ``known`` holds PAIRWISE values already computed (rows aligned with ``pairs``,
     NaN where unknown): only the other pairs are compared.
     """
+    # one row per feature: each feature's values lie together, and the frame wraps them uncopied
+    values = np.empty((len(FEATURES), len(pairs)))
     if known is None:
-        out = pairwise_evidence(activities, pairs, index)
+        todo = np.arange(len(pairs))
     else:
-        out = known.reindex(columns=list(PAIRWISE)).set_axis(pairs.index).astype(float)
-        todo = out.isna().any(axis=1).to_numpy()
-        if todo.any():
-            out.loc[todo] = pairwise_evidence(activities, pairs.loc[todo], index).to_numpy()
+        values[PAIRWISE_COLUMNS] = known.reindex(columns=list(PAIRWISE)).to_numpy(dtype=float).T
+        todo = np.flatnonzero(np.isnan(values[PAIRWISE_COLUMNS]).any(axis=0))
+    _fill_pairwise(values, PAIRWISE_COLUMNS, todo, activities, pairs, index)
+    feature = dict(zip(FEATURES, values))
     # being each other's closest activity says "the same effort" only where place
     # and time do not contradict it (the same theme elsewhere is each other's
     # closest too); likewise a grant and the project it pays for
-    consistent = (1.0 - out["country_differs"]) * (1.0 - out["dates_disjoint"])
-    out["best_match"] = _best_match(activities, pairs, out["text"] + out["title"]) * consistent
-    same_place = out["role_link"] * consistent
-    out["role_title"] = same_place * out["title"]
-    out["role_text"] = same_place * out["text"]
-    out["role_dates"] = same_place * out["dates"]
-    out["role_best"] = same_place * out["best_match"]
-    out["org_only"] = out["shared_org"] * (1.0 - out["title"]) * (1.0 - out["text"].clip(lower=0))
-    return out[list(FEATURES)]
+    consistent = (1.0 - feature["country_differs"]) * (1.0 - feature["dates_disjoint"])
+    feature["best_match"][:] = _best_match(activities, pairs,
+                                           feature["text"] + feature["title"]) * consistent
+    same_place = feature["role_link"] * consistent
+    feature["role_title"][:] = same_place * feature["title"]
+    feature["role_text"][:] = same_place * feature["text"]
+    feature["role_dates"][:] = same_place * feature["dates"]
+    feature["role_best"][:] = same_place * feature["best_match"]
+    feature["org_only"][:] = (feature["shared_org"] * (1.0 - feature["title"])
+                              * (1.0 - np.clip(feature["text"], 0.0, None)))
+    return pd.DataFrame(values.T, index=pairs.index, columns=list(FEATURES), copy=False)
 
 
 def shared_details(activities: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, object]:
@@ -370,15 +451,16 @@ def score_pairs(
     p_duplicate, p_genuine = probabilities(genuine, duplicate)
     declared = (candidates["declared"].to_numpy() != "" if "declared" in candidates
                 else np.zeros(len(candidates), bool))
+    positions = np.flatnonzero((p_genuine >= config.report_threshold) | declared)
+    # kinds of the reported pairs only (a string per candidate: 52 bytes each)
     kind = np.select(
-        [declared, (p_duplicate >= config.duplicate_threshold) & ~short],
+        [declared[positions],
+         (p_duplicate[positions] >= config.duplicate_threshold) & ~short[positions]],
         ["funding-chain", "duplicate"],
         "overlap",
     )
-    one_plan = _parts_of_one_plan(candidates, np.flatnonzero(kind == "duplicate"), family)
-    kind[one_plan] = "overlap"
-    keep = (p_genuine >= config.report_threshold) | declared
-    positions = np.flatnonzero(keep)
+    one_plan = _parts_of_one_plan(candidates, positions[kind == "duplicate"], family)
+    kind[np.isin(positions, one_plan)] = "overlap"
     # only the reported rows get the candidates' and features' columns side by side: a
     # copy of every candidate's would cost GBs at 200k activities (millions of candidates)
     reported = pd.concat([candidates.iloc[positions].reset_index(drop=True),
@@ -387,7 +469,7 @@ def score_pairs(
     reported["p_genuine"] = p_genuine[positions].round(4)
     reported["score"] = reported["p_genuine"]
     reported["short_text"] = short[positions]
-    reported["kind"] = kind[positions]
+    reported["kind"] = kind
     reasons = np.full(len(reported), None, dtype=object)
     if known_reasons is not None:
         stored = known_reasons.iloc[positions]
