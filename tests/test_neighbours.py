@@ -269,8 +269,8 @@ def _titles(rng, n, terms=80, common=6):
 
 
 def test_split_lists_equal_the_exact_sparse_search(monkeypatch):
-    """Common terms multiplied densely, rare ones sparsely: the same lists as one sparse
-    product, on every path a run takes (all rows, a rerun's rows, own actor allowed)."""
+    """Common terms multiplied densely, rare ones sparsely: the same lists as a brute-force
+    search, on every path a run takes (all rows, a rerun's rows, own actor allowed)."""
     import overlap.neighbours as neighbours
     from overlap.neighbours import split_lists
 
@@ -280,21 +280,31 @@ def test_split_lists_equal_the_exact_sparse_search(monkeypatch):
     common = frequency > neighbours.COMMON_TERM_SHARE * 600
     assert 0 < common.sum() < len(common)  # both halves of the product are used
     for options in ({}, {"include_same_group": True}, {"rows": rng.permutation(600)[:70]}):
-        exact = nearest_lists(vectors, groups, 12, chunk_rows=64, **options)
+        exact = nearest_lists(vectors.toarray(), groups, 12, chunk_rows=64, **options)
         split = split_lists(vectors, groups, 12, chunk_rows=50, **options)
         assert np.allclose(split.similarity, exact.similarity, atol=1e-5)
         assert np.allclose(split.floor, exact.floor, atol=1e-5)
         assert _recall(split, exact, 12) == 1.0
     small = split_lists(vectors[:6], groups[:6], 12)
-    exact = nearest_lists(vectors[:6], groups[:6], 12)
+    exact = nearest_lists(vectors[:6].toarray(), groups[:6], 12)
     assert (small.neighbours == exact.neighbours).all()
     assert np.array_equal(small.floor, exact.floor)
+
+
+def test_sparse_rows_are_split_at_every_size_but_a_rerun_s_few(monkeypatch):
+    """The split search at any size and threshold; a rerun's few rows (under
+    ``INDEX_ROWS_SHARE``) by one sparse product, which needs no torch."""
+    rng = np.random.default_rng(12)
+    vectors, groups = _titles(rng, 600), rng.integers(0, 9, size=600)
     calls = _spy(monkeypatch, "split_lists")
-    nearest_lists(vectors, groups, 4, approximate_from=601)
     nearest_lists(vectors, groups, 4)
-    assert not calls
-    nearest_lists(vectors, groups, 4, approximate_from=600)
-    assert calls == [600]
+    nearest_lists(vectors, groups, 4, approximate_from=601)
+    nearest_lists(vectors, groups, 4, approximate_from=100, rows=np.arange(30))
+    assert calls == [600, 600, 30]
+    few = nearest_lists(vectors, groups, 4, rows=np.arange(10))
+    assert calls == [600, 600, 30]
+    exact = nearest_lists(vectors.toarray(), groups, 4, rows=np.arange(10))
+    assert np.allclose(few.similarity, exact.similarity, atol=1e-5)
 
 
 def test_split_lists_update_to_a_full_search():

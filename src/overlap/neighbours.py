@@ -6,9 +6,10 @@ N, never with N x N, and the result equals a brute-force search.
 
 Past a size (``approximate_from`` rows) dense rows are compared within cells of a
 k-means partition instead (``approximate_lists``): sub-quadratic, recall of the exact top
-k >= 0.99 on the IATI embeddings (benchmarks/neighbours.py); sparse rows (title n-grams)
-are compared exactly, common terms densely and the rest sparsely (``split_lists``, 2.4x
-faster than one sparse product at 14,460 IATI titles, 3.1x at 50,000). On a GPU the exact search runs in torch
+k >= 0.99 on the IATI embeddings (benchmarks/neighbours.py). Sparse rows (title n-grams)
+are compared exactly at every size, common terms densely and the rest sparsely
+(``split_lists``, 2.4x faster than one sparse product at 14,460 IATI titles, 3.1x at
+50,000). On a GPU the exact search runs in torch
 (``torch_lists``), whose chunks are as exact as numpy's.
 
 A nightly rerun need not search again: each row's list is kept deeper than k
@@ -141,7 +142,9 @@ def nearest_lists(
     """The neighbour lists of ``rows`` (default: every row): by brute force in chunks (in
     torch on ``device`` when that is not the CPU), or within cells (``approximate_lists``)
     when there are at least ``approximate_from`` dense rows (0: never) and enough rows to
-    search to repay learning the cells."""
+    search to repay learning the cells. Sparse rows are searched by ``split_lists`` (as
+    exact) when as many rows are searched; a rerun's few by one sparse product, which
+    needs no torch."""
     n = vectors.shape[0]
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
     lists = NeighbourLists.empty(len(rows), width)
@@ -150,7 +153,7 @@ def nearest_lists(
     options = {"include_same_group": include_same_group, "chunk_rows": chunk_rows, "rows": rows}
     if device != "cpu" and not sp.issparse(vectors):
         return torch_lists(vectors, groups, width, device=device, **options)
-    if sp.issparse(vectors) and 0 < approximate_from <= n:
+    if sp.issparse(vectors) and len(rows) >= INDEX_ROWS_SHARE * n:
         return split_lists(vectors, groups, width, **options)
     if (not sp.issparse(vectors) and 0 < approximate_from <= n
             and len(rows) >= INDEX_ROWS_SHARE * n):
