@@ -85,11 +85,18 @@ def model_fingerprint(embedder: Embedder) -> str:
     return ""
 
 
+#: precisions whose vectors are float32's, to the cache's float16 storage
+FLOAT32_PRECISIONS = frozenset({"float32", "float32-tables"})
+
+
 def cache_key(embedder: Embedder, config: EmbedConfig) -> dict[str, object]:
     """Everything a cached vector depends on; vectors of different keys never mix.
 
     The precision of the model's matrix products is named when it is not float32,
-    so float32 caches keep the key they had before there was a choice.
+    so float32 caches keep the key they had before there was a choice. USE's token
+    tables are float32 arithmetic in another order (within 4e-7 of it, far below the
+    cache's float16 storage), so their vectors share the float32 cache: a machine
+    without bfloat16 does not embed everything again when it starts using them.
     """
     key: dict[str, object] = {
         "format": CACHE_FORMAT,
@@ -100,7 +107,7 @@ def cache_key(embedder: Embedder, config: EmbedConfig) -> dict[str, object]:
         "max_windows": config.max_windows,
     }
     precision = getattr(embedder, "precision", "float32")
-    if precision != "float32":
+    if precision not in FLOAT32_PRECISIONS:
         key["precision"] = precision
     return key
 
