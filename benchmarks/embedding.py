@@ -64,7 +64,8 @@ def timed_embedding(embedder, texts: list[str]) -> tuple[np.ndarray, float, floa
     embedder.embed(["warm up: load the model"])
     loading = time.perf_counter() - started
     if loading > 5:
-        print(f"  {embedder.identity}: loaded (and built) in {loading:.1f} s")
+        print(f"  {embedder.identity}: first call {loading:.1f} s (the model's load, "
+              "and its build where it is built on first use)")
     started, cpu = time.perf_counter(), time.process_time()
     vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
     return vectors, time.perf_counter() - started, time.process_time() - cpu
