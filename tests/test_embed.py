@@ -188,7 +188,11 @@ def test_minilm_float32_gives_sentence_transformers_vectors():
 def test_minilm_int8_only_where_asked_for_and_onnxruntime_is_there(monkeypatch, tmp_path):
     from overlap import onnx_minilm
 
-    assert get_embedder(EmbedConfig(embedder="minilm", device="cpu")).precision == "int8"
+    fast = get_embedder(EmbedConfig(embedder="minilm", device="cpu"))
+    assert fast.precision == "int8"
+    identity = fast.identity
+    monkeypatch.setattr(onnx_minilm, "FLOAT_FFN_OUTPUT_LAYERS", (0,))
+    assert fast.identity != identity  # other quantisation settings: other cached vectors
     assert get_embedder(EmbedConfig(embedder="minilm", precision="float32")).precision == "float32"
     (tmp_path / "config.json").write_text("{}")
     assert get_embedder(EmbedConfig(model=str(tmp_path))).precision == "float32"  # unmeasured

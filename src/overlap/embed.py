@@ -233,7 +233,11 @@ class SentenceTransformerEmbedder(WindowedEmbedder):
             identity = "sentence-transformers:all-MiniLM-L6-v2"
         else:
             identity = f"sentence-transformers:{self.model_path.resolve().name}"
-        return f"{identity} (onnx int8)" if self.precision == "int8" else identity
+        if self.precision == "int8":
+            from overlap.onnx_minilm import variant
+
+            return f"{identity} (onnx {variant()})"
+        return identity
 
     @property
     def model(self):
