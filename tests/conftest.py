@@ -14,6 +14,15 @@ SHARED = ROOT.parent / "shared" / "data"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache_in_tmp(tmp_path_factory):
+    """MiniLM's int8 model (overlap.onnx_minilm) is built once a session, in a temporary
+    folder rather than the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a text file under tmp_path and return its path."""

@@ -140,6 +140,66 @@ def test_use_bfloat16_vectors_agree_with_float32_and_are_cached_apart(monkeypatc
     assert np.einsum("ij,ij->i", exact_vectors, fast_vectors).min() > 0.999
     assert cache_key(fast, fast.config) != cache_key(exact, exact_config)
     assert "precision" not in cache_key(exact, exact_config)  # float32 caches keep their key
+
+
+MINILM_TEXTS = [
+    "Reintegration support for returnees in Edo State",
+    "Operational Presence: Water, Sanitation & Hygiene",
+    # two windows (over 180 words)
+    "Improving access to safe water, sanitation and hygiene for internally displaced "
+    "families and host communities in drought-affected districts. The project rehabilitates "
+    "boreholes and hand pumps, trucks water to camps during the dry season, builds "
+    "gender-segregated latrines in schools and health centres, and distributes hygiene kits "
+    "with soap, jerrycans and menstrual hygiene items. Community hygiene promoters, trained "
+    "and paid by the project, visit households to explain hand washing at critical times, "
+    "safe storage of drinking water and the treatment of water with chlorine tablets. Water "
+    "committees are elected in each village, trained in the maintenance of pumps and the "
+    "collection of user fees, and linked to the district water office, which receives spare "
+    "parts and a motorbike for supervision. Cholera preparedness plans are drafted with the "
+    "health authorities: oral rehydration points, chlorination of water at source and rapid "
+    "response teams ready to deploy within two days of an alert. Monitoring follows the "
+    "cluster indicators: litres per person per day, people per latrine, and the share of "
+    "households storing water safely, measured by baseline and endline surveys. Lessons are "
+    "shared with the cluster and the government to inform the national strategy for "
+    "resilient rural water supply, including solar pumping and groundwater mapping.",
+]
+
+
+@pytest.mark.slow
+def test_minilm_int8_vectors_agree_with_float32_and_are_cached_apart(minilm):
+    from overlap.cache import cache_key
+
+    exact_config = EmbedConfig(precision="float32")
+    exact = get_embedder(exact_config)
+    assert (minilm.precision, exact.precision) == ("int8", "float32")
+    fast_vectors, exact_vectors = minilm.embed(MINILM_TEXTS), exact.embed(MINILM_TEXTS)
+    assert np.allclose(np.linalg.norm(fast_vectors, axis=1), 1.0, atol=1e-5)
+    assert np.einsum("ij,ij->i", exact_vectors, fast_vectors).min() > 0.99
+    assert minilm.identity != exact.identity
+    assert cache_key(minilm, minilm.config) != cache_key(exact, exact_config)
+    assert "precision" not in cache_key(exact, exact_config)  # float32 caches keep their key
+
+
+@pytest.mark.slow
+def test_minilm_float32_gives_sentence_transformers_vectors():
+    exact = get_embedder(EmbedConfig(precision="float32"))
+    short = MINILM_TEXTS[:2]  # one window each: the model's own vectors
+    expected = exact.model.encode(short, normalize_embeddings=True)
+    assert np.allclose(exact.embed(short), expected, rtol=0, atol=1e-6)
+
+
+def test_minilm_int8_only_where_asked_for_and_onnxruntime_is_there(monkeypatch, tmp_path):
+    from overlap import onnx_minilm
+
+    fast = get_embedder(EmbedConfig(embedder="minilm", device="cpu"))
+    assert fast.precision == "int8"
+    identity = fast.identity
+    monkeypatch.setattr(onnx_minilm, "FLOAT_FFN_OUTPUT_LAYERS", (0,))
+    assert fast.identity != identity  # other quantisation settings: other cached vectors
+    assert get_embedder(EmbedConfig(embedder="minilm", precision="float32")).precision == "float32"
+    (tmp_path / "config.json").write_text("{}")
+    assert get_embedder(EmbedConfig(model=str(tmp_path))).precision == "float32"  # unmeasured
+    monkeypatch.setattr(onnx_minilm, "available", lambda: False)
     assert get_embedder(EmbedConfig(embedder="minilm")).precision == "float32"
 
 
@@ -168,3 +228,16 @@ def test_use_token_tables_agree_with_float32_where_bfloat16_is_not_native(monkey
     assert np.allclose(fast.embed(texts[:1])[0], fast_vectors[0], atol=1e-6)
     assert cache_key(fast, fast.config) == cache_key(exact, exact_config)  # float32 to 4e-7
     assert "precision" not in cache_key(exact, exact_config)
+
+
+@pytest.mark.slow
+def test_int8_model_is_built_once(minilm):
+    from overlap.embed import bundled_minilm_path
+    from overlap.onnx_minilm import cache_folder, quantised_model
+
+    minilm.embed(["built on first use"])
+    built = list(cache_folder().glob("minilm-int8-*.onnx"))
+    assert len(built) == 1 and not list(cache_folder().glob(".building-*"))
+    modified = built[0].stat().st_mtime_ns
+    assert quantised_model(bundled_minilm_path(), "minilm") == built[0]
+    assert built[0].stat().st_mtime_ns == modified
