@@ -241,3 +241,28 @@ def test_int8_model_is_built_once(minilm):
     modified = built[0].stat().st_mtime_ns
     assert quantised_model(bundled_minilm_path(), "minilm") == built[0]
     assert built[0].stat().st_mtime_ns == modified
+
+
+def test_batches_encoded_side_by_side_keep_their_order():
+    """Two one-thread workers (USE's token tables on a CPU) give each text its own
+    vector, in the texts' order, as one batch at a time does."""
+    from overlap.embed import WindowedEmbedder
+
+    class Lengths(WindowedEmbedder):
+        name = "lengths"
+
+        def __init__(self, workers: int) -> None:
+            super().__init__(EmbedConfig(batch_size=2, precision="float32"))
+            self.workers = workers
+
+        def _batch_workers(self) -> int:
+            return self.workers
+
+        def _encode_batch(self, texts):
+            return np.array([[len(text), 1.0 + text.count("a")] for text in texts])
+
+    texts = ["a" * n + " b" * (n % 3) for n in range(1, 12)]
+    one, two = Lengths(1).embed(texts), Lengths(2).embed(texts)
+    assert np.array_equal(one, two)
+    assert np.array_equal(Lengths(2).embed(texts[:1]), one[:1])
+    assert Lengths(2).embed([]).shape[0] == 0

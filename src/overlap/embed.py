@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -171,6 +173,36 @@ class WindowedEmbedder:
     def _encode_batch(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _batch_workers(self) -> int:
+        """Batches encoded at once, each on one thread (1: one batch at a time, the
+        model's own threads inside it)."""
+        return 1
+
+    def _encode_batches(self, batches: Iterable[list[str]]) -> Iterator[np.ndarray]:
+        """Each batch's vectors, in order. With several workers each batch runs on one
+        core: small products split over two threads spend much of their time waiting,
+        while two batches side by side keep both cores busy (the vectors are the same:
+        a batch's vectors do not depend on the threads that computed them)."""
+        workers = self._batch_workers()
+        if workers <= 1:
+            yield from map(self._encode_batch, batches)
+            return
+        import torch
+        from threadpoolctl import threadpool_limits
+
+        batches = iter(batches)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            with threadpool_limits(1), ThreadPoolExecutor(workers) as pool:
+                first = next(batches, None)
+                if first is None:
+                    return
+                yield self._encode_batch(first)  # loads the model once, in this thread
+                yield from pool.map(self._encode_batch, batches)
+        finally:
+            torch.set_num_threads(threads)
+
     def embed(self, texts: list[str]) -> np.ndarray:
         windows: list[str] = []
         owner: list[int] = []
@@ -182,10 +214,11 @@ class WindowedEmbedder:
         order = np.argsort([len(w) for w in windows], kind="stable")
         vectors: np.ndarray | None = None
         batch_size = max(self.config.batch_size, MIN_BATCH.get(self.precision, 0))
+        batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
         with _progress(len(windows), self.config, f"embedding ({self.name})") as bar:
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                encoded = np.asarray(self._encode_batch([windows[i] for i in batch]), dtype=np.float32)
+            for batch, encoded in zip(batches, self._encode_batches(
+                    [windows[i] for i in batch] for batch in batches)):
+                encoded = np.asarray(encoded, dtype=np.float32)
                 if vectors is None:
                     vectors = np.zeros((len(windows), encoded.shape[1]), dtype=np.float32)
                 vectors[batch] = encoded
@@ -323,6 +356,13 @@ class UniversalSentenceEncoder(WindowedEmbedder):
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts)
+
+    def _batch_workers(self) -> int:
+        # measured on 2,000 IATI texts, 2 quiet cores: token tables 161-166 texts/s on
+        # two threads, 258-300 with two one-thread batches side by side
+        if self.precision == "float32-tables" and self.device == "cpu":
+            return os.cpu_count() or 1
+        return 1
 
 
 def _release_freed_memory() -> None:
