@@ -121,17 +121,21 @@ def test_without_a_gpu_device_file_auto_is_the_cpu_without_asking_torch(monkeypa
         embed.resolve_device("cuda")  # asked for, it is checked (and said when missing)
 
 
+#: an English and a French text, and one long enough for two windows
+USE_TEXTS = [
+    "Reintegration support for returnees in Edo State",
+    "Appui à la réintégration des migrants de retour au Nigeria",
+    "Construction of a water treatment plant. " * 60,
+]
+
+
 @pytest.mark.slow
 def test_use_bfloat16_vectors_agree_with_float32_and_are_cached_apart(monkeypatch):
     import overlap.embed as embed
     from overlap.cache import cache_key
 
     monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
-    texts = [
-        "Reintegration support for returnees in Edo State",
-        "Appui à la réintégration des migrants de retour au Nigeria",
-        "Construction of a water treatment plant. " * 60,  # two windows
-    ]
+    texts = USE_TEXTS
     exact_config = EmbedConfig(embedder="use", precision="float32")
     exact, fast = get_embedder(exact_config), get_embedder(EmbedConfig(embedder="use"))
     assert fast.precision == "bfloat16"
@@ -211,12 +215,7 @@ def test_use_token_tables_agree_with_float32_where_bfloat16_is_not_native(monkey
     from overlap.cache import cache_key
 
     monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
-    texts = [
-        "Reintegration support for returnees in Edo State",
-        "Appui à la réintégration des migrants de retour au Nigeria",
-        "Construction of a water treatment plant. " * 60,  # two windows
-        "x",
-    ]
+    texts = [*USE_TEXTS, "x"]
     exact_config = EmbedConfig(embedder="use", precision="float32")
     exact, fast = get_embedder(exact_config), get_embedder(EmbedConfig(embedder="use"))
     assert (exact.precision, fast.precision) == ("float32", "float32-tables")
