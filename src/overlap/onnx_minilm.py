@@ -57,10 +57,11 @@ def available() -> bool:
     return importlib.util.find_spec("onnxruntime") is not None
 
 
-def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/overlap/onnx (~/.cache/overlap/onnx): shared by every state."""
+def cache_folder(kind: str = "onnx") -> Path:
+    """$XDG_CACHE_HOME/overlap/KIND (~/.cache/overlap/onnx): models built on first use,
+    shared by every state."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "overlap" / "onnx"
+    return Path(base) / "overlap" / kind
 
 
 def quantised_model(model_path: Path, name: str, folder: Path | None = None) -> Path:
