@@ -295,6 +295,7 @@ def test_evidence_and_scores_in_chunks_equal_one_chunk(monkeypatch):
     whole_scores = score_pairs(activities, pairs, ScoreConfig(report_threshold=0.0), BUILT_IN,
                                index, whole)
     monkeypatch.setattr(score, "EVIDENCE_CHUNK", 7)
+    monkeypatch.setattr(score, "REASONS_CHUNK", 5)  # reasons, too, are written in chunks
     chunked = evidence(activities, pairs, index)
     pd.testing.assert_frame_equal(chunked, whole)
     assert chunked["title"].nunique() > 3 and chunked["role_link"].sum() > 0
@@ -305,4 +306,4 @@ def test_evidence_and_scores_in_chunks_equal_one_chunk(monkeypatch):
     chunked_scores = score_pairs(activities, pairs, ScoreConfig(report_threshold=0.0), BUILT_IN,
                                  index, evidence(activities, pairs, index))
     pd.testing.assert_frame_equal(chunked_scores, whole_scores)
-    assert len(whole_scores) == len(pairs)
+    assert len(whole_scores) == len(pairs) and whole_scores["reasons"].nunique() > 5
