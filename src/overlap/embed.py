@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +19,7 @@ import scipy.sparse as sp
 from overlap.config import EmbedConfig
 from overlap.errors import ConfigError
 from overlap.language import USE_LANGUAGES
+from overlap.parallel import side_by_side, workers
 
 
 class Embedder(Protocol):
@@ -176,25 +176,12 @@ class WindowedEmbedder:
         return 1
 
     def _encode_batches(self, batches: Iterable[list[str]]) -> Iterator[np.ndarray]:
-        """Each batch's vectors, in order. With several workers each batch runs on one
-        core: small products split over two threads spend much of their time waiting,
-        while two batches side by side keep both cores busy (the vectors are the same:
-        a batch's vectors do not depend on the threads that computed them)."""
+        """Each batch's vectors, in order; with several workers, side by side on one core
+        each (overlap.parallel: a batch's vectors do not depend on the threads)."""
         workers = self._batch_workers()
-        if workers <= 1:
-            yield from map(self._encode_batch, batches)
-            return
-        import torch
-        from threadpoolctl import threadpool_limits
-
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            with threadpool_limits(1), ThreadPoolExecutor(workers) as pool:
-                self._load()  # once, in this thread
-                yield from pool.map(self._encode_batch, batches)
-        finally:
-            torch.set_num_threads(threads)
+        if workers > 1:
+            self._load()  # once, in this thread
+        return side_by_side(self._encode_batch, batches, workers)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         windows: list[str] = []
@@ -366,7 +353,7 @@ class UniversalSentenceEncoder(WindowedEmbedder):
         # measured on 2,000 IATI texts, 2 quiet cores: token tables 161-166 texts/s on
         # two threads, 258-300 with two one-thread batches side by side
         if self.precision == "float32-tables" and self.device == "cpu":
-            return os.cpu_count() or 1
+            return workers()
         return 1
 
 

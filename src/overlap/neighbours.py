@@ -27,6 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from overlap.errors import ConfigError
+from overlap.parallel import side_by_side
 
 
 @dataclass
@@ -226,6 +227,7 @@ def split_lists(
     as "tion" make it 9 n^2 scattered multiply-adds on IATI. The terms in more than
     ``COMMON_TERM_SHARE`` of the rows (about 370 columns) are multiplied as a dense matrix
     (BLAS), the rest sparsely (0.6 n^2), into one block; torch picks each row's best.
+    Blocks are searched side by side, one core each (overlap.parallel).
     Still quadratic: title neighbours are weak (the 10th at cosine 0.30 on IATI), shared
     through common n-grams, so rows sharing an n-gram of at most 200 titles held only
     0.74 of them, and 400 candidates from a 256-dimension SVD 0.94 (README, Performance).
@@ -242,7 +244,8 @@ def split_lists(
     rare_transposed = rare.T.tocsr()
     codes = pd.factorize(np.asarray(groups))[0]
     chunk_rows = _block_rows(chunk_rows, n)
-    for start in range(0, len(rows), chunk_rows):
+
+    def block_lists(start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         chunk = rows[start:start + chunk_rows]
         block = dense(rare[chunk] @ rare_transposed)
         # the common terms' products added in place: one chunk x n array at a time
@@ -250,9 +253,13 @@ def split_lists(
         block[np.arange(len(chunk)), chunk] = -np.inf
         if not include_same_group:
             block[codes[chunk, None] == codes[None, :]] = -np.inf
-        part = slice(start, start + len(chunk))
-        lists.neighbours[part], lists.similarity[part], lists.floor[part] = _top(
-            torch.from_numpy(block), width)
+        return _top(torch.from_numpy(block), width)
+
+    # blocks side by side, one core each: the sparse product is single-threaded
+    starts = range(0, len(rows), chunk_rows)
+    for start, found in zip(starts, side_by_side(block_lists, starts)):
+        part = slice(start, start + chunk_rows)
+        lists.neighbours[part], lists.similarity[part], lists.floor[part] = found
     return lists
 
 
