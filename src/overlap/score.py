@@ -95,8 +95,9 @@ RARE_IDF_SHARE = 0.6
 RARE_STANDIN = float(np.log1p(8))
 
 
-#: pairs whose shared words are looked up at once (memory ~ pairs x words per text x 16 bytes)
-SPECIFICITY_BLOCK = 50_000
+#: pairs whose shared words are looked up at once (memory ~ pairs x words per text x 16
+#: bytes: 50,000 pairs of long texts, near-copies sharing most words, took 1.0 GB)
+SPECIFICITY_BLOCK = 10_000
 
 
 def word_presence(index: TextIndex) -> sp.csr_matrix:
@@ -345,8 +346,9 @@ def _month(day_number: float) -> str:
 
 
 #: reported pairs whose reasons are written at once: the 207,419 pairs of 200k activities
-#: at once took both sides' word rows, a dict per pair and one per activity (GBs)
-REASONS_CHUNK = 20_000
+#: at once took both sides' word rows, a dict per pair and one per activity (GBs); 20,000
+#: at once still 0.5 GB
+REASONS_CHUNK = 5_000
 
 
 def _written_reasons(activities: pd.DataFrame, rows: pd.DataFrame, features: pd.DataFrame,

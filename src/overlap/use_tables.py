@@ -21,7 +21,8 @@ from itertools import chain
 
 import numpy as np
 
-from overlap.embed import _release_freed_memory, sentence_layers
+from overlap.embed import sentence_layers
+from overlap.machine import release_freed_memory
 
 
 class TokenTableUseForward:
@@ -85,7 +86,7 @@ class TokenTableUseForward:
             if len(ids) > first:
                 self._token_sums(tables, rows[start:], lengths[first:], sums[first:])
         del tables
-        _release_freed_memory()
+        release_freed_memory()
         return sentence_layers(self.backend, sums, lengths)
 
     def _tables(self, distinct: np.ndarray) -> dict:

@@ -2,7 +2,7 @@ import threading
 
 import torch
 
-from overlap.parallel import side_by_side
+from overlap.machine import side_by_side
 
 
 def test_results_come_in_the_items_order_from_several_threads():

@@ -1,4 +1,5 @@
-"""Work side by side, one core each.
+"""The machine's cores and memory: work side by side, one core each, and freed memory
+given back.
 
 Small products split over two threads spend much of their time waiting for each other;
 two independent pieces of work on one thread each keep both cores busy. NumPy's BLAS,
@@ -40,3 +41,14 @@ def side_by_side(work: Callable[[Item], Result], items: Iterable[Item],
             yield from pool.map(work, items)
     finally:
         torch.set_num_threads(threads)
+
+
+def release_freed_memory() -> None:
+    """Give the heap's free pages back to the system (glibc keeps them otherwise, and
+    many allocations of many sizes fragment it); a no-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
