@@ -44,7 +44,8 @@ from overlap.score import PAIRWISE
 from overlap.state import State, StateDamaged
 
 #: bump when the memo's arrays change meaning; a memo of another format is ignored
-MEMO_FORMAT = 1
+#: (2: each pairwise feature its own array)
+MEMO_FORMAT = 2
 DATA_FILE = "memo.npz"
 MANIFEST_FILE = "manifest.json"
 #: detected languages: read before the run's settings are known, so kept on their own
@@ -164,6 +165,11 @@ class Reuse:
                 found[axis.key][kind] = rows
         return found
 
+    def forget_pairs(self) -> None:
+        """Scoring has taken what it could of the stored pairs: let them go (their
+        evidence and reasons: about 1 GB at 200k activities)."""
+        self.pairs = self.reasons = None
+
     def summary(self) -> dict[str, object]:
         """run.json's ``reused``: what came from the last run."""
         carried = int((self.carried >= 0).sum())
@@ -176,15 +182,19 @@ class Reuse:
         }
 
     def known_features(self, candidates: pd.DataFrame) -> pd.DataFrame | None:
-        """PAIRWISE features of candidates whose two activities are carried (NaN elsewhere)."""
+        """PAIRWISE features of candidates whose two activities are carried (NaN elsewhere),
+        a feature at a time (all at once, the stored rows taken were a copy of them all:
+        0.8 GB at 200k activities)."""
         if self.pairs is None or self.pairs.empty:
             return None
         found = self._find(self.pairs, candidates)
-        known = np.full((len(candidates), len(PAIRWISE)), np.nan)
+        known = np.full((len(PAIRWISE), len(candidates)), np.nan)
         hit = found >= 0
-        known[hit] = self.pairs[list(PAIRWISE)].to_numpy()[found[hit]]
+        taken = found[hit]
+        for row, name in enumerate(PAIRWISE):
+            known[row, hit] = self.pairs[name].to_numpy()[taken]
         self.pairs_reused = int(hit.sum())
-        return pd.DataFrame(known, columns=list(PAIRWISE), index=candidates.index)
+        return pd.DataFrame(known.T, columns=list(PAIRWISE), index=candidates.index, copy=False)
 
     def known_reasons(self, candidates: pd.DataFrame) -> pd.DataFrame | None:
         """The reasons written for candidates whose activities are carried (None elsewhere):
@@ -328,7 +338,9 @@ def save_memo(state: State, memo: Memo) -> None:
         "named_keys": _strings(memo.lists.named.keys), "named_counts": memo.lists.named.counts,
         "named_offsets": memo.lists.named.offsets, "named_pairs": memo.lists.named.pairs.astype(np.int32),
         "pair_a": memo.pairs["a"].to_numpy(np.int32), "pair_b": memo.pairs["b"].to_numpy(np.int32),
-        "pair_features": memo.pairs[list(PAIRWISE)].to_numpy(np.float64),
+        # a feature an array: each is a row of the features' block, written uncopied (one
+        # array of them all was a copy: 0.8 GB at 200k activities)
+        **{f"pair_{name}": memo.pairs[name].to_numpy(np.float64) for name in PAIRWISE},
         "hits": _strings([json.dumps(memo.hits, ensure_ascii=False)]),
         "reason_a": memo.reasons["a"].to_numpy(np.int32), "reason_b": memo.reasons["b"].to_numpy(np.int32),
         "reason_short": memo.reasons["short_text"].to_numpy(bool),
@@ -410,7 +422,10 @@ def _memo(data, manifest: dict, expected: str) -> Memo:
         title_vocabulary=_unstrings(data["title_vocabulary"], int(manifest["title_terms"])),
         title_idf=data["title_idf"], fitted_rows=int(manifest["fitted_rows"]),
     )
-    pairs = pd.DataFrame(data["pair_features"], columns=list(PAIRWISE))
+    block = np.empty((len(PAIRWISE), len(data["pair_a"])))
+    for row, name in enumerate(PAIRWISE):
+        block[row] = data[f"pair_{name}"]
+    pairs = pd.DataFrame(block.T, columns=list(PAIRWISE), copy=False)
     pairs.insert(0, "b", data["pair_b"].astype(np.int64))
     pairs.insert(0, "a", data["pair_a"].astype(np.int64))
     for a, b in ((data["pair_a"], data["pair_b"]), (data["reason_a"], data["reason_b"])):

@@ -350,6 +350,7 @@ def run(inputs: list[Path], config: Config, command: list[str] | None = None,
         scorer = _scorer_for(config, features, candidates, keys, activities, history, decided)
         pairs = score_pairs(activities, candidates, config.score, scorer, index, features,
                             reuse.known_reasons(candidates), family)
+        reuse.forget_pairs()
         reported_reasons = pairs[["a", "b", "pair_reasons", "short_text"]]
         pairs = add_conflicts(activities, pairs, conflicts, index)
         pairs.insert(0, "pair_id", [pair_id(keys[a], keys[b]) for a, b in zip(pairs["a"], pairs["b"])])

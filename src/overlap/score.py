@@ -301,8 +301,12 @@ def evidence(activities: pd.DataFrame, pairs: pd.DataFrame, index: TextIndex,
     if known is None:
         todo = np.arange(len(pairs))
     else:
-        values[PAIRWISE_COLUMNS] = known.reindex(columns=list(PAIRWISE)).to_numpy(dtype=float).T
-        todo = np.flatnonzero(np.isnan(values[PAIRWISE_COLUMNS]).any(axis=0))
+        # a feature at a time: the block's rows taken at once are a copy of them all
+        unknown = np.zeros(len(pairs), dtype=bool)
+        for column, name in zip(PAIRWISE_COLUMNS, PAIRWISE):
+            values[column] = known[name].to_numpy(dtype=float) if name in known else np.nan
+            unknown |= np.isnan(values[column])
+        todo = np.flatnonzero(unknown)
     _fill_pairwise(values, PAIRWISE_COLUMNS, todo, activities, pairs, index)
     feature = dict(zip(FEATURES, values))
     # being each other's closest activity says "the same effort" only where place
