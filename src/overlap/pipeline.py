@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from overlap import __version__
-from overlap.cache import with_cache
+from overlap.cache import text_digest, with_cache
 from overlap.candidates import SearchLists, generate_candidates
 from overlap.changes import (
     CHANGE_COLUMNS,
@@ -298,6 +298,9 @@ def prepare(inputs: list[Path], config: Config, state: State | None = None, *,
     embedder = _embedder_for(activities, config, state, embedder)
     with timer.stage("embed"):
         vectors = embedder.embed(texts)
+    # the digests' cache holds the texts it digested (0.2 GB at 200k): both digests of
+    # each text (its hash, the embedding cache's key) are taken by now
+    text_digest.cache_clear()
     with timer.stage("neighbours"):
         digests = row_digests(activities)
         memo_print = _memo_fingerprint(config, embedder)
