@@ -448,6 +448,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--plot", type=Path, help="write the curve (PNG) here")
     parser.add_argument("--json", type=Path, help="write the figures (JSON) here")
+    parser.add_argument("--add-json", type=Path, action="append", default=[],
+                        help="also count the sizes measured in an earlier run's JSON (the "
+                             "200k run takes half an hour: it can be measured apart)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -461,6 +464,9 @@ def main() -> None:
     table = pd.read_csv(args.data, dtype=str, keep_default_na=False)
     print(f"{'N':>9} {'run':9} {'wall':>8}    peak RSS    [stage seconds]  reported pairs")
     measured = [measure_size(table, n, args) for n in args.sizes]
+    for earlier in args.add_json:
+        measured += json.loads(earlier.read_text())["results"]
+    measured.sort(key=lambda result: result["n"])
     results = [result for result in measured if "cold" in result]
     for result in measured:
         if "rerun" in result:

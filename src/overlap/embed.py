@@ -178,10 +178,10 @@ class WindowedEmbedder:
     def _encode_batches(self, batches: Iterable[list[str]]) -> Iterator[np.ndarray]:
         """Each batch's vectors, in order; with several workers, side by side on one core
         each (overlap.machine: a batch's vectors do not depend on the threads)."""
-        workers = self._batch_workers()
-        if workers > 1:
+        count = self._batch_workers()
+        if count > 1:
             self._load()  # once, in this thread
-        return side_by_side(self._encode_batch, batches, workers)
+        return side_by_side(self._encode_batch, batches, count)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         windows: list[str] = []
@@ -194,9 +194,9 @@ class WindowedEmbedder:
         order = np.argsort([len(w) for w in windows], kind="stable")
         vectors: np.ndarray | None = None
         batch_size = max(self.config.batch_size, MIN_BATCH.get(self.precision, 0))
-        workers = self._batch_workers()
-        if workers > 1:  # a few texts (a rerun's) still go to every worker
-            batch_size = min(batch_size, max(self.config.batch_size, -(-len(windows) // workers)))
+        count = self._batch_workers()
+        if count > 1:  # a few texts (a rerun's) still go to every worker
+            batch_size = min(batch_size, max(self.config.batch_size, -(-len(windows) // count)))
         batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
         with _progress(len(windows), self.config, f"embedding ({self.name})") as bar:
             for batch, encoded in zip(batches, self._encode_batches(
