@@ -293,7 +293,7 @@ def test_split_lists_equal_the_exact_sparse_search(monkeypatch):
 
 def test_sparse_rows_are_split_at_every_size_but_a_rerun_s_few(monkeypatch):
     """The split search at any size and threshold; a rerun's few rows (under
-    ``INDEX_ROWS_SHARE``) by one sparse product, which needs no torch."""
+    ``INDEX_ROWS_SHARE``) of a small run by one sparse product, which needs no torch."""
     rng = np.random.default_rng(12)
     vectors, groups = _titles(rng, 600), rng.integers(0, 9, size=600)
     calls = _spy(monkeypatch, "split_lists")
@@ -305,6 +305,12 @@ def test_sparse_rows_are_split_at_every_size_but_a_rerun_s_few(monkeypatch):
     assert calls == [600, 600, 30]
     exact = nearest_lists(vectors.toarray(), groups, 4, rows=np.arange(10))
     assert np.allclose(few.similarity, exact.similarity, atol=1e-5)
+    # a rerun's few rows of many activities are split too, past SPLIT_FROM_COMPARISONS
+    import overlap.neighbours as neighbours
+
+    monkeypatch.setattr(neighbours, "SPLIT_FROM_COMPARISONS", 10 * 600)
+    nearest_lists(vectors, groups, 4, rows=np.arange(10))
+    assert calls == [600, 600, 30, 10]
 
 
 def test_split_lists_update_to_a_full_search():
