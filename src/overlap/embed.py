@@ -96,7 +96,7 @@ def matmul_precision(config: EmbedConfig, fast: str = "bfloat16", device: str = 
     CPU; "float32" is asked for, the exact path.
 
     On the CPU bfloat16 is not the fast path even where the processor has it: on an
-    AMX Xeon, USE's bfloat16 products ran at 0.97x float32 and its token tables at 2.4x
+    AMX Xeon, USE's bfloat16 products ran at 1.21x float32 and its token tables at 2.45x
     (benchmarks/embedding.py), with float32's own vectors."""
     if config.precision not in PRECISIONS:
         raise ConfigError(f"unknown embed precision {config.precision!r} "
